@@ -1,0 +1,124 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace UniAD.Core.Configuration;
+
+/// <summary>Everything that defines a UniAD experiment. Defaults are the official MVTec-AD config
+/// (uniad-spec.md), except the backbone: EfficientNet-B4 weights are not obtainable here, so the
+/// default is the ImageNet ResNet-18 that ships in NuGet.</summary>
+public sealed record UniadConfig
+{
+    public BackboneConfig Backbone { get; init; } = new();
+    public ReconstructionConfig Model { get; init; } = new();
+    public TrainingConfig Training { get; init; } = new();
+    public EvaluationConfig Evaluation { get; init; } = new();
+
+    public static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+    };
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    public static UniadConfig FromJson(string json) =>
+        JsonSerializer.Deserialize<UniadConfig>(json, Json) ?? throw new InvalidDataException("empty config");
+}
+
+public enum BackboneKind { Resnet18, EfficientnetB4 }
+
+public sealed record BackboneConfig
+{
+    public BackboneKind Kind { get; init; } = BackboneKind.Resnet18;
+    /// <summary>1-based stages whose outputs are concatenated (official <c>outlayers</c>).</summary>
+    public int[] OutLayers { get; init; } = [1, 2, 3];
+    /// <summary>Stride of the common grid the MFCN neck resizes every tap to (official <c>outstrides: [16]</c>).</summary>
+    public int OutStride { get; init; } = 16;
+    /// <summary>[height, width] the images are resized to.</summary>
+    public int[] InputSize { get; init; } = [224, 224];
+    /// <summary>Weights file; required for EfficientNet-B4, optional (defaults to the NuGet ONNX file) for ResNet-18.</summary>
+    public string? WeightsPath { get; init; }
+}
+
+public enum PositionalEmbeddingKind { Learned, Sine }
+
+/// <summary>How each decoder layer gets its query tokens (paper section 3.3 and its ablation).</summary>
+public enum QueryKind
+{
+    /// <summary>UniAD: every decoder layer owns a learned query table.</summary>
+    Layerwise,
+    /// <summary>One learned query table shared by all decoder layers.</summary>
+    Shared,
+    /// <summary>Vanilla transformer: a decoder layer starts from the previous layer's output (with a residual).</summary>
+    None,
+}
+
+public sealed record NeighborMaskConfig
+{
+    public bool Enabled { get; init; } = true;
+    /// <summary>[height, width] of the masked neighbourhood, centred on the query token.</summary>
+    public int[] Size { get; init; } = [7, 7];
+    /// <summary>Where the mask applies: encoder self-attention, decoder query-to-memory, decoder query-to-previous.</summary>
+    public bool Encoder { get; init; } = true;
+    public bool DecoderMemory { get; init; } = true;
+    public bool DecoderPrevious { get; init; } = true;
+}
+
+public sealed record FeatureJitterConfig
+{
+    public bool Enabled { get; init; } = true;
+    public double Scale { get; init; } = 20.0;
+    public double Probability { get; init; } = 1.0;
+}
+
+public sealed record ReconstructionConfig
+{
+    public int HiddenDim { get; init; } = 256;
+    public int Heads { get; init; } = 8;
+    public int EncoderLayers { get; init; } = 4;
+    public int DecoderLayers { get; init; } = 4;
+    public int FeedForwardDim { get; init; } = 1024;
+    public double Dropout { get; init; } = 0.1;
+    public PositionalEmbeddingKind PositionalEmbedding { get; init; } = PositionalEmbeddingKind.Learned;
+    public QueryKind Queries { get; init; } = QueryKind.Layerwise;
+    public NeighborMaskConfig NeighborMask { get; init; } = new();
+    public FeatureJitterConfig FeatureJitter { get; init; } = new();
+}
+
+public sealed record TrainingConfig
+{
+    public int Epochs { get; init; } = 1000;
+    public int BatchSize { get; init; } = 8;
+    public double LearningRate { get; init; } = 1e-4;
+    public double WeightDecay { get; init; } = 1e-4;
+    public double ClipGradNorm { get; init; } = 0.1;
+    /// <summary>StepLR: multiply the learning rate by <see cref="LrGamma"/> every this many epochs.</summary>
+    public int LrStepEpochs { get; init; } = 800;
+    public double LrGamma { get; init; } = 0.1;
+    public int Seed { get; init; } = 133;
+    /// <summary>Store cached backbone features as fp16 (half the disk and memory; see BENCHMARKS.md).</summary>
+    public bool CacheFeaturesHalf { get; init; } = true;
+    /// <summary>Write a resumable checkpoint every this many epochs (and always after the last).</summary>
+    public int CheckpointEveryEpochs { get; init; } = 10;
+}
+
+/// <summary>How an anomaly map becomes one image score (uniad-spec.md section 5).</summary>
+public enum ImageScoreKind
+{
+    /// <summary>Max of the map after a k×k stride-1 average pool: the paper's MVTec-AD score.</summary>
+    MaxAvgPool,
+    /// <summary>Mean of the map: the paper's CIFAR-10 score.</summary>
+    Mean,
+    /// <summary>Population standard deviation of the map.</summary>
+    Std,
+}
+
+public sealed record EvaluationConfig
+{
+    public ImageScoreKind ImageScore { get; init; } = ImageScoreKind.MaxAvgPool;
+    public int AvgPoolKernel { get; init; } = 16;
+    /// <summary>Pixel metrics need masks; the CIFAR-10 protocol has none.</summary>
+    public bool PixelMetrics { get; init; } = true;
+    public double AuproMaxFpr { get; init; } = 0.3;
+}

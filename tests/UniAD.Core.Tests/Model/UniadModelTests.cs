@@ -1,0 +1,91 @@
+using UniAD.Core.Configuration;
+using UniAD.Core.Model;
+using static TorchSharp.torch;
+
+namespace UniAD.Core.Tests.Model;
+
+public class UniadModelTests
+{
+    private static long TrainableParameters(UniadModel model) =>
+        model.parameters().Where(p => p.requires_grad).Sum(p => p.numel());
+
+    [Theory]
+    [InlineData(272, 7_717_392)]   // EfficientNet-B4 layers 1-4, the MVTec-AD config (uniad-spec.md section 10)
+    [InlineData(720, 7_947_216)]   // layers 1-5, the CIFAR-10 config
+    public void PaperConfigHasTheOfficialParameterCount(int channels, long expected)
+    {
+        using var model = new UniadModel(new ReconstructionConfig(), channels, 14, 14);
+        Assert.Equal(expected, TrainableParameters(model));
+    }
+
+    [Fact]
+    public void StateDictUsesTheOfficialLayerNames()
+    {
+        using var model = new UniadModel(new ReconstructionConfig(), 272, 14, 14);
+        var keys = model.state_dict().Keys.ToHashSet();
+        Assert.Contains("input_proj.weight", keys);
+        Assert.Contains("pos_embed.row_embed.weight", keys);
+        Assert.Contains("transformer.encoder_layers.3.self_attn.in_proj_weight", keys);
+        Assert.Contains("transformer.decoder_layers.0.learned_embed.weight", keys);
+        Assert.Contains("transformer.decoder_layers.3.multihead_attn.out_proj.bias", keys);
+        Assert.Contains("transformer.decoder_layers.3.norm3.weight", keys);
+        Assert.Contains("transformer.decoder_norm.weight", keys);
+        Assert.DoesNotContain(keys, k => k.Contains("neighbor_mask"));   // rebuilt from config, not stored
+    }
+
+    [Fact]
+    public void EachDecoderLayerOwnsADistinctQueryTableOnlyInLayerwiseMode()
+    {
+        int QueryTables(QueryKind kind)
+        {
+            using var model = new UniadModel(new ReconstructionConfig { Queries = kind }, 272, 14, 14);
+            return model.named_parameters().Count(p => p.name.EndsWith("learned_embed.weight") || p.name.EndsWith("shared_query.weight"));
+        }
+        Assert.Equal(4, QueryTables(QueryKind.Layerwise));
+        Assert.Equal(1, QueryTables(QueryKind.Shared));
+        Assert.Equal(0, QueryTables(QueryKind.None));
+    }
+
+    [Theory]
+    [InlineData(QueryKind.Layerwise, PositionalEmbeddingKind.Learned, true)]
+    [InlineData(QueryKind.Shared, PositionalEmbeddingKind.Sine, false)]
+    [InlineData(QueryKind.None, PositionalEmbeddingKind.Learned, false)]
+    public void OutputShapesFollowTheInput(QueryKind queries, PositionalEmbeddingKind pos, bool mask)
+    {
+        manual_seed(1);
+        var config = new ReconstructionConfig
+        {
+            HiddenDim = 32, Heads = 4, FeedForwardDim = 64, EncoderLayers = 2, DecoderLayers = 3,
+            Queries = queries, PositionalEmbedding = pos,
+            NeighborMask = new NeighborMaskConfig { Enabled = mask, Size = [3, 3] },
+        };
+        using var model = new UniadModel(config, 40, 6, 8);
+        using var features = randn(2, 40, 6, 8);
+        var (rec, map) = model.forward(features);
+        Assert.Equal(new long[] { 2, 40, 6, 8 }, rec.shape);
+        Assert.Equal(new long[] { 2, 1, 6, 8 }, map.shape);
+        Assert.True(map.isfinite().all().item<bool>());
+        using var up = UniadModel.UpsampleMap(map, 96, 128);
+        Assert.Equal(new long[] { 2, 1, 96, 128 }, up.shape);
+        // align_corners=true keeps the corner values exactly
+        Assert.Equal(map[0, 0, 0, 0].item<float>(), up[0, 0, 0, 0].item<float>(), 5);
+        Assert.Equal(map[1, 0, 5, 7].item<float>(), up[1, 0, 95, 127].item<float>(), 5);
+    }
+
+    [Fact]
+    public void AnomalyMapIsTheChannelwiseL2ReconstructionError()
+    {
+        manual_seed(2);
+        var config = new ReconstructionConfig
+        {
+            HiddenDim = 16, Heads = 2, FeedForwardDim = 32, EncoderLayers = 1, DecoderLayers = 1,
+            NeighborMask = new NeighborMaskConfig { Size = [3, 3] },
+        };
+        using var model = new UniadModel(config, 8, 4, 4);
+        model.eval();
+        using var features = randn(1, 8, 4, 4);
+        var (rec, map) = model.forward(features);
+        var expected = (rec - features).pow(2).sum(1, keepdim: true).sqrt();
+        Assert.True(allclose(map, expected));
+    }
+}
