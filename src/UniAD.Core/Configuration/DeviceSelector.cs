@@ -1,0 +1,23 @@
+using static TorchSharp.torch;
+
+namespace UniAD.Core.Configuration;
+
+/// <summary>Chooses where tensors live: CUDA when available, else CPU, unless the user says otherwise.</summary>
+public static class DeviceSelector
+{
+    /// <param name="preference">"auto" (default), "cpu", "cuda" or "cuda:N".</param>
+    public static Device Resolve(string? preference)
+    {
+        var choice = string.IsNullOrWhiteSpace(preference) ? "auto" : preference.Trim().ToLowerInvariant();
+        if (choice == "auto") return cuda.is_available() ? CUDA : CPU;
+        if (choice == "cpu") return CPU;
+        if (choice.StartsWith("cuda"))
+        {
+            if (!cuda.is_available())
+                throw new ArgumentException($"device '{preference}' requested, but CUDA is not available " +
+                    "(this build uses TorchSharp-cpu; build with -p:TorchBackend=cuda on a machine with a GPU)");
+            return device(choice);
+        }
+        throw new ArgumentException($"unknown device '{preference}': use auto, cpu, cuda or cuda:N");
+    }
+}

@@ -1,0 +1,56 @@
+namespace UniAD.Core.Configuration;
+
+/// <summary>Named starting points. The paper configs are the official ones (uniad-spec.md); they need the
+/// EfficientNet-B4 ImageNet weights, which the user supplies (backbone.weights_path).</summary>
+public static class Presets
+{
+    /// <summary>Official MVTec-AD config: EfficientNet-B4 layers 1–4 (272 channels), 224×224, 1000 epochs,
+    /// batch 8, seed 133, image score = max of 16×16 average-pooled map.</summary>
+    public static UniadConfig PaperMvtec => new()
+    {
+        Backbone = new BackboneConfig { Kind = BackboneKind.EfficientnetB4, OutLayers = [1, 2, 3, 4] },
+    };
+
+    /// <summary>Official CIFAR-10 config: EfficientNet-B4 layers 1–5 (720 channels), batch 16, seed 131,
+    /// image score = mean of the map, no pixel metrics.</summary>
+    public static UniadConfig PaperCifar => new()
+    {
+        Backbone = new BackboneConfig { Kind = BackboneKind.EfficientnetB4, OutLayers = [1, 2, 3, 4, 5] },
+        Training = new TrainingConfig { BatchSize = 16, Seed = 131 },
+        Evaluation = new EvaluationConfig { ImageScore = ImageScoreKind.Mean, PixelMetrics = false },
+    };
+
+    /// <summary>The paper's model and training on the ImageNet ResNet-18 that ships with the lab
+    /// (layers 1–3, 448 channels): runs anywhere without extra downloads.</summary>
+    public static UniadConfig ResNet18 => new();
+
+    /// <summary>A few minutes on a laptop CPU: ResNet-18 layers 2–3, 128×128 input (8×8 token grid,
+    /// 5×5 neighbor mask), 30 epochs, batch 16.</summary>
+    public static UniadConfig QuickCpu => new()
+    {
+        Backbone = new BackboneConfig { OutLayers = [2, 3], InputSize = [128, 128] },
+        Model = new ReconstructionConfig { NeighborMask = new NeighborMaskConfig { Size = [5, 5] } },
+        Training = new TrainingConfig { Epochs = 30, BatchSize = 16, CheckpointEveryEpochs = 5 },
+        Evaluation = new EvaluationConfig { AvgPoolKernel = 8 },
+    };
+
+    /// <summary>The paper's "vanilla" ablation on top of any config: no neighbor mask, no jitter, no
+    /// layer-wise queries (a plain encoder–decoder transformer).</summary>
+    public static UniadConfig Vanilla(UniadConfig baseline) => baseline with
+    {
+        Model = baseline.Model with
+        {
+            Queries = QueryKind.None,
+            NeighborMask = baseline.Model.NeighborMask with { Enabled = false },
+            FeatureJitter = baseline.Model.FeatureJitter with { Enabled = false },
+        },
+    };
+
+    public static readonly IReadOnlyDictionary<string, Func<UniadConfig>> ByName = new Dictionary<string, Func<UniadConfig>>
+    {
+        ["paper-mvtec"] = () => PaperMvtec,
+        ["paper-cifar"] = () => PaperCifar,
+        ["resnet18"] = () => ResNet18,
+        ["quick"] = () => QuickCpu,
+    };
+}

@@ -1,0 +1,106 @@
+using SkiaSharp;
+
+namespace UniAD.Core.Data.Demo;
+
+public sealed record DemoDatasetOptions
+{
+    public int ImageSize { get; init; } = 256;
+    public int TrainPerCategory { get; init; } = 40;
+    public int TestGoodPerCategory { get; init; } = 10;
+    public int TestPerDefect { get; init; } = 5;
+    public int Seed { get; init; } = 0;
+    /// <summary>Names from <see cref="DemoDataset.CategoryNames"/>; all when null.</summary>
+    public IReadOnlyList<string>? Categories { get; init; }
+}
+
+/// <summary>Generates an MVTec-layout dataset of industrial-looking images (textures and objects, with lighting,
+/// position, rotation and colour variation) and defects with exact pixel masks. Defects change local structure
+/// (a scratch across a weave, a missing notch, a crack) at near-normal brightness, so a detector has to model
+/// the structure, not just find bright spots. Deterministic in the seed, any size, any count.</summary>
+public static class DemoDataset
+{
+    private static readonly IReadOnlyDictionary<string, DemoCategory> All = new[]
+    {
+        DemoCategories.Fabric, DemoCategories.Wood, DemoCategories.Tile,
+        DemoCategories.Mesh, DemoCategories.BottleCap, DemoCategories.Nut,
+    }.ToDictionary(c => c.Name);
+
+    public static IReadOnlyList<string> CategoryNames => [.. All.Keys];
+
+    public static void Generate(string root, DemoDatasetOptions options)
+    {
+        var categories = options.Categories ?? CategoryNames;
+        foreach (var name in categories)
+        {
+            if (!All.TryGetValue(name, out var category))
+                throw new ArgumentException($"unknown demo category '{name}'; choose from {string.Join(", ", CategoryNames)}");
+            var dir = Path.Combine(root, name);
+            for (int i = 0; i < options.TrainPerCategory; i++)
+                Render(category, null, options, "train", i, Path.Combine(dir, "train", "good"), null);
+            for (int i = 0; i < options.TestGoodPerCategory; i++)
+                Render(category, null, options, "test-good", i, Path.Combine(dir, "test", "good"), null);
+            foreach (var defect in category.Defects)
+                for (int i = 0; i < options.TestPerDefect; i++)
+                    Render(category, defect, options, "test-" + defect.Name, i, Path.Combine(dir, "test", defect.Name),
+                        Path.Combine(dir, "ground_truth", defect.Name));
+        }
+    }
+
+    private static void Render(DemoCategory category, DemoDefect? defect, DemoDatasetOptions options, string stream, int index,
+        string imageDir, string? maskDir)
+    {
+        int size = options.ImageSize;
+        var random = new Random(HashCode.Combine(options.Seed, StableHash(category.Name), StableHash(stream), index));
+        using var image = new SKBitmap(size, size, SKColorType.Rgba8888, SKAlphaType.Premul);
+        using var mask = new SKBitmap(size, size, SKColorType.Rgba8888, SKAlphaType.Premul);
+        using (var canvas = new SKCanvas(image))
+        using (var maskCanvas = new SKCanvas(mask))
+        {
+            maskCanvas.Clear(SKColors.Black);
+            var look = DemoLook.Sample(random, size) with { Background = category.Background };
+            canvas.Clear(look.Shade(look.Background));
+            category.Draw(canvas, look, random);
+            defect?.Draw(canvas, maskCanvas, look, random);
+        }
+        string name = $"{index:D3}";
+        Save(image, Path.Combine(imageDir, name + ".png"));
+        if (maskDir is not null) Save(mask, Path.Combine(maskDir, name + "_mask.png"));
+    }
+
+    private static void Save(SKBitmap bitmap, string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
+        using var file = File.Create(path);
+        data.SaveTo(file);
+    }
+
+    // string.GetHashCode is randomised per process; the generator must not be.
+    private static int StableHash(string s) => s.Aggregate(17, (h, c) => unchecked(h * 31 + c));
+}
+
+/// <summary>Per-image acquisition variation: lighting, colour drift, position and rotation.</summary>
+internal sealed record DemoLook(int Size, float Brightness, SKColor Tint, float ShiftX, float ShiftY, float Rotation)
+{
+    /// <summary>The surface colour before lighting: what a missing part reveals.</summary>
+    public SKColor Background { get; init; }
+
+    public static DemoLook Sample(Random r, int size) => new(size,
+        Brightness: 0.9f + 0.2f * r.NextSingle(),
+        Tint: new SKColor((byte)r.Next(120, 137), (byte)r.Next(120, 137), (byte)r.Next(120, 137)),
+        ShiftX: (r.NextSingle() - 0.5f) * size * 0.04f,
+        ShiftY: (r.NextSingle() - 0.5f) * size * 0.04f,
+        Rotation: (r.NextSingle() - 0.5f) * 6f);
+
+    /// <summary>A base colour under this image's lighting and colour drift.</summary>
+    public SKColor Shade(SKColor c) => new(
+        Clamp(c.Red * Brightness * Tint.Red / 128f), Clamp(c.Green * Brightness * Tint.Green / 128f),
+        Clamp(c.Blue * Brightness * Tint.Blue / 128f), c.Alpha);
+
+    private static byte Clamp(float v) => (byte)Math.Clamp(v, 0, 255);
+}
+
+internal sealed record DemoCategory(string Name, SKColor Background, Action<SKCanvas, DemoLook, Random> Draw, IReadOnlyList<DemoDefect> Defects);
+
+/// <summary>Draws a defect on the image and, in white, its exact extent on the mask.</summary>
+internal sealed record DemoDefect(string Name, Action<SKCanvas, SKCanvas, DemoLook, Random> Draw);

@@ -1,0 +1,111 @@
+using SkiaSharp;
+using static UniAD.Core.Data.Demo.DemoCategories;
+
+namespace UniAD.Core.Data.Demo;
+
+/// <summary>Defect types. Each draws a shape on the image and the same shape in white on the mask; colours
+/// stay close to the surface so that brightness alone does not give them away.</summary>
+internal static class DemoDefects
+{
+    public static readonly DemoDefect Scratch = new("scratch", (image, mask, look, r) =>
+    {
+        using var path = Curve(look, r, segments: 3, length: 0.35f);
+        Paint(image, mask, path, Stroke(look.Shade(new SKColor(205, 205, 200, 170)), 1.5f + r.NextSingle()));
+    });
+
+    public static readonly DemoDefect Crack = new("crack", (image, mask, look, r) =>
+    {
+        using var path = Curve(look, r, segments: 7, length: 0.3f, jitter: 0.06f);
+        Paint(image, mask, path, Stroke(look.Shade(new SKColor(45, 40, 35, 220)), 1.5f + r.NextSingle()));
+    });
+
+    public static readonly DemoDefect Hole = new("hole", (image, mask, look, r) =>
+    {
+        using var path = new SKPath();
+        var (x, y) = Spot(look, r);
+        path.AddOval(SKRect.Create(x, y, look.Size * (0.03f + 0.03f * r.NextSingle()), look.Size * (0.03f + 0.03f * r.NextSingle())));
+        Paint(image, mask, path, Fill(look.Shade(new SKColor(35, 35, 40))));
+    });
+
+    public static readonly DemoDefect Stain = new("stain", (image, mask, look, r) =>
+    {
+        using var path = Blob(look, r, 0.08f);
+        Paint(image, mask, path, Fill(look.Shade(new SKColor(120, 110, 70, 110))));
+    });
+
+    public static readonly DemoDefect Contamination = new("contamination", (image, mask, look, r) =>
+    {
+        using var path = Blob(look, r, 0.05f);
+        Paint(image, mask, path, Fill(look.Shade(new SKColor(90, 120, 80, 200))));
+    });
+
+    public static readonly DemoDefect ColourDefect = new("color", (image, mask, look, r) =>
+    {
+        using var path = Blob(look, r, 0.1f);
+        Paint(image, mask, path, Fill(look.Shade(new SKColor(170, 140, 60, 90))));
+    });
+
+    public static readonly DemoDefect BentWire = new("bent", (image, mask, look, r) =>
+    {
+        // A short wire segment pushed sideways: the grid's regularity breaks, not its colour.
+        float pitch = look.Size / 12f, x = look.Size * (0.3f + 0.4f * r.NextSingle()), y = look.Size * (0.3f + 0.4f * r.NextSingle());
+        using var path = new SKPath();
+        path.MoveTo(x, y);
+        path.QuadTo(x + pitch * 0.6f, y + pitch, x, y + pitch * 2);
+        Paint(image, mask, path, Stroke(look.Shade(new SKColor(60, 60, 65)), pitch * 0.18f));
+    });
+
+    public static readonly DemoDefect MissingPart = new("missing", (image, mask, look, r) =>
+    {
+        // A wedge of the object replaced by background.
+        float centre = look.Size / 2f, radius = look.Size * 0.42f, start = r.NextSingle() * 360;
+        using var path = new SKPath();
+        path.MoveTo(centre + radius * 0.7f * MathF.Cos(start * MathF.PI / 180), centre + radius * 0.7f * MathF.Sin(start * MathF.PI / 180));
+        path.ArcTo(SKRect.Create(centre - radius, centre - radius, 2 * radius, 2 * radius), start, 25, false);
+        path.Close();
+        Paint(image, mask, path, Fill(look.Shade(look.Background)));
+    });
+
+    private static void Paint(SKCanvas image, SKCanvas mask, SKPath path, SKPaint paint)
+    {
+        using (paint) image.DrawPath(path, paint);
+        using var white = paint.Clone();
+        white.Color = SKColors.White;
+        white.IsAntialias = false;
+        if (white.Style == SKPaintStyle.Stroke) white.StrokeWidth += 1;   // cover the antialiased rim
+        mask.DrawPath(path, white);
+    }
+
+    private static (float X, float Y) Spot(DemoLook look, Random r) =>
+        (look.Size * (0.2f + 0.6f * r.NextSingle()), look.Size * (0.2f + 0.6f * r.NextSingle()));
+
+    private static SKPath Curve(DemoLook look, Random r, int segments, float length, float jitter = 0.02f)
+    {
+        var (x, y) = Spot(look, r);
+        float angle = r.NextSingle() * MathF.PI, step = look.Size * length / segments;
+        var path = new SKPath();
+        path.MoveTo(x, y);
+        for (int i = 0; i < segments; i++)
+        {
+            angle += (r.NextSingle() - 0.5f) * 0.6f;
+            x += MathF.Cos(angle) * step + (r.NextSingle() - 0.5f) * look.Size * jitter;
+            y += MathF.Sin(angle) * step + (r.NextSingle() - 0.5f) * look.Size * jitter;
+            path.LineTo(x, y);
+        }
+        return path;
+    }
+
+    private static SKPath Blob(DemoLook look, Random r, float radius)
+    {
+        var (cx, cy) = Spot(look, r);
+        var path = new SKPath();
+        for (int k = 0; k < 10; k++)
+        {
+            float a = k * MathF.PI / 5, rr = look.Size * radius * (0.6f + 0.6f * r.NextSingle());
+            var p = new SKPoint(cx + MathF.Cos(a) * rr, cy + MathF.Sin(a) * rr);
+            if (k == 0) path.MoveTo(p); else path.LineTo(p);
+        }
+        path.Close();
+        return path;
+    }
+}

@@ -1,0 +1,44 @@
+using SkiaSharp;
+using TorchSharp;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn.functional;
+
+namespace UniAD.Core.Data;
+
+/// <summary>Decodes images and masks (SkiaSharp) into tensors at the model's input size.</summary>
+public static class ImageLoader
+{
+    /// <summary>3×H×W RGB in [0, 1], resized with antialiased bilinear interpolation: the tensor
+    /// equivalent of the official <c>transforms.Resize(PIL.BILINEAR)</c> (not bit-exact to Pillow). Grayscale
+    /// images become three equal channels; alpha is dropped.</summary>
+    public static Tensor LoadRgb(string path, int height, int width)
+    {
+        using var scope = NewDisposeScope();
+        var rgba = Decode(path, SKColorType.Rgba8888, 4);                  // H×W×4 uint8
+        var rgb = rgba[.., .., TensorIndex.Slice(0, 3)].permute(2, 0, 1).to(float32).div_(255); // 3×H×W
+        var resized = interpolate(rgb.unsqueeze(0), size: [height, width], mode: InterpolationMode.Bilinear,
+            align_corners: false, antialias: true).squeeze(0).clamp_(0, 1);
+        return resized.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>1×H×W boolean ground truth (pixel &gt; 0), resized with nearest neighbour (pixel centres,
+    /// as PIL NEAREST).</summary>
+    public static Tensor LoadMask(string path, int height, int width)
+    {
+        using var scope = NewDisposeScope();
+        var gray = Decode(path, SKColorType.Gray8, 1).permute(2, 0, 1).unsqueeze(0).to(float32); // 1×1×H×W
+        var resized = interpolate(gray, size: [height, width], mode: InterpolationMode.NearestExact);
+        return resized.squeeze(0).gt(0).MoveToOuterDisposeScope();
+    }
+
+    private static Tensor Decode(string path, SKColorType colorType, int channels)
+    {
+        using var codec = SKCodec.Create(path)
+            ?? throw new DatasetException($"cannot decode image (unreadable or unsupported format): {path}");
+        var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, colorType, SKAlphaType.Unpremul);
+        var result = codec.GetPixels(info, out byte[] pixels);
+        if (result == SKCodecResult.IncompleteInput) throw new DatasetException($"truncated image: {path}");
+        if (result != SKCodecResult.Success) throw new DatasetException($"cannot decode image ({result}): {path}");
+        return tensor(pixels, [info.Height, info.Width, channels]);
+    }
+}

@@ -1,0 +1,31 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using UniAD.Core.Configuration;
+
+namespace UniAD.Core.Evaluation;
+
+/// <summary>Writes an evaluation report as JSON (everything) and CSV (one row per category plus the mean).</summary>
+public static class ReportFiles
+{
+    public static void WriteJson(string path, EvaluationReport report) =>
+        File.WriteAllText(path, JsonSerializer.Serialize(report, UniadConfig.Json));
+
+    public static EvaluationReport ReadJson(string path) =>
+        JsonSerializer.Deserialize<EvaluationReport>(File.ReadAllText(path), UniadConfig.Json)
+        ?? throw new InvalidDataException($"empty results file: {path}");
+
+    public static void WriteCsv(string path, EvaluationReport report)
+    {
+        var csv = new StringBuilder("category,test_images,anomalous_images,image_auroc,image_ap,image_f1_max,pixel_auroc,pixel_ap,pixel_f1_max,aupro,image_score\n");
+        foreach (var row in report.Categories.Append(report.Mean))
+            csv.AppendLine(string.Join(',', Quote(row.Category), row.TestImages, row.AnomalousImages,
+                Number(row.ImageAuroc), Number(row.ImageAp), Number(row.ImageF1Max),
+                Number(row.PixelAuroc), Number(row.PixelAp), Number(row.PixelF1Max), Number(row.Aupro), Quote(report.ImageScore)));
+        File.WriteAllText(path, csv.ToString());
+    }
+
+    private static string Number(double? value) => value?.ToString("R", CultureInfo.InvariantCulture) ?? "";
+
+    private static string Quote(string text) => text.Contains(',') || text.Contains('"') ? $"\"{text.Replace("\"", "\"\"")}\"" : text;
+}

@@ -1,0 +1,93 @@
+using System.IO.Compression;
+using System.Text.Json;
+using TorchSharp;
+using TorchSharp.Modules;
+using UniAD.Core.Configuration;
+using UniAD.Core.Model;
+using static TorchSharp.torch;
+
+namespace UniAD.Core.Training;
+
+/// <summary>Where a run stands after a completed epoch: enough, with the weights, optimizer moments and
+/// RNG states, to continue it exactly as if it had never stopped.</summary>
+public sealed record TrainingState(int CompletedEpochs, long GlobalStep, int Channels, int GridHeight, int GridWidth,
+    string FeatureFingerprint, List<EpochSummary> History);
+
+/// <summary>A checkpoint is one zip file (config, state, model, optimizer, RNG states), written to a
+/// temporary file and renamed into place, so a crash mid-write never corrupts the previous checkpoint.</summary>
+public sealed class Checkpoint
+{
+    private const string ConfigEntry = "config.json", StateEntry = "state.json", ModelEntry = "model.bin",
+        OptimizerEntry = "optimizer.bin", GlobalRngEntry = "rng_global.bin", ShuffleRngEntry = "rng_shuffle.bin";
+
+    public required UniadConfig Config { get; init; }
+    public required TrainingState State { get; init; }
+    private readonly Dictionary<string, byte[]> _blobs = [];
+
+    public static void Save(string path, UniadConfig config, TrainingState state, UniadModel model,
+        OptimizerHelper optimizer, Generator shuffle)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var temporary = path + $".{Environment.ProcessId}.tmp";
+        using (var zip = ZipFile.Open(temporary, ZipArchiveMode.Create))
+        {
+            Write(zip, ConfigEntry, s => s.Write(System.Text.Encoding.UTF8.GetBytes(config.ToJson())));
+            Write(zip, StateEntry, s => JsonSerializer.Serialize(s, state, UniadConfig.Json));
+            Write(zip, ModelEntry, s => model.save(s));
+            Write(zip, OptimizerEntry, s => { using var w = new BinaryWriter(s, System.Text.Encoding.UTF8, leaveOpen: true); optimizer.save_state_dict(w); });
+            Write(zip, GlobalRngEntry, s => s.Write(get_rng_state().data<byte>().ToArray()));
+            Write(zip, ShuffleRngEntry, s => s.Write(shuffle.get_state().data<byte>().ToArray()));
+        }
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    public static Checkpoint Load(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"checkpoint not found: {path}", path);
+        try
+        {
+            using var zip = ZipFile.OpenRead(path);
+            var blobs = zip.Entries.ToDictionary(e => e.Name, e =>
+            {
+                using var s = e.Open();
+                using var m = new MemoryStream();
+                s.CopyTo(m);
+                return m.ToArray();
+            });
+            var checkpoint = new Checkpoint
+            {
+                Config = UniadConfig.FromJson(System.Text.Encoding.UTF8.GetString(blobs[ConfigEntry])),
+                State = JsonSerializer.Deserialize<TrainingState>(blobs[StateEntry], UniadConfig.Json)!,
+            };
+            foreach (var (name, bytes) in blobs) checkpoint._blobs[name] = bytes;
+            return checkpoint;
+        }
+        catch (Exception e) when (e is InvalidDataException or KeyNotFoundException or JsonException)
+        {
+            throw new InvalidDataException($"not a UniAD Lab checkpoint (or a damaged one): {path}", e);
+        }
+    }
+
+    /// <summary>A model with this checkpoint's architecture and weights.</summary>
+    public UniadModel CreateModel(Device device)
+    {
+        var model = new UniadModel(Config.Model, State.Channels, State.GridHeight, State.GridWidth);
+        model.load(new MemoryStream(_blobs[ModelEntry]));
+        model.to(device);
+        return model;
+    }
+
+    /// <summary>Restores the optimizer moments and both RNG streams for an exact continuation.</summary>
+    public void RestoreTrainingState(OptimizerHelper optimizer, Generator shuffle)
+    {
+        using (var reader = new BinaryReader(new MemoryStream(_blobs[OptimizerEntry]))) optimizer.load_state_dict(reader);
+        set_rng_state(tensor(_blobs[GlobalRngEntry]));
+        shuffle.set_state(tensor(_blobs[ShuffleRngEntry]));
+    }
+
+    private static void Write(ZipArchive zip, string name, Action<Stream> write)
+    {
+        using var stream = zip.CreateEntry(name, CompressionLevel.Fastest).Open();
+        write(stream);
+    }
+}

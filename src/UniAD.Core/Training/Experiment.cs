@@ -1,0 +1,110 @@
+using System.Globalization;
+using UniAD.Core.Configuration;
+using UniAD.Core.Data;
+using UniAD.Core.Evaluation;
+using UniAD.Core.Features;
+using UniAD.Core.Model;
+using static TorchSharp.torch;
+
+namespace UniAD.Core.Training;
+
+/// <summary>One training run from start to results: the unit the CLI and the lab's job runner both execute.</summary>
+public sealed record ExperimentRequest(
+    UniadConfig Config,
+    AnomalyDataset Dataset,
+    string OutputDirectory,
+    Device Device,
+    string? FeatureCacheDirectory = null,
+    string? DatasetVersion = null,
+    bool Resume = false);
+
+/// <summary>Optional callbacks; every one is called on the training thread.</summary>
+public sealed record ExperimentHooks(
+    Action<string, int, int>? ImagesProcessed = null,   // (stage, done, total)
+    IProgress<TrainingProgress>? Training = null,
+    Action<EpochSummary>? EpochFinished = null);
+
+public sealed record ExperimentResult(TrainingState State, EvaluationReport? Report);
+
+/// <summary>Extract (or reuse cached) features, train (or continue training), evaluate, and write the run
+/// folder: <c>config.json</c>, <c>checkpoint.uniad</c>, <c>history.csv</c>, <c>results.json</c>,
+/// <c>results.csv</c> and <c>anomaly_maps.npz</c>.</summary>
+public static class Experiment
+{
+    public const string ConfigFile = "config.json", CheckpointFile = "checkpoint.uniad", HistoryFile = "history.csv",
+        ResultsJsonFile = "results.json", ResultsCsvFile = "results.csv", AnomalyMapsFile = "anomaly_maps.npz";
+
+    public static ExperimentResult Run(ExperimentRequest request, ExperimentHooks hooks, CancellationToken cancel = default)
+    {
+        var (config, dataset, output) = (request.Config, request.Dataset, request.OutputDirectory);
+        var train = dataset.Train;
+        if (train.Count == 0) throw new DatasetException($"the dataset in {dataset.Root} has no training images");
+        Directory.CreateDirectory(output);
+        var checkpointPath = Path.Combine(output, CheckpointFile);
+        if (File.Exists(checkpointPath) && !request.Resume)
+            throw new InvalidOperationException($"{output} already holds a run (checkpoint.uniad): resume it or choose another output folder");
+
+        using var extractor = new FeatureExtractor(config.Backbone, request.Device);
+        var cache = new FeatureCache(request.FeatureCacheDirectory ?? Path.Combine(output, "feature-cache"));
+        using var trainFeatures = CachedFeatures(extractor, cache, train, "train", config, request.DatasetVersion, hooks, cancel);
+
+        using var trainer = File.Exists(checkpointPath)
+            ? ResumeMatching(checkpointPath, config, extractor.Fingerprint, request.Device)
+            : Trainer.Start(config, extractor.Channels, extractor.GridHeight, extractor.GridWidth, extractor.Fingerprint, request.Device);
+        File.WriteAllText(Path.Combine(output, ConfigFile), config.ToJson());
+        trainer.Train(trainFeatures, new TrainingHooks(checkpointPath, hooks.Training, summary =>
+        {
+            WriteHistory(Path.Combine(output, HistoryFile), trainer.State.History);
+            hooks.EpochFinished?.Invoke(summary);
+        }), cancel);
+
+        var test = dataset.Test;
+        if (test.Count == 0) return new ExperimentResult(trainer.State, null);
+        using var testFeatures = CachedFeatures(extractor, cache, test, "test", config, request.DatasetVersion, hooks, cancel);
+        var report = EvaluateAndSave(trainer.Model, testFeatures, test, config, output, request.Device);
+        return new ExperimentResult(trainer.State, report);
+    }
+
+    /// <summary>Anomaly maps of the test set, saved with the metrics computed from them.</summary>
+    public static EvaluationReport EvaluateAndSave(UniadModel model, Tensor testFeatures, IReadOnlyList<AnomalySample> test,
+        UniadConfig config, string output, Device device)
+    {
+        using var maps = Evaluator.AnomalyMaps(model, testFeatures, config.Training.BatchSize, device);
+        AnomalyMapArchive.Save(Path.Combine(output, AnomalyMapsFile), test.Select(s => s.Key).ToList(), maps);
+        var report = Evaluator.Score(maps, test, config.Evaluation, config.Backbone.InputSize[0], config.Backbone.InputSize[1]);
+        ReportFiles.WriteJson(Path.Combine(output, ResultsJsonFile), report);
+        ReportFiles.WriteCsv(Path.Combine(output, ResultsCsvFile), report);
+        return report;
+    }
+
+    public static Tensor CachedFeatures(FeatureExtractor extractor, FeatureCache cache, IReadOnlyList<AnomalySample> samples,
+        string stage, UniadConfig config, string? datasetVersion, ExperimentHooks hooks, CancellationToken cancel)
+    {
+        bool half = config.Training.CacheFeaturesHalf;
+        var key = FeatureCache.Key(extractor.Fingerprint, samples, half, datasetVersion);
+        return cache.GetOrCompute(key, () => extractor.Extract(samples, config.Training.BatchSize, half,
+            hooks.ImagesProcessed is null ? null : new SynchronousProgress<int>(done => hooks.ImagesProcessed(stage, done, samples.Count)), cancel));
+    }
+
+    private static Trainer ResumeMatching(string checkpointPath, UniadConfig config, string fingerprint, Device device)
+    {
+        var checkpoint = Checkpoint.Load(checkpointPath);
+        var stored = checkpoint.Config with { Training = checkpoint.Config.Training with { Epochs = config.Training.Epochs } };
+        if (stored.ToJson() != config.ToJson())
+            throw new InvalidOperationException($"the checkpoint in {checkpointPath} was trained with a different config; " +
+                                                "only the number of epochs may change when resuming");
+        if (checkpoint.State.FeatureFingerprint != fingerprint)
+            throw new InvalidOperationException($"the checkpoint in {checkpointPath} was trained on features of another backbone or weights file");
+        return Trainer.Resume(checkpoint, device, config.Training.Epochs);
+    }
+
+    private static void WriteHistory(string path, IEnumerable<EpochSummary> history) =>
+        File.WriteAllLines(path, history.Select(h => string.Create(CultureInfo.InvariantCulture,
+            $"{h.Epoch},{h.MeanLoss:R},{h.LearningRate:R},{h.Seconds:F3}")).Prepend("epoch,loss,lr,seconds"));
+}
+
+/// <summary>IProgress that reports on the calling thread (System.Progress posts to the thread pool).</summary>
+public sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
+{
+    public void Report(T value) => report(value);
+}

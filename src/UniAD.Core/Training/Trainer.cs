@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using TorchSharp;
+using TorchSharp.Modules;
+using UniAD.Core.Configuration;
+using UniAD.Core.Model;
+using static TorchSharp.torch;
+
+namespace UniAD.Core.Training;
+
+/// <summary>What the caller wants to hear about while a run trains.</summary>
+public sealed record TrainingHooks(
+    string? CheckpointPath = null,
+    IProgress<TrainingProgress>? Progress = null,
+    Action<EpochSummary>? EpochFinished = null);
+
+/// <summary>UniAD's optimisation (uniad-spec.md section 4): MSE between the reconstruction and the clean
+/// aligned features, AdamW (weight decay on every parameter), global gradient-norm clipping, StepLR.
+/// Trains from cached features, so an epoch costs only the transformer.</summary>
+public sealed class Trainer : IDisposable
+{
+    private readonly UniadConfig _config;
+    private readonly Device _device;
+    private readonly OptimizerHelper _optimizer;
+    private readonly Generator _shuffle;
+
+    public UniadModel Model { get; }
+    public TrainingState State { get; private set; }
+
+    private Trainer(UniadConfig config, Device device, UniadModel model, TrainingState state)
+    {
+        (_config, _device, Model, State) = (config, device, model, state);
+        var t = config.Training;
+        _optimizer = optim.AdamW(model.parameters(), lr: t.LearningRate, weight_decay: t.WeightDecay);
+        _shuffle = new Generator((ulong)t.Seed);
+    }
+
+    /// <summary>A fresh run: the seed fixes the initial weights, the shuffling, jitter and dropout.</summary>
+    public static Trainer Start(UniadConfig config, int channels, int gridHeight, int gridWidth, string featureFingerprint, Device device)
+    {
+        manual_seed(config.Training.Seed);
+        var model = new UniadModel(config.Model, channels, gridHeight, gridWidth);
+        model.to(device);
+        return new Trainer(config, device, model,
+            new TrainingState(0, 0, channels, gridHeight, gridWidth, featureFingerprint, []));
+    }
+
+    /// <summary>Continues a checkpointed run where it stopped. The config may differ only in the number of
+    /// epochs (to extend a finished run) and in how often checkpoints are written.</summary>
+    public static Trainer Resume(Checkpoint checkpoint, Device device, int? epochs = null)
+    {
+        var config = checkpoint.Config with { Training = checkpoint.Config.Training with { Epochs = epochs ?? checkpoint.Config.Training.Epochs } };
+        var trainer = new Trainer(config, device, checkpoint.CreateModel(device), checkpoint.State);
+        checkpoint.RestoreTrainingState(trainer._optimizer, trainer._shuffle);
+        return trainer;
+    }
+
+    /// <summary>StepLR in closed form: lr = base · γ^⌊epoch / step⌋ for 0-based epoch (official
+    /// <c>lr_scheduler.step(epoch)</c> after each epoch).</summary>
+    public static double LearningRateAt(TrainingConfig t, int epoch) =>
+        t.LearningRate * Math.Pow(t.LrGamma, epoch / t.LrStepEpochs);
+
+    /// <param name="trainFeatures">N×C×H×W aligned features of the training images (any float dtype, CPU).</param>
+    public void Train(Tensor trainFeatures, TrainingHooks hooks, CancellationToken cancel = default)
+    {
+        var t = _config.Training;
+        if (trainFeatures.shape[1] != State.Channels)
+            throw new ArgumentException($"features have {trainFeatures.shape[1]} channels, the model expects {State.Channels}");
+        long count = trainFeatures.shape[0];
+        int stepsPerEpoch = (int)((count + t.BatchSize - 1) / t.BatchSize);   // drop_last=False, as the official loader
+        using var features = trainFeatures.to(_device);
+        var clock = Stopwatch.StartNew();
+        long stepsThisSession = 0, totalStepsLeft = (long)(t.Epochs - State.CompletedEpochs) * stepsPerEpoch;
+
+        for (int epoch = State.CompletedEpochs; epoch < t.Epochs; epoch++)
+        {
+            double lr = LearningRateAt(t, epoch);
+            foreach (var group in _optimizer.ParamGroups) group.LearningRate = lr;
+            Model.train();
+            var epochClock = Stopwatch.StartNew();
+            double lossSum = 0;
+            using var order = randperm(count, generator: _shuffle);
+            for (int step = 0; step < stepsPerEpoch; step++)
+            {
+                cancel.ThrowIfCancellationRequested();
+                using var scope = NewDisposeScope();
+                var index = order.narrow(0, step * t.BatchSize, Math.Min(t.BatchSize, count - step * t.BatchSize)).to(_device);
+                var target = features.index_select(0, index).to(float32);            // B×C×H×W, clean
+                var (reconstruction, _) = Model.forward(target);
+                var loss = nn.functional.mse_loss(reconstruction, target);
+                _optimizer.zero_grad();
+                loss.backward();
+                nn.utils.clip_grad_norm_(Model.parameters(), t.ClipGradNorm);
+                _optimizer.step();
+
+                double lossValue = loss.item<float>();
+                lossSum += lossValue;
+                stepsThisSession++;
+                var elapsed = clock.Elapsed;
+                var remaining = TimeSpan.FromSeconds(elapsed.TotalSeconds / stepsThisSession * (totalStepsLeft - stepsThisSession));
+                State = State with { GlobalStep = State.GlobalStep + 1 };
+                hooks.Progress?.Report(new TrainingProgress(epoch + 1, t.Epochs, step + 1, stepsPerEpoch, State.GlobalStep,
+                    lossValue, lr, stepsThisSession * (double)t.BatchSize / elapsed.TotalSeconds, elapsed, remaining));
+            }
+            var summary = new EpochSummary(epoch + 1, lossSum / stepsPerEpoch, lr, epochClock.Elapsed.TotalSeconds);
+            State = State with { CompletedEpochs = epoch + 1, History = [.. State.History, summary] };
+            hooks.EpochFinished?.Invoke(summary);
+            bool last = epoch + 1 == t.Epochs;
+            if (hooks.CheckpointPath is not null && (last || (epoch + 1) % Math.Max(1, t.CheckpointEveryEpochs) == 0))
+                Checkpoint.Save(hooks.CheckpointPath, _config, State, Model, _optimizer, _shuffle);
+        }
+    }
+
+    public void Dispose()
+    {
+        Model.Dispose();
+        _shuffle.Dispose();
+    }
+}
