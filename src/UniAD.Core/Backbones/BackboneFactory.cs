@@ -15,5 +15,13 @@ public static class BackboneFactory
         _ => throw new ArgumentOutOfRangeException(nameof(config), config.Kind, "unknown backbone"),
     };
 
+    /// <summary>Channels of the aligned features for these taps (the sum over taps), without loading weights.</summary>
+    public static int Channels(BackboneKind kind, IReadOnlyList<int> outLayers) => kind switch
+    {
+        BackboneKind.Resnet18 => ResNet18Cntk.TapChannels(outLayers),
+        BackboneKind.EfficientnetB4 => EfficientNetB4.TapChannels(outLayers),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown backbone"),
+    };
+
     private static (FeatureBackbone, string) Loaded(string path, Func<string, FeatureBackbone> load) => (load(path), path);
 }

@@ -15,6 +15,9 @@ public sealed class ResNet18Cntk : FeatureBackbone
 {
     static readonly int[] Blocks = [2, 2, 2, 3];
     static readonly int[] Widths = [64, 128, 256, 512];
+
+    /// <summary>Total channels of the given taps, without building the network.</summary>
+    public static int TapChannels(IEnumerable<int> outLayers) => outLayers.Sum(l => Widths[l - 1]);
     const double BnEps = 1e-5;
 
     // Channel means (B, G, R; 0..255) of ResNetPreprocess.onnx's 224×224 "MeanImage". That image varies
@@ -82,18 +85,18 @@ public sealed class ResNet18Cntk : FeatureBackbone
         return model;
     }
 
-    /// <summary>models/ResNet18.onnx in <paramref name="baseDirectory"/> (default: next to the application),
-    /// where the UniAD.Core build copies it.</summary>
+    /// <summary>DnnImageModels/ResNet18Onnx/ResNet18.onnx in <paramref name="baseDirectory"/> (default: next to
+    /// the application), where the NuGet package's build props copy it.</summary>
     public static string DefaultModelPath(string? baseDirectory = null)
     {
-        string path = Path.Combine(baseDirectory ?? AppContext.BaseDirectory, "models", "ResNet18.onnx");
+        string path = Path.Combine(baseDirectory ?? AppContext.BaseDirectory, "DnnImageModels", "ResNet18Onnx", "ResNet18.onnx");
         return File.Exists(path) ? path : throw ModelNotFound(path);
     }
 
     static FileNotFoundException ModelNotFound(string path) => new(
         $"ResNet-18 ONNX model not found at '{path}'. It ships in NuGet package Microsoft.ML.DnnImageFeaturizer.ResNet18 " +
-        "0.23.1 (tools/DnnImageModels/ResNet18Onnx/ResNet18.onnx), which the UniAD.Core build copies to models/ResNet18.onnx " +
-        "in its output; rebuild, or pass the file's path.", path);
+        "0.23.1 (tools/DnnImageModels/ResNet18Onnx/ResNet18.onnx), which every build that references UniAD.Core copies " +
+        "to its output; rebuild, or pass the file's path.", path);
 
     /// <summary>conv3×3-BN-ReLU, conv3×3-BN, plus a shortcut (a strided conv1×1-BN projection when
     /// the block changes width and resolution), then ReLU.</summary>

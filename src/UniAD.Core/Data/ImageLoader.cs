@@ -26,7 +26,9 @@ public static class ImageLoader
     public static Tensor LoadMask(string path, int height, int width)
     {
         using var scope = NewDisposeScope();
-        var gray = Decode(path, SKColorType.Gray8, 1).permute(2, 0, 1).unsqueeze(0).to(float32); // 1×1×H×W
+        // Decode as RGBA whatever the file holds (gray, palette, RGB): a pixel is foreground if any channel is.
+        var rgba = Decode(path, SKColorType.Rgba8888, 4);
+        var gray = rgba[.., .., TensorIndex.Slice(0, 3)].amax(2).unsqueeze(0).unsqueeze(0).to(float32); // 1×1×H×W
         var resized = interpolate(gray, size: [height, width], mode: InterpolationMode.NearestExact);
         return resized.squeeze(0).gt(0).MoveToOuterDisposeScope();
     }

@@ -104,7 +104,7 @@ public class ResNet18CntkTests(PretrainedResNet18 pretrained, ITestOutputHelper 
         try
         {
             var d = Assert.Throws<FileNotFoundException>(() => ResNet18Cntk.DefaultModelPath(empty.FullName));
-            Assert.Contains(Path.Combine(empty.FullName, "models", "ResNet18.onnx"), d.Message);
+            Assert.Contains(Path.Combine(empty.FullName, "DnnImageModels", "ResNet18Onnx", "ResNet18.onnx"), d.Message);
         }
         finally { empty.Delete(); }
         Assert.True(File.Exists(ResNet18Cntk.DefaultModelPath()));

@@ -87,7 +87,7 @@ internal static class DemoCategories
             using var ring = Stroke(look.Shade(new SKColor(230, 200, 200)), 3);
             c.DrawCircle(centre, centre, radius * 0.55f, ring);
         });
-    }, [DemoDefects.Scratch, DemoDefects.ColourDefect, DemoDefects.MissingPart]);
+    }, [DemoDefects.Scratch, DemoDefects.ColourDefect, DemoDefects.MissingPart(0.36f)]);
 
     public static readonly DemoCategory Nut = new("nut", new SKColor(225, 225, 220), (c, look, r) =>
     {
@@ -110,7 +110,7 @@ internal static class DemoCategories
             using var thread = Stroke(look.Shade(new SKColor(95, 95, 105)), 2);
             c.DrawCircle(centre, centre, radius * 0.5f, thread);
         });
-    }, [DemoDefects.MissingPart, DemoDefects.Crack, DemoDefects.Contamination]);
+    }, [DemoDefects.MissingPart(0.34f * 0.866f), DemoDefects.Crack, DemoDefects.Contamination]);
 
     /// <summary>Draws with this image's small shift and rotation about the centre.</summary>
     private static void Transformed(SKCanvas c, DemoLook look, Action draw)

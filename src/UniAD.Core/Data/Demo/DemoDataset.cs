@@ -60,11 +60,16 @@ public static class DemoDataset
             var look = DemoLook.Sample(random, size) with { Background = category.Background };
             canvas.Clear(look.Shade(look.Background));
             category.Draw(canvas, look, random);
+            // Defects sit on the object, so they follow its shift (rotation is immaterial to them).
+            canvas.Translate(look.ShiftX, look.ShiftY);
+            maskCanvas.Translate(look.ShiftX, look.ShiftY);
             defect?.Draw(canvas, maskCanvas, look, random);
         }
         string name = $"{index:D3}";
         Save(image, Path.Combine(imageDir, name + ".png"));
-        if (maskDir is not null) Save(mask, Path.Combine(maskDir, name + "_mask.png"));
+        if (maskDir is null) return;
+        using var grayMask = mask.Copy(SKColorType.Gray8);                 // 8-bit 0/255 masks, as MVTec AD's
+        Save(grayMask, Path.Combine(maskDir, name + "_mask.png"));
     }
 
     private static void Save(SKBitmap bitmap, string path)

@@ -55,21 +55,23 @@ internal static class DemoDefects
         Paint(image, mask, path, Stroke(look.Shade(new SKColor(60, 60, 65)), pitch * 0.18f));
     });
 
-    public static readonly DemoDefect MissingPart = new("missing", (image, mask, look, r) =>
+    /// <summary>A bite out of a round or hexagonal object's rim, replaced by background. The wedge stays within
+    /// the object's inscribed circle (<paramref name="inscribedRadius"/> as a fraction of the image), so the mask
+    /// is exactly the missing material.</summary>
+    public static DemoDefect MissingPart(float inscribedRadius) => new("missing", (image, mask, look, r) =>
     {
-        // A wedge of the object replaced by background.
-        float centre = look.Size / 2f, radius = look.Size * 0.42f, start = r.NextSingle() * 360;
+        float centre = look.Size / 2f, outer = look.Size * inscribedRadius, inner = outer * 0.7f, start = r.NextSingle() * 360, sweep = 20 + 15 * r.NextSingle();
         using var path = new SKPath();
-        path.MoveTo(centre + radius * 0.7f * MathF.Cos(start * MathF.PI / 180), centre + radius * 0.7f * MathF.Sin(start * MathF.PI / 180));
-        path.ArcTo(SKRect.Create(centre - radius, centre - radius, 2 * radius, 2 * radius), start, 25, false);
+        path.AddArc(SKRect.Create(centre - outer, centre - outer, 2 * outer, 2 * outer), start, sweep);
+        path.ArcTo(SKRect.Create(centre - inner, centre - inner, 2 * inner, 2 * inner), start + sweep, -sweep, false);
         path.Close();
         Paint(image, mask, path, Fill(look.Shade(look.Background)));
     });
 
     private static void Paint(SKCanvas image, SKCanvas mask, SKPath path, SKPaint paint)
     {
-        using (paint) image.DrawPath(path, paint);
         using var white = paint.Clone();
+        using (paint) image.DrawPath(path, paint);
         white.Color = SKColors.White;
         white.IsAntialias = false;
         if (white.Style == SKPaintStyle.Stroke) white.StrokeWidth += 1;   // cover the antialiased rim

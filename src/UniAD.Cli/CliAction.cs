@@ -1,0 +1,27 @@
+using System.CommandLine;
+using Spectre.Console;
+using UniAD.Core.Data;
+
+namespace UniAD.Cli;
+
+/// <summary>Runs a command body and turns the errors a user can cause into one clear line (exit 1) instead of
+/// a stack trace; Ctrl+C ends the run between batches (exit 130).</summary>
+internal static class CliAction
+{
+    public static void Set(Command command, Func<ParseResult, CancellationToken, int> body) =>
+        command.SetAction((parse, cancel) => Task.Run(() =>
+        {
+            try { return body(parse, cancel); }
+            catch (OperationCanceledException)
+            {
+                AnsiConsole.MarkupLine("[yellow]cancelled[/]");
+                return 130;
+            }
+            catch (Exception e) when (e is DatasetException or FileNotFoundException or DirectoryNotFoundException
+                                       or InvalidDataException or InvalidOperationException or ArgumentException)
+            {
+                Console.Error.WriteLine($"error: {e.Message}");
+                return 1;
+            }
+        }, CancellationToken.None));
+}

@@ -1,0 +1,52 @@
+using System.CommandLine;
+using UniAD.Core.Configuration;
+using UniAD.Core.Data;
+
+namespace UniAD.Cli;
+
+/// <summary>Options shared by several commands, and how they become a config and a dataset.</summary>
+internal static class CliOptions
+{
+    public static Option<string> Data() => new("--data") { Description = "Dataset folder (MVTec layout, or the image root of --train-meta/--test-meta)", Required = true };
+    public static readonly Option<string?> TrainMeta = new("--train-meta") { Description = "UniAD JSON-lines metadata of the training images" };
+    public static readonly Option<string?> TestMeta = new("--test-meta") { Description = "UniAD JSON-lines metadata of the test images" };
+    public static readonly Option<string[]> Categories = new("--categories") { Description = "Only these categories (default: all, one unified model)", AllowMultipleArgumentsPerToken = true };
+    public static readonly Option<string> Device = new("--device") { Description = "auto (CUDA when available), cpu, cuda or cuda:N", DefaultValueFactory = _ => "auto" };
+    public static readonly Option<string?> Cache = new("--feature-cache") { Description = "Folder of cached backbone features, shared across runs (default: <out>/feature-cache)" };
+
+    public static readonly Option<string> Preset = new("--preset")
+    {
+        Description = $"Starting config: {string.Join(", ", Presets.ByName.Keys)}",
+        DefaultValueFactory = _ => "resnet18",
+    };
+    public static readonly Option<string?> ConfigFile = new("--config") { Description = "A config.json to start from instead of a preset" };
+    public static readonly Option<int?> Epochs = new("--epochs") { Description = "Training epochs" };
+    public static readonly Option<int?> BatchSize = new("--batch-size") { Description = "Batch size" };
+    public static readonly Option<int?> Seed = new("--seed") { Description = "Random seed" };
+    public static readonly Option<string[]> Set = new("--set") { Description = "Config override key=value, e.g. model.queries=none (repeatable)" };
+
+    public static AnomalyDataset Dataset(ParseResult p, Option<string> data) => DatasetLoader.Open(
+        p.GetValue(data)!, p.GetValue(TrainMeta), p.GetValue(TestMeta), p.GetValue(Categories));
+
+    public static UniadConfig Config(ParseResult p)
+    {
+        var file = p.GetValue(ConfigFile);
+        UniadConfig config;
+        if (file is not null)
+        {
+            if (!File.Exists(file)) throw new FileNotFoundException($"config file not found: {file}");
+            config = UniadConfig.FromJson(File.ReadAllText(file));
+        }
+        else
+        {
+            var preset = p.GetValue(Preset)!;
+            config = Presets.ByName.TryGetValue(preset, out var make) ? make()
+                : throw new ArgumentException($"unknown preset '{preset}': choose from {string.Join(", ", Presets.ByName.Keys)}");
+        }
+        var overrides = new List<string>(p.GetValue(Set) ?? []);
+        if (p.GetValue(Epochs) is int epochs) overrides.Add($"training.epochs={epochs}");
+        if (p.GetValue(BatchSize) is int batch) overrides.Add($"training.batch_size={batch}");
+        if (p.GetValue(Seed) is int seed) overrides.Add($"training.seed={seed}");
+        return ConfigOverrides.Apply(config, overrides);
+    }
+}

@@ -1,0 +1,34 @@
+using System.CommandLine;
+using Spectre.Console;
+using UniAD.Core.Configuration;
+using UniAD.Core.Backbones;
+using UniAD.Core.Training;
+
+namespace UniAD.Cli.Commands;
+
+internal static class BenchCommand
+{
+    public static Command Create()
+    {
+        var steps = new Option<int>("--steps") { Description = "Timed steps (median reported)", DefaultValueFactory = _ => 10 };
+        var command = new Command("bench", "Measure GEMM GFLOP/s and UniAD training/inference throughput for a config on this machine")
+        {
+            CliOptions.Preset, CliOptions.ConfigFile, CliOptions.Set, CliOptions.BatchSize, CliOptions.Device, steps,
+        };
+        CliAction.Set(command, (p, _) =>
+        {
+            var config = CliOptions.Config(p);
+            var device = DeviceSelector.Resolve(p.GetValue(CliOptions.Device));
+            var b = config.Backbone;
+            int channels = BackboneFactory.Channels(b.Kind, b.OutLayers);
+            int gridH = b.InputSize[0] / b.OutStride, gridW = b.InputSize[1] / b.OutStride;
+            var r = ThroughputBenchmark.Run(config, channels, gridH, gridW, device, p.GetValue(steps));
+            AnsiConsole.MarkupLineInterpolated($"config: {channels} channels, {gridH}x{gridW} tokens, batch {config.Training.BatchSize}, device {r.Device}, {r.Threads} threads");
+            AnsiConsole.MarkupLineInterpolated($"GEMM 1024x1024 fp32: {r.GemmGflops:F1} GFLOP/s");
+            AnsiConsole.MarkupLineInterpolated($"train: {r.TrainImagesPerSecond:F2} images/s = {r.TrainGflopsPerSecond:F1} GFLOP/s ({100 * r.TrainGflopsPerSecond / r.GemmGflops:F0}% of GEMM; {r.FlopsPerTrainImage / 1e9:F2} GFLOP per image)");
+            AnsiConsole.MarkupLineInterpolated($"inference: {r.EvalImagesPerSecond:F2} images/s");
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,47 @@
+using System.CommandLine;
+using UniAD.Core.Configuration;
+using UniAD.Core.Features;
+using UniAD.Core.Training;
+
+namespace UniAD.Cli.Commands;
+
+internal static class EvalCommand
+{
+    public static Command Create()
+    {
+        var data = CliOptions.Data();
+        var checkpoint = new Option<string>("--checkpoint") { Description = "checkpoint.uniad of a trained run", Required = true };
+        var output = new Option<string?>("--out") { Description = "Where to write results (default: the checkpoint's folder)" };
+        var imageScore = new Option<ImageScoreKind?>("--image-score") { Description = "max-avg-pool, mean or std (default: the run's)", CustomParser = r => Enum.Parse<ImageScoreKind>(r.Tokens[0].Value.Replace("-", ""), ignoreCase: true) };
+        var command = new Command("eval", "Evaluate a trained model on a dataset's test images")
+        {
+            data, CliOptions.TrainMeta, CliOptions.TestMeta, CliOptions.Categories, checkpoint, output, imageScore,
+            CliOptions.Device, CliOptions.Cache,
+        };
+        CliAction.Set(command, (p, cancel) =>
+        {
+            var trained = Checkpoint.Load(p.GetValue(checkpoint)!);
+            var config = trained.Config;
+            if (p.GetValue(imageScore) is ImageScoreKind kind) config = config with { Evaluation = config.Evaluation with { ImageScore = kind } };
+            var test = CliOptions.Dataset(p, data).Test;
+            if (test.Count == 0) throw new ArgumentException("the dataset has no test images");
+            var device = DeviceSelector.Resolve(p.GetValue(CliOptions.Device));
+            var outDir = p.GetValue(output) ?? Path.GetDirectoryName(Path.GetFullPath(p.GetValue(checkpoint)!))!;
+            Directory.CreateDirectory(outDir);
+
+            using var extractor = new FeatureExtractor(config.Backbone, device);
+            if (extractor.Fingerprint != trained.State.FeatureFingerprint)
+                throw new InvalidOperationException("the checkpoint was trained on features of another backbone or weights file");
+            using var model = trained.CreateModel(device);
+            var cache = new FeatureCache(p.GetValue(CliOptions.Cache) ?? Path.Combine(outDir, "feature-cache"));
+            var report = RunProgress.Show(hooks =>
+            {
+                using var features = Experiment.CachedFeatures(extractor, cache, test, "test", config, null, hooks, cancel);
+                return Experiment.EvaluateAndSave(model, features, test, config, outDir, device);
+            });
+            ResultsTable.Print(report);
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,37 @@
+using System.CommandLine;
+using Spectre.Console;
+using UniAD.Core.Configuration;
+using UniAD.Core.Training;
+
+namespace UniAD.Cli.Commands;
+
+internal static class TrainCommand
+{
+    public static Command Create()
+    {
+        var data = CliOptions.Data();
+        var output = new Option<string>("--out") { Description = "Run folder (checkpoint, results, anomaly maps)", Required = true };
+        var resume = new Option<bool>("--resume") { Description = "Continue the run in --out from its last checkpoint" };
+        var command = new Command("train", "Train one unified UniAD model on all (or the chosen) categories, then evaluate it")
+        {
+            data, CliOptions.TrainMeta, CliOptions.TestMeta, CliOptions.Categories, output, resume,
+            CliOptions.Preset, CliOptions.ConfigFile, CliOptions.Epochs, CliOptions.BatchSize, CliOptions.Seed, CliOptions.Set,
+            CliOptions.Device, CliOptions.Cache,
+        };
+        CliAction.Set(command, (p, cancel) =>
+        {
+            var config = CliOptions.Config(p);
+            var dataset = CliOptions.Dataset(p, data);
+            var device = DeviceSelector.Resolve(p.GetValue(CliOptions.Device));
+            AnsiConsole.MarkupLineInterpolated(
+                $"[bold]{dataset.Categories.Count}[/] categories, {dataset.Train.Count} train / {dataset.Test.Count} test images; device [bold]{device.type}[/]");
+            var request = new ExperimentRequest(config, dataset, p.GetValue(output)!, device,
+                p.GetValue(CliOptions.Cache), Resume: p.GetValue(resume));
+            var result = RunProgress.Show(hooks => Experiment.Run(request, hooks, cancel));
+            if (result.Report is not null) ResultsTable.Print(result.Report);
+            AnsiConsole.MarkupLineInterpolated($"results in [bold]{Path.GetFullPath(request.OutputDirectory)}[/]");
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,48 @@
+using Spectre.Console;
+using UniAD.Core.Training;
+
+namespace UniAD.Cli;
+
+/// <summary>Shows feature extraction and training progress: live bars on a terminal, one line per epoch
+/// (and per 25% of feature extraction) when the output is redirected to a log.</summary>
+internal static class RunProgress
+{
+    public static T Show<T>(Func<ExperimentHooks, T> run)
+    {
+        if (!AnsiConsole.Profile.Capabilities.Interactive) return run(PlainHooks());
+        T result = default!;
+        AnsiConsole.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .Start(ctx =>
+            {
+                var tasks = new Dictionary<string, ProgressTask>();
+                ProgressTask Task(string name, double max)
+                {
+                    if (!tasks.TryGetValue(name, out var task)) tasks[name] = task = ctx.AddTask(name, maxValue: max);
+                    return task;
+                }
+                result = run(new ExperimentHooks(
+                    ImagesProcessed: (stage, done, total) => Task($"features ({stage})", total).Value = done,
+                    Training: new SynchronousProgress<TrainingProgress>(p =>
+                    {
+                        var task = Task("training", (double)p.Epochs * p.StepsPerEpoch);
+                        task.Value = (double)(p.Epoch - 1) * p.StepsPerEpoch + p.Step;
+                        task.Description = $"epoch {p.Epoch}/{p.Epochs} loss {p.Loss:F4} lr {p.LearningRate:G2} {p.ImagesPerSecond:F1} img/s";
+                    })));
+            });
+        return result;
+    }
+
+    private static ExperimentHooks PlainHooks() => new(
+        ImagesProcessed: (stage, done, total) =>
+        {
+            if (done == total || done * 4 / total != (done - 1) * 4 / total)
+                Console.WriteLine($"features ({stage}): {done}/{total} images");
+        },
+        Training: new SynchronousProgress<TrainingProgress>(p =>
+        {
+            if (p.Step == p.StepsPerEpoch)
+                Console.WriteLine($"epoch {p.Epoch}/{p.Epochs}  loss {p.Loss:F5}  lr {p.LearningRate:G3}  " +
+                                  $"{p.ImagesPerSecond:F1} img/s  elapsed {p.Elapsed:hh\\:mm\\:ss}  eta {p.Remaining:hh\\:mm\\:ss}");
+        }));
+}
