@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using UniAD.Core.Data;
+using UniAD.Core.Evaluation;
+using UniAD.Core.Training;
+using static TorchSharp.torch;
+
+namespace UniAD.Core.Tests.Training;
+
+public class ExperimentTests(TinyDataset data) : IClassFixture<TinyDataset>
+{
+    private ExperimentResult Run(string output, int epochs = 2, bool resume = false, string? cache = null) =>
+        Experiment.Run(new ExperimentRequest(TinyDataset.Config(epochs), MvtecLayout.Read(data.Root), output, CPU, cache, Resume: resume),
+            new ExperimentHooks());
+
+    [Fact]
+    public void ARunWritesCheckpointResultsHistoryAndAnomalyMaps()
+    {
+        var output = TinyDataset.TempDirectory();
+        var result = Run(output);
+        foreach (var file in new[] { Experiment.ConfigFile, Experiment.CheckpointFile, Experiment.HistoryFile,
+                     Experiment.ResultsJsonFile, Experiment.ResultsCsvFile, Experiment.AnomalyMapsFile })
+            Assert.True(File.Exists(Path.Combine(output, file)), file);
+        var report = result.Report!;
+        Assert.Equal(["fabric", "nut"], report.Categories.Select(c => c.Category));
+        Assert.All(report.Categories, c => Assert.InRange(c.ImageAuroc, 0, 1));
+        Assert.All(report.Categories, c => Assert.InRange(c.Aupro!.Value, 0, 1));
+        Assert.Equal((report.Categories[0].PixelAuroc!.Value + report.Categories[1].PixelAuroc!.Value) / 2, report.Mean.PixelAuroc!.Value, 12);
+        Assert.Equal(3, File.ReadAllLines(Path.Combine(output, Experiment.HistoryFile)).Length);   // header + 2 epochs
+        Assert.Equal(4, File.ReadAllLines(Path.Combine(output, Experiment.ResultsCsvFile)).Length); // header + 2 + mean
+        Assert.Equal(report, ReportFiles.ReadJson(Path.Combine(output, Experiment.ResultsJsonFile)) with
+        {
+            Categories = report.Categories, Warnings = report.Warnings,                              // lists compare by reference
+        });
+    }
+
+    [Fact]
+    public void SavedAnomalyMapsReproduceTheMetricsAndLoadInNumpy()
+    {
+        var output = TinyDataset.TempDirectory();
+        var report = Run(output).Report!;
+        var test = MvtecLayout.Read(data.Root).Test;
+        var maps = AnomalyMapArchive.Load(Path.Combine(output, Experiment.AnomalyMapsFile));
+        Assert.Equal(test.Count, maps.Count);
+        using var stacked = stack(test.Select(s => maps[s.Key]));
+        var again = Evaluator.Score(stacked, test, TinyDataset.Config().Evaluation, 64, 64);
+        Assert.Equal(report.Mean, again.Mean);
+
+        var numpy = Process.Start(new ProcessStartInfo("/usr/bin/python3",
+            ["-c", "import numpy, sys; z = numpy.load(sys.argv[1]); print(len(z.files), z[z.files[0]].shape, z[z.files[0]].dtype)",
+             Path.Combine(output, Experiment.AnomalyMapsFile)]) { RedirectStandardOutput = true })!;
+        var printed = numpy.StandardOutput.ReadToEnd().Trim();
+        numpy.WaitForExit();
+        Assert.Equal($"{test.Count} (1, 4, 4) float32", printed);
+    }
+
+    [Fact]
+    public void ResumingARunThatFinishedExtendsItAndKeepsItsHistory()
+    {
+        var output = TinyDataset.TempDirectory();
+        Run(output, epochs: 1);
+        var extended = Run(output, epochs: 3, resume: true);
+        Assert.Equal([1, 2, 3], extended.State.History.Select(h => h.Epoch));
+    }
+
+    [Fact]
+    public void AnExistingRunIsNeverOverwrittenWithoutResume()
+    {
+        var output = TinyDataset.TempDirectory();
+        Run(output, epochs: 1);
+        var before = File.ReadAllBytes(Path.Combine(output, Experiment.CheckpointFile));
+        var error = Assert.Throws<InvalidOperationException>(() => Run(output, epochs: 1));
+        Assert.Contains("already holds a run", error.Message);
+        Assert.Equal(before, File.ReadAllBytes(Path.Combine(output, Experiment.CheckpointFile)));
+    }
+
+    [Fact]
+    public void ResumingWithAnotherModelConfigIsRefused()
+    {
+        var output = TinyDataset.TempDirectory();
+        Run(output, epochs: 1);
+        var other = TinyDataset.Config(2) with { Model = TinyDataset.Config().Model with { HiddenDim = 16 } };
+        var error = Assert.Throws<InvalidOperationException>(() => Experiment.Run(
+            new ExperimentRequest(other, MvtecLayout.Read(data.Root), output, CPU, Resume: true), new ExperimentHooks()));
+        Assert.Contains("different config", error.Message);
+    }
+
+    [Fact]
+    public void FeaturesAreComputedOncePerDatasetAndReusedAcrossRuns()
+    {
+        var cache = TinyDataset.TempDirectory();
+        var extracted = new List<string>();
+        var hooks = new ExperimentHooks(ImagesProcessed: (stage, done, total) => { if (done == total) extracted.Add(stage); });
+        var dataset = MvtecLayout.Read(data.Root);
+        Experiment.Run(new ExperimentRequest(TinyDataset.Config(1), dataset, TinyDataset.TempDirectory(), CPU, cache), hooks);
+        Experiment.Run(new ExperimentRequest(TinyDataset.Config(1), dataset, TinyDataset.TempDirectory(), CPU, cache), hooks);
+        Assert.Equal(["train", "test"], extracted);
+        Assert.Equal(2, Directory.GetFiles(cache, "*.features").Length);
+    }
+}
