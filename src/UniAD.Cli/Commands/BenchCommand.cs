@@ -27,6 +27,8 @@ internal static class BenchCommand
             AnsiConsole.MarkupLineInterpolated($"GEMM 1024x1024 fp32: {r.GemmGflops:F1} GFLOP/s");
             AnsiConsole.MarkupLineInterpolated($"train: {r.TrainImagesPerSecond:F2} images/s = {r.TrainGflopsPerSecond:F1} GFLOP/s ({100 * r.TrainGflopsPerSecond / r.GemmGflops:F0}% of GEMM; {r.FlopsPerTrainImage / 1e9:F2} GFLOP per image)");
             AnsiConsole.MarkupLineInterpolated($"inference: {r.EvalImagesPerSecond:F2} images/s");
+            if (r.MaxRelativeDeviationFromCpu is double d)
+                AnsiConsole.MarkupLineInterpolated($"anomaly maps vs the same weights on the CPU: max relative deviation {d:E2}");
             return 0;
         });
         return command;

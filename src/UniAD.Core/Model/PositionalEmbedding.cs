@@ -10,7 +10,8 @@ public abstract class PositionalEmbedding : nn.Module
 {
     protected PositionalEmbedding(string name) : base(name) { }
 
-    public abstract Tensor forward();
+    /// <param name="device">Where the result is needed (the input's device).</param>
+    public abstract Tensor forward(Device device);
 }
 
 /// <summary>Learned embedding: pos[h·W + w] = concat(col_embed[w], row_embed[h]), both U[0, 1) at init.</summary>
@@ -33,7 +34,7 @@ public sealed class LearnedPositionalEmbedding : PositionalEmbedding
         }
     }
 
-    public override Tensor forward()
+    public override Tensor forward(Device device)
     {
         using var scope = NewDisposeScope();
         var x = col_embed.weight!.unsqueeze(0).expand(_height, -1, -1);   // H×W×D/2
@@ -45,6 +46,8 @@ public sealed class LearnedPositionalEmbedding : PositionalEmbedding
 /// <summary>DETR's fixed sine embedding (normalised to 2π, temperature 10000), the official "sine" option.</summary>
 public sealed class SinePositionalEmbedding : PositionalEmbedding
 {
+    private Tensor _embedding;
+
     public SinePositionalEmbedding(int height, int width, int dim) : base(nameof(SinePositionalEmbedding))
     {
         const double temperature = 10000, eps = 1e-6;
@@ -59,9 +62,18 @@ public sealed class SinePositionalEmbedding : PositionalEmbedding
             return stack([scaled[.., .., TensorIndex.Slice(0, null, 2)].sin(),
                           scaled[.., .., TensorIndex.Slice(1, null, 2)].cos()], dim: 3).flatten(2);
         }
-        var embedding = cat([Encode(y), Encode(x)], dim: 2).flatten(0, 1).unsqueeze(1);   // L×1×D
-        register_buffer("embedding", embedding.MoveToOuterDisposeScope(), persistent: false);
+        _embedding = cat([Encode(y), Encode(x)], dim: 2).flatten(0, 1).unsqueeze(1).MoveToOuterDisposeScope(); // L×1×D
     }
 
-    public override Tensor forward() => get_buffer("embedding")!.alias();
+    /// <summary>Fixed, so not part of the state dict; it follows the input to its device.</summary>
+    public override Tensor forward(Device device)
+    {
+        if (_embedding.device != device)
+        {
+            var moved = _embedding.to(device).DetachFromDisposeScope();
+            _embedding.Dispose();
+            _embedding = moved;
+        }
+        return _embedding.alias();
+    }
 }

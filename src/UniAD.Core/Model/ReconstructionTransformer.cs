@@ -16,6 +16,7 @@ public sealed class ReconstructionTransformer : nn.Module<Tensor, Tensor, Tensor
     private readonly LayerNorm decoder_norm;
     private readonly QueryKind _queries;
     private readonly NeighborMaskConfig _mask;
+    private Tensor? _neighborMask;                       // L×L, on the device of the last input
 
     public ReconstructionTransformer(ReconstructionConfig config, int gridHeight, int gridWidth)
         : base(nameof(ReconstructionTransformer))
@@ -30,9 +31,7 @@ public sealed class ReconstructionTransformer : nn.Module<Tensor, Tensor, Tensor
         if (config.Queries == QueryKind.Shared) shared_query = new LayerwiseQuery(tokens, dim);
         decoder_norm = nn.LayerNorm(dim);
         RegisterComponents();
-        if (_mask.Enabled)
-            register_buffer("neighbor_mask",
-                NeighborMask.Create(gridHeight, gridWidth, _mask.Size[0], _mask.Size[1]), persistent: false);
+        if (_mask.Enabled) _neighborMask = NeighborMask.Create(gridHeight, gridWidth, _mask.Size[0], _mask.Size[1]);
     }
 
     /// <param name="tokens">L×B×D projected input tokens.</param>
@@ -41,7 +40,7 @@ public sealed class ReconstructionTransformer : nn.Module<Tensor, Tensor, Tensor
     public override Tensor forward(Tensor tokens, Tensor pos)
     {
         using var scope = NewDisposeScope();
-        var mask = _mask.Enabled ? get_buffer("neighbor_mask") : null;
+        var mask = NeighborMaskOn(tokens.device);
         Tensor? MaskIf(bool site) => site ? mask : null;
 
         var memory = tokens;
@@ -60,5 +59,15 @@ public sealed class ReconstructionTransformer : nn.Module<Tensor, Tensor, Tensor
             output = layer.forward(query, memory, output, pos, MaskIf(_mask.DecoderMemory), MaskIf(_mask.DecoderPrevious));
         }
         return decoder_norm.forward(output).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The mask is derived from the config rather than stored in the state dict, so it follows the
+    /// input to its device here instead of through module.to().</summary>
+    private Tensor? NeighborMaskOn(Device device)
+    {
+        if (_neighborMask is null || _neighborMask.device == device) return _neighborMask;
+        var moved = _neighborMask.to(device).DetachFromDisposeScope();
+        _neighborMask.Dispose();
+        return _neighborMask = moved;
     }
 }

@@ -42,7 +42,7 @@ public sealed class UniadModel : nn.Module<Tensor, (Tensor FeatureRec, Tensor An
         var tokens = featureAlign.flatten(2).permute(2, 0, 1);            // B×C×H×W → L×B×C, L = H·W
         tokens = feature_jitter.forward(tokens);                          // training only
         var hidden = input_proj.forward(tokens);                          // L×B×D
-        var decoded = transformer.forward(hidden, pos_embed.forward());   // L×B×D
+        var decoded = transformer.forward(hidden, pos_embed.forward(hidden.device));   // L×B×D
         var featureRec = output_proj.forward(decoded)                     // L×B×C
             .permute(1, 2, 0).reshape(batch, channels, height, width);    // B×C×H×W
         var anomalyMap = (featureRec - featureAlign).pow(2).sum(1, keepdim: true).sqrt(); // B×1×H×W

@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 namespace UniAD.Core.Training;
 
 public sealed record ThroughputResult(double GemmGflops, double TrainImagesPerSecond, double TrainGflopsPerSecond,
-    double EvalImagesPerSecond, double FlopsPerTrainImage, int Threads, string Device);
+    double EvalImagesPerSecond, double FlopsPerTrainImage, int Threads, string Device, double? MaxRelativeDeviationFromCpu);
 
 /// <summary>Measures, in one process, the machine's float32 GEMM rate and UniAD's training and inference
 /// throughput on random aligned features of the configured shape, so their ratio says how close the
@@ -41,10 +41,23 @@ public static class ThroughputBenchmark
         double evalSeconds;
         using (no_grad()) evalSeconds = Timed(() => { using var s = NewDisposeScope(); model.forward(features).AnomalyMap.sum().item<float>(); }, steps);
 
+        double? deviation = device.type == DeviceType.CPU ? null : DeviationFromCpu(model, features);
+
         double flopsPerImage = 3 * ForwardFlopsPerImage(config.Model, channels, gridHeight * gridWidth); // forward + 2× backward
         double trainImagesPerSecond = batch / trainSeconds;
         return new ThroughputResult(gemm, trainImagesPerSecond, trainImagesPerSecond * flopsPerImage / 1e9,
-            batch / evalSeconds, flopsPerImage, get_num_threads(), device.ToString());
+            batch / evalSeconds, flopsPerImage, get_num_threads(), device.ToString(), deviation);
+    }
+
+    /// <summary>The same trained weights and inputs on the CPU: max |map_device − map_cpu| / max |map_cpu|.</summary>
+    private static double DeviationFromCpu(UniadModel model, Tensor features)
+    {
+        using var _ = no_grad();
+        using var scope = NewDisposeScope();
+        var onDevice = model.forward(features).AnomalyMap.cpu();
+        model.to(CPU);
+        var onCpu = model.forward(features.cpu()).AnomalyMap;
+        return (onDevice - onCpu).abs().max().item<float>() / onCpu.abs().max().item<float>();
     }
 
     /// <summary>Matrix-multiply FLOPs of one image's forward pass (2 per multiply-add), counting

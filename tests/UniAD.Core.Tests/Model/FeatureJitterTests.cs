@@ -3,6 +3,7 @@ using static TorchSharp.torch;
 
 namespace UniAD.Core.Tests.Model;
 
+[Collection(GlobalTorchRng.Name)]
 public class FeatureJitterTests
 {
     [Fact]

@@ -4,6 +4,7 @@ using static TorchSharp.torch;
 
 namespace UniAD.Core.Tests.Model;
 
+[Collection(GlobalTorchRng.Name)]
 public class UniadModelTests
 {
     private static long TrainableParameters(UniadModel model) =>

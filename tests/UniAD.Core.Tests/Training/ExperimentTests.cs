@@ -6,6 +6,7 @@ using static TorchSharp.torch;
 
 namespace UniAD.Core.Tests.Training;
 
+[Collection(GlobalTorchRng.Name)]
 public class ExperimentTests(TinyDataset data) : IClassFixture<TinyDataset>
 {
     private ExperimentResult Run(string output, int epochs = 2, bool resume = false, string? cache = null) =>

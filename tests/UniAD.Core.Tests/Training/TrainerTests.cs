@@ -4,6 +4,7 @@ using static TorchSharp.torch;
 
 namespace UniAD.Core.Tests.Training;
 
+[Collection(GlobalTorchRng.Name)]
 public class TrainerTests
 {
     // Its own generator: the global one carries the run's jitter/dropout stream, which a resume restores.
