@@ -11,6 +11,9 @@ internal static class CliOptions
     public static readonly Option<string?> TrainMeta = new("--train-meta") { Description = "UniAD JSON-lines metadata of the training images" };
     public static readonly Option<string?> TestMeta = new("--test-meta") { Description = "UniAD JSON-lines metadata of the test images" };
     public static readonly Option<string[]> Categories = new("--categories") { Description = "Only these categories (default: all, one unified model)", AllowMultipleArgumentsPerToken = true };
+    public static readonly Option<string[]> NormalClasses = new("--normal-classes") { Description = "Folder-of-classes dataset (train/<class>, test/<class>): these classes (names or alphabetical indices) are normal, the rest anomalous", AllowMultipleArgumentsPerToken = true };
+    public static readonly Option<int?> TrainPerClass = new("--train-per-class") { Description = "With --normal-classes: use a fixed random subset of this many training images per class" };
+    public static readonly Option<int?> TestPerClass = new("--test-per-class") { Description = "With --normal-classes: use a fixed random subset of this many test images per class" };
     public static readonly Option<string> Device = new("--device") { Description = "auto (CUDA when available), cpu, cuda or cuda:N", DefaultValueFactory = _ => "auto" };
     public static readonly Option<string?> Cache = new("--feature-cache") { Description = "Folder of cached backbone features, shared across runs (default: <out>/feature-cache)" };
 
@@ -25,8 +28,15 @@ internal static class CliOptions
     public static readonly Option<int?> Seed = new("--seed") { Description = "Random seed" };
     public static readonly Option<string[]> Set = new("--set") { Description = "Config override key=value, e.g. model.queries=none (repeatable)" };
 
-    public static AnomalyDataset Dataset(ParseResult p, Option<string> data) => DatasetLoader.Open(
-        p.GetValue(data)!, p.GetValue(TrainMeta), p.GetValue(TestMeta), p.GetValue(Categories));
+    public static AnomalyDataset Dataset(ParseResult p, Option<string> data)
+    {
+        var normal = p.GetValue(NormalClasses);
+        var classFolder = normal is { Length: > 0 }
+            ? new ClassFolderOptions(normal.SelectMany(n => n.Split(',', StringSplitOptions.RemoveEmptyEntries)).ToList(),
+                p.GetValue(TrainPerClass), p.GetValue(TestPerClass))
+            : null;
+        return DatasetLoader.Open(p.GetValue(data)!, p.GetValue(TrainMeta), p.GetValue(TestMeta), p.GetValue(Categories), classFolder);
+    }
 
     public static UniadConfig Config(ParseResult p)
     {

@@ -15,7 +15,8 @@ internal static class EvalCommand
         var imageScore = new Option<ImageScoreKind?>("--image-score") { Description = "max-avg-pool, mean or std (default: the run's)", CustomParser = r => Enum.Parse<ImageScoreKind>(r.Tokens[0].Value.Replace("-", ""), ignoreCase: true) };
         var command = new Command("eval", "Evaluate a trained model on a dataset's test images")
         {
-            data, CliOptions.TrainMeta, CliOptions.TestMeta, CliOptions.Categories, checkpoint, output, imageScore,
+            data, CliOptions.TrainMeta, CliOptions.TestMeta, CliOptions.Categories,
+            CliOptions.NormalClasses, CliOptions.TrainPerClass, CliOptions.TestPerClass, checkpoint, output, imageScore,
             CliOptions.Device, CliOptions.Cache,
         };
         CliAction.Set(command, (p, cancel) =>

@@ -14,7 +14,8 @@ internal static class TrainCommand
         var resume = new Option<bool>("--resume") { Description = "Continue the run in --out from its last checkpoint" };
         var command = new Command("train", "Train one unified UniAD model on all (or the chosen) categories, then evaluate it")
         {
-            data, CliOptions.TrainMeta, CliOptions.TestMeta, CliOptions.Categories, output, resume,
+            data, CliOptions.TrainMeta, CliOptions.TestMeta, CliOptions.Categories,
+            CliOptions.NormalClasses, CliOptions.TrainPerClass, CliOptions.TestPerClass, output, resume,
             CliOptions.Preset, CliOptions.ConfigFile, CliOptions.Epochs, CliOptions.BatchSize, CliOptions.Seed, CliOptions.Set,
             CliOptions.Device, CliOptions.Cache,
         };

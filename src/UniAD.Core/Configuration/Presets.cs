@@ -34,6 +34,13 @@ public static class Presets
         Evaluation = new EvaluationConfig { AvgPoolKernel = 8 },
     };
 
+    /// <summary>The paper's CIFAR-10 protocol on the shipped ResNet-18: every stage (layers 1–4, 960 channels),
+    /// batch 16, seed 131, mean image score, no pixel metrics.</summary>
+    public static UniadConfig CifarResNet18 => PaperCifar with
+    {
+        Backbone = new BackboneConfig { OutLayers = [1, 2, 3, 4] },
+    };
+
     /// <summary>The paper's "vanilla" ablation on top of any config: no neighbor mask, no jitter, no
     /// layer-wise queries (a plain encoder–decoder transformer).</summary>
     public static UniadConfig Vanilla(UniadConfig baseline) => baseline with
@@ -51,6 +58,7 @@ public static class Presets
         ["paper-mvtec"] = () => PaperMvtec,
         ["paper-cifar"] = () => PaperCifar,
         ["resnet18"] = () => ResNet18,
+        ["cifar-resnet18"] = () => CifarResNet18,
         ["quick"] = () => QuickCpu,
     };
 }
