@@ -18,25 +18,11 @@ public static class ThroughputBenchmark
     {
         int batch = config.Training.BatchSize;
         double gemm = GemmGflops(device);
-        manual_seed(config.Training.Seed);
-        using var model = new UniadModel(config.Model, channels, gridHeight, gridWidth);
-        model.to(device);
-        var optimizer = optim.AdamW(model.parameters(), config.Training.LearningRate, weight_decay: config.Training.WeightDecay);
+        using var trainer = Trainer.Start(config, channels, gridHeight, gridWidth, "benchmark", device);
+        var model = trainer.Model;
         using var features = randn(batch, channels, gridHeight, gridWidth, device: device);
-
-        void TrainStep()
-        {
-            using var scope = NewDisposeScope();
-            var (rec, _) = model.forward(features);
-            var loss = nn.functional.mse_loss(rec, features);
-            optimizer.zero_grad();
-            loss.backward();
-            nn.utils.clip_grad_norm_(model.parameters(), config.Training.ClipGradNorm);
-            optimizer.step();
-            loss.item<float>();                                           // waits for the device
-        }
         model.train();
-        double trainSeconds = Timed(TrainStep, steps);
+        double trainSeconds = Timed(() => trainer.Step(features), steps);   // Step waits for the device (loss.item)
         model.eval();
         double evalSeconds;
         using (no_grad()) evalSeconds = Timed(() => { using var s = NewDisposeScope(); model.forward(features).AnomalyMap.sum().item<float>(); }, steps);

@@ -59,6 +59,22 @@ public sealed class Trainer : IDisposable
     public static double LearningRateAt(TrainingConfig t, int epoch) =>
         t.LearningRate * Math.Pow(t.LrGamma, epoch / t.LrStepEpochs);
 
+    /// <summary>One optimisation step on a batch of aligned features (B×C×H×W, any float dtype, on the
+    /// trainer's device): reconstruct, MSE against the clean features, backward, clip, AdamW.</summary>
+    /// <returns>The batch loss.</returns>
+    public double Step(Tensor batch)
+    {
+        using var scope = NewDisposeScope();
+        var target = batch.to(float32);                                    // clean: jitter happens inside the model
+        var (reconstruction, _) = Model.forward(target);
+        var loss = nn.functional.mse_loss(reconstruction, target);
+        _optimizer.zero_grad();
+        loss.backward();
+        nn.utils.clip_grad_norm_(Model.parameters(), _config.Training.ClipGradNorm);
+        _optimizer.step();
+        return loss.item<float>();
+    }
+
     /// <param name="trainFeatures">N×C×H×W aligned features of the training images (any float dtype, CPU).</param>
     public void Train(Tensor trainFeatures, TrainingHooks hooks, CancellationToken cancel = default)
     {
@@ -84,15 +100,7 @@ public sealed class Trainer : IDisposable
                 cancel.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();
                 var index = order.narrow(0, step * t.BatchSize, Math.Min(t.BatchSize, count - step * t.BatchSize)).to(_device);
-                var target = features.index_select(0, index).to(float32);            // B×C×H×W, clean
-                var (reconstruction, _) = Model.forward(target);
-                var loss = nn.functional.mse_loss(reconstruction, target);
-                _optimizer.zero_grad();
-                loss.backward();
-                nn.utils.clip_grad_norm_(Model.parameters(), t.ClipGradNorm);
-                _optimizer.step();
-
-                double lossValue = loss.item<float>();
+                double lossValue = Step(features.index_select(0, index));
                 lossSum += lossValue;
                 stepsThisSession++;
                 var elapsed = clock.Elapsed;
