@@ -66,11 +66,13 @@ public sealed class FeatureExtractor : IDisposable
 
     private static string FingerprintOf(BackboneConfig config, string? weightsPath)
     {
-        using var sha = SHA256.Create();
-        var description = $"{config.Kind}|{string.Join(',', config.OutLayers)}|{config.OutStride}|{string.Join('x', config.InputSize)}";
-        var bytes = Encoding.UTF8.GetBytes(description).AsEnumerable();
+        string weights = "";
         if (weightsPath is not null)
-            bytes = bytes.Concat(SHA256.HashData(File.ReadAllBytes(weightsPath)));
-        return Convert.ToHexStringLower(SHA256.HashData(bytes.ToArray()));
+        {
+            using var file = File.OpenRead(weightsPath);
+            weights = Convert.ToHexStringLower(SHA256.HashData(file));
+        }
+        var description = $"{config.Kind}|{string.Join(',', config.OutLayers)}|{config.OutStride}|{string.Join('x', config.InputSize)}|{weights}";
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(description)));
     }
 }

@@ -1,0 +1,67 @@
+using UniAD.Core.Backbones;
+using UniAD.Core.Configuration;
+
+namespace UniAD.Core.Tests.Configuration;
+
+public class ConfigTests
+{
+    [Fact]
+    public void DefaultsAreThePapersTrainingAndModelSettings()
+    {
+        var c = new UniadConfig();
+        Assert.Equal((256, 8, 4, 4, 1024, 0.1), (c.Model.HiddenDim, c.Model.Heads, c.Model.EncoderLayers, c.Model.DecoderLayers, c.Model.FeedForwardDim, c.Model.Dropout));
+        Assert.Equal((1000, 8, 1e-4, 1e-4, 0.1, 800, 0.1, 133), (c.Training.Epochs, c.Training.BatchSize, c.Training.LearningRate,
+            c.Training.WeightDecay, c.Training.ClipGradNorm, c.Training.LrStepEpochs, c.Training.LrGamma, c.Training.Seed));
+        Assert.Equal([7, 7], c.Model.NeighborMask.Size);
+        Assert.Equal((20.0, 1.0), (c.Model.FeatureJitter.Scale, c.Model.FeatureJitter.Probability));
+        Assert.Equal((ImageScoreKind.MaxAvgPool, 16), (c.Evaluation.ImageScore, c.Evaluation.AvgPoolKernel));
+    }
+
+    [Theory]
+    [InlineData("paper-mvtec", 272)]
+    [InlineData("paper-cifar", 720)]
+    [InlineData("resnet18", 448)]
+    [InlineData("cifar-resnet18", 960)]
+    public void PresetsSelectTheOfficialFeatureWidths(string preset, int channels)
+    {
+        var b = Presets.ByName[preset]().Backbone;
+        Assert.Equal(channels, BackboneFactory.Channels(b.Kind, b.OutLayers));
+    }
+
+    [Fact]
+    public void VanillaTurnsOffExactlyTheThreeUniadComponents()
+    {
+        var vanilla = Presets.Vanilla(Presets.PaperMvtec);
+        Assert.Equal(QueryKind.None, vanilla.Model.Queries);
+        Assert.False(vanilla.Model.NeighborMask.Enabled);
+        Assert.False(vanilla.Model.FeatureJitter.Enabled);
+        Assert.Equal(Presets.PaperMvtec.Training.ToString(), vanilla.Training.ToString());
+    }
+
+    [Fact]
+    public void JsonRoundTripKeepsEveryField()
+    {
+        var config = ConfigOverrides.Apply(Presets.QuickCpu, ["model.queries=shared", "model.neighbor_mask.decoder_memory=false"]);
+        Assert.Equal(config.ToJson(), UniadConfig.FromJson(config.ToJson()).ToJson());
+        Assert.Contains("\"queries\": \"shared\"", config.ToJson());
+    }
+
+    [Fact]
+    public void OverridesSetNestedValuesFromJsonOrText()
+    {
+        var config = ConfigOverrides.Apply(new UniadConfig(),
+            ["training.epochs=5", "model.neighbor_mask.size=[5,3]", "model.positional_embedding=sine", "backbone.weights_path=/w/b4.pth"]);
+        Assert.Equal(5, config.Training.Epochs);
+        Assert.Equal([5, 3], config.Model.NeighborMask.Size);
+        Assert.Equal(PositionalEmbeddingKind.Sine, config.Model.PositionalEmbedding);
+        Assert.Equal("/w/b4.pth", config.Backbone.WeightsPath);
+    }
+
+    [Theory]
+    [InlineData("training.epoch=5", "unknown key 'epoch'")]
+    [InlineData("trainer.epochs=5", "no config section 'trainer'")]
+    [InlineData("epochs", "not of the form key=value")]
+    [InlineData("training.epochs=many", "invalid override value")]
+    public void BadOverridesAreNamed(string assignment, string message) =>
+        Assert.Contains(message, Assert.Throws<ArgumentException>(() => ConfigOverrides.Apply(new UniadConfig(), [assignment])).Message);
+}
