@@ -17,7 +17,7 @@ internal static class CliAction
                 AnsiConsole.MarkupLine("[yellow]cancelled[/]");
                 return 130;
             }
-            catch (Exception e) when (e is DatasetException or FileNotFoundException or DirectoryNotFoundException
+            catch (Exception e) when (e is DatasetException or IOException or UnauthorizedAccessException
                                        or InvalidDataException or InvalidOperationException or ArgumentException)
             {
                 Console.Error.WriteLine($"error: {e.Message}");

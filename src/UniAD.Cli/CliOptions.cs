@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json;
 using UniAD.Core.Configuration;
 using UniAD.Core.Data;
 
@@ -45,7 +46,8 @@ internal static class CliOptions
         if (file is not null)
         {
             if (!File.Exists(file)) throw new FileNotFoundException($"config file not found: {file}");
-            config = UniadConfig.FromJson(File.ReadAllText(file));
+            try { config = UniadConfig.FromJson(File.ReadAllText(file)); }
+            catch (JsonException e) { throw new InvalidDataException($"{file} is not a valid config: {e.Message}"); }
         }
         else
         {

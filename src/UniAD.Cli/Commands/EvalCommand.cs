@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using UniAD.Core.Configuration;
 using UniAD.Core.Features;
 using UniAD.Core.Training;
@@ -12,7 +13,7 @@ internal static class EvalCommand
         var data = CliOptions.Data();
         var checkpoint = new Option<string>("--checkpoint") { Description = "checkpoint.uniad of a trained run", Required = true };
         var output = new Option<string?>("--out") { Description = "Where to write results (default: the checkpoint's folder)" };
-        var imageScore = new Option<ImageScoreKind?>("--image-score") { Description = "max-avg-pool, mean or std (default: the run's)", CustomParser = r => Enum.Parse<ImageScoreKind>(r.Tokens[0].Value.Replace("-", ""), ignoreCase: true) };
+        var imageScore = new Option<ImageScoreKind?>("--image-score") { Description = "max-avg-pool, mean or std (default: the run's)", CustomParser = ParseImageScore };
         var command = new Command("eval", "Evaluate a trained model on a dataset's test images")
         {
             data, CliOptions.TrainMeta, CliOptions.TestMeta, CliOptions.Categories,
@@ -44,5 +45,13 @@ internal static class EvalCommand
             return 0;
         });
         return command;
+    }
+
+    private static ImageScoreKind? ParseImageScore(ArgumentResult result)
+    {
+        var text = result.Tokens[0].Value;
+        if (Enum.TryParse<ImageScoreKind>(text.Replace("-", ""), ignoreCase: true, out var kind) && Enum.IsDefined(kind)) return kind;
+        result.AddError($"unknown image score '{text}': choose from max-avg-pool, mean or std");
+        return null;
     }
 }

@@ -1,0 +1,36 @@
+using UniAD.Core.Tests;
+using UniAD.Core.Training;
+
+namespace UniAD.Cli.Tests;
+
+/// <summary>A demo dataset made by <c>uniad demo-data</c> and one run trained on it by <c>uniad train</c> with the
+/// tiny config, shared by the tests that need a trained model.</summary>
+public sealed class TrainedRun : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("uniad-cli-").FullName;
+
+    /// <summary>Demo images are larger than the model's 64×64 input, so that heatmaps at the image's size are
+    /// told apart from heatmaps at the input size.</summary>
+    private const int ImageSize = 72;
+    public static readonly string[] Categories = ["fabric", "nut"];
+
+    public string Data => Path.Combine(_root, "data");
+    public string ConfigFile => Path.Combine(_root, "config.json");
+    public string RunFolder => Path.Combine(_root, "run");
+    public string Checkpoint => Path.Combine(RunFolder, Experiment.CheckpointFile);
+    public UniadRun DemoData { get; }
+    public UniadRun Train { get; }
+
+    public TrainedRun()
+    {
+        DemoData = Uniad.Succeeds(["demo-data", "--out", Data, "--image-size", $"{ImageSize}", "--train", "6", "--test-good", "2",
+            "--test-defect", "1", "--categories", .. Categories]);
+        File.WriteAllText(ConfigFile, TinyDataset.Config(epochs: 2).ToJson());
+        Train = Uniad.Succeeds("train", "--data", Data, "--out", RunFolder, "--config", ConfigFile);
+    }
+
+    /// <summary>A path under this fixture's folder that does not exist yet.</summary>
+    public string NewPath(string name) => Path.Combine(_root, name);
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+}

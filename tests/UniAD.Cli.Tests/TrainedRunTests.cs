@@ -1,0 +1,106 @@
+using System.Globalization;
+using SkiaSharp;
+using UniAD.Core.Evaluation;
+using UniAD.Core.Training;
+
+namespace UniAD.Cli.Tests;
+
+/// <summary>demo-data, train, eval and predict on a tiny generated dataset, and the refusals that protect a run.</summary>
+public class TrainedRunTests(TrainedRun run) : IClassFixture<TrainedRun>
+{
+    [Fact]
+    public void DemoDataWritesEachCategoryInTheMvtecLayout()
+    {
+        Assert.Contains("demo dataset written to", run.DemoData.Stdout);
+        foreach (var category in TrainedRun.Categories)
+        {
+            Assert.Equal(6, Directory.GetFiles(Path.Combine(run.Data, category, "train", "good"), "*.png").Length);
+            Assert.Equal(2, Directory.GetFiles(Path.Combine(run.Data, category, "test", "good"), "*.png").Length);
+            Assert.NotEmpty(Directory.GetFiles(Path.Combine(run.Data, category, "ground_truth"), "*_mask.png", SearchOption.AllDirectories));
+        }
+    }
+
+    [Fact]
+    public void TrainPrintsThePerCategoryTableAndWritesTheRunFolder()
+    {
+        foreach (var row in TrainedRun.Categories.Append("mean"))
+            Assert.Contains(run.Train.StdoutLines, line => line.StartsWith('│') && line.Contains(row));
+        foreach (var file in new[] { Experiment.ResultsCsvFile, Experiment.ResultsJsonFile, Experiment.AnomalyMapsFile,
+                     Experiment.CheckpointFile, Experiment.HistoryFile })
+            Assert.True(File.Exists(Path.Combine(run.RunFolder, file)), file);
+        Assert.Equal(3, File.ReadAllLines(Path.Combine(run.RunFolder, Experiment.HistoryFile)).Length);   // header + 2 epochs
+    }
+
+    [Fact]
+    public void EvalWithAnotherImageScoreWritesItIntoTheResults()
+    {
+        var output = run.NewPath("eval-mean");
+        var eval = Uniad.Succeeds("eval", "--checkpoint", run.Checkpoint, "--data", run.Data, "--image-score", "mean", "--out", output);
+
+        Assert.Contains("image score: mean of map", eval.StdoutWords);
+        Assert.Equal("mean of map", ReportFiles.ReadJson(Path.Combine(output, Experiment.ResultsJsonFile)).ImageScore);
+        Assert.All(File.ReadAllLines(Path.Combine(output, Experiment.ResultsCsvFile)).Skip(1), row => Assert.EndsWith(",mean of map", row));
+    }
+
+    [Theory]
+    [InlineData(false, "for all images")]
+    [InlineData(true, "per image")]
+    public void PredictScoresEveryImageAndWritesAHeatmapAtTheImagesSize(bool perImageScale, string scaleNote)
+    {
+        var input = Path.Combine(run.Data, "nut", "test");
+        var output = run.NewPath($"predict-{perImageScale}");
+        string[] args = ["predict", "--checkpoint", run.Checkpoint, "--input", input, "--out", output];
+        var predict = Uniad.Succeeds(perImageScale ? [.. args, "--per-image-scale"] : args);
+
+        Assert.Matches($"heatmap scale .*{scaleNote}", predict.StdoutWords);
+        var lines = File.ReadAllLines(Path.Combine(output, "scores.csv"));
+        Assert.Equal("image,score,heatmap", lines[0]);
+        var rows = lines.Skip(1).Select(line => line.Split(',')).ToList();
+        var images = Directory.GetFiles(input, "*.png", SearchOption.AllDirectories);
+        Assert.Equal(images.Order(), rows.Select(row => row[0]).Order());
+        Assert.Equal(images.Length, Directory.GetFiles(output, "*_heatmap.png").Length);
+        foreach (var (image, score, heatmapFile) in rows.Select(row => (row[0], row[1], row[2])))
+        {
+            Assert.True(double.IsFinite(double.Parse(score, CultureInfo.InvariantCulture)), score);
+            using var heatmap = SKBitmap.Decode(heatmapFile);
+            Assert.NotNull(heatmap);
+            Assert.Equal(SKBitmap.DecodeBounds(image).Size, heatmap.Info.Size);
+        }
+    }
+
+    [Fact]
+    public void PredictOfAMissingInputNamesIt()
+    {
+        var missing = run.NewPath("no-such-image.png");
+        Uniad.FailsWithOneLine(["predict", "--checkpoint", run.Checkpoint, "--input", missing, "--out", run.NewPath("predict-missing")], missing);
+    }
+
+    [Fact]
+    public void AnUnknownOverrideKeyIsNamed() =>
+        Uniad.FailsWithOneLine(["train", "--data", run.Data, "--out", run.NewPath("unknown-key"), "--config", run.ConfigFile,
+            "--set", "model.no_such_key=1"], "unknown key 'no_such_key'");
+
+    [Fact]
+    public void TrainIntoAFileInsteadOfAFolderIsRefused()
+    {
+        var file = run.NewPath("not-a-folder");
+        File.WriteAllText(file, "");
+        Uniad.FailsWithOneLine(["train", "--data", run.Data, "--out", file, "--config", run.ConfigFile], file);
+    }
+
+    [Fact]
+    public void TrainIntoAFolderThatHoldsARunIsRefusedWithoutResume() =>
+        AssertTrainingTheRunAgainIsRefused("already holds a run");
+
+    [Fact]
+    public void ResumingWithAnotherModelConfigIsRefused() =>
+        AssertTrainingTheRunAgainIsRefused("different config", "--resume", "--set", "model.hidden_dim=16");
+
+    private void AssertTrainingTheRunAgainIsRefused(string expectedInMessage, params string[] extraArgs)
+    {
+        var before = File.ReadAllBytes(run.Checkpoint);
+        Uniad.FailsWithOneLine(["train", "--data", run.Data, "--out", run.RunFolder, "--config", run.ConfigFile, .. extraArgs],
+            expectedInMessage);
+        Assert.Equal(before, File.ReadAllBytes(run.Checkpoint));
+    }
+}
