@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Spectre.Console;
 using UniAD.Cli;
 using UniAD.Cli.Commands;
 
@@ -11,4 +12,6 @@ var root = new RootCommand("UniAD: one unified model for multi-class anomaly det
     DemoCommand.Create(),
     BenchCommand.Create(),
 };
+// Spectre wraps at 80 columns when it cannot see a terminal; logs read better unwrapped.
+if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 200;
 return await root.Parse(args).InvokeAsync();

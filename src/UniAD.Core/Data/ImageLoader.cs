@@ -21,17 +21,21 @@ public static class ImageLoader
         return resized.MoveToOuterDisposeScope();
     }
 
-    /// <summary>1×H×W boolean ground truth (pixel &gt; 0), resized with nearest neighbour (pixel centres,
-    /// as PIL NEAREST).</summary>
+    /// <summary>1×H×W boolean ground truth (pixel &gt; 0), resized with nearest neighbour sampled at pixel
+    /// centres, as PIL NEAREST: output pixel i takes source pixel ⌊(i + ½)·in/out⌋.</summary>
     public static Tensor LoadMask(string path, int height, int width)
     {
         using var scope = NewDisposeScope();
         // Decode as RGBA whatever the file holds (gray, palette, RGB): a pixel is foreground if any channel is.
         var rgba = Decode(path, SKColorType.Rgba8888, 4);
-        var gray = rgba[.., .., TensorIndex.Slice(0, 3)].amax(2).unsqueeze(0).unsqueeze(0).to(float32); // 1×1×H×W
-        var resized = interpolate(gray, size: [height, width], mode: InterpolationMode.NearestExact);
-        return resized.squeeze(0).gt(0).MoveToOuterDisposeScope();
+        var foreground = rgba[.., .., TensorIndex.Slice(0, 3)].amax(2).gt(0);       // H×W
+        var resized = foreground.index_select(0, CentreSamples(foreground.shape[0], height))
+                                .index_select(1, CentreSamples(foreground.shape[1], width));
+        return resized.unsqueeze(0).MoveToOuterDisposeScope();
     }
+
+    private static Tensor CentreSamples(long source, int target) =>
+        ((arange(target, dtype: float64) + 0.5) * source / target).floor().clamp_max(source - 1).to(int64);
 
     private static Tensor Decode(string path, SKColorType colorType, int channels)
     {

@@ -47,7 +47,7 @@ public sealed class Checkpoint
         try
         {
             using var zip = ZipFile.OpenRead(path);
-            var blobs = zip.Entries.ToDictionary(e => e.Name, e =>
+            var blobs = zip.Entries.ToDictionary(e => e.FullName, e =>
             {
                 using var s = e.Open();
                 using var m = new MemoryStream();
@@ -62,7 +62,7 @@ public sealed class Checkpoint
             foreach (var (name, bytes) in blobs) checkpoint._blobs[name] = bytes;
             return checkpoint;
         }
-        catch (Exception e) when (e is InvalidDataException or KeyNotFoundException or JsonException)
+        catch (Exception e) when (e is InvalidDataException or KeyNotFoundException or JsonException or ArgumentException)
         {
             throw new InvalidDataException($"not a UniAD Lab checkpoint (or a damaged one): {path}", e);
         }

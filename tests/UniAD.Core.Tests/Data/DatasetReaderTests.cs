@@ -62,6 +62,23 @@ public class DatasetReaderTests(TinyDataset data) : IClassFixture<TinyDataset>
     }
 
     [Fact]
+    public void MasksAreResizedByPixelCentreSampling()
+    {
+        // 4×4 source whose only foreground pixels are (1, 3) and (3, 1): a 2×2 resize samples rows/cols 1 and 3.
+        var path = Path.Combine(TinyDataset.TempDirectory(), "mask.png");
+        using (var bitmap = new SkiaSharp.SKBitmap(4, 4, SkiaSharp.SKColorType.Gray8, SkiaSharp.SKAlphaType.Opaque))
+        {
+            bitmap.Erase(SkiaSharp.SKColors.Black);
+            bitmap.SetPixel(3, 1, SkiaSharp.SKColors.White);              // x = 3, y = 1
+            bitmap.SetPixel(1, 3, SkiaSharp.SKColors.White);
+            using var data = bitmap.Encode(SkiaSharp.SKEncodedImageFormat.Png, 100);
+            File.WriteAllBytes(path, data.ToArray());
+        }
+        using var mask = ImageLoader.LoadMask(path, 2, 2);
+        Assert.Equal(new[] { false, true, true, false }, mask.flatten().data<bool>().ToArray());
+    }
+
+    [Fact]
     public void ImagesAndMasksLoadAtTheInputSize()
     {
         var sample = MvtecLayout.Read(data.Root).Test.First(s => s.IsAnomalous);

@@ -24,6 +24,13 @@ public class DemoDatasetTests
         Assert.NotEqual(Hashes(Generate(1)), Hashes(Generate(2)));
     }
 
+    [Theory]
+    [InlineData(0, 2, "too small")]
+    [InlineData(32, 0, "needs a training image")]
+    public void NonsenseSizesAreRejected(int size, int train, string message) =>
+        Assert.Contains(message, Assert.Throws<ArgumentException>(() => DemoDataset.Generate(TinyDataset.TempDirectory(),
+            new DemoDatasetOptions { ImageSize = size, TrainPerCategory = train })).Message);
+
     [Fact]
     public void SixCategoriesWithThreeDefectTypesAndMasksThatMarkChangedPixels()
     {

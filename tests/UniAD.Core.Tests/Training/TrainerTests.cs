@@ -109,5 +109,13 @@ public class TrainerTests
         File.WriteAllText(path, "not a zip");
         var error = Assert.Throws<InvalidDataException>(() => Checkpoint.Load(path));
         Assert.Contains("not a UniAD Lab checkpoint", error.Message);
+
+        var otherZip = Path.Combine(TinyDataset.TempDirectory(), "maps.npz");     // a zip, but not a checkpoint
+        using (var zip = System.IO.Compression.ZipFile.Open(otherZip, System.IO.Compression.ZipArchiveMode.Create))
+        {
+            zip.CreateEntry("a/000.png.npy");
+            zip.CreateEntry("b/000.png.npy");
+        }
+        Assert.Contains("not a UniAD Lab checkpoint", Assert.Throws<InvalidDataException>(() => Checkpoint.Load(otherZip)).Message);
     }
 }

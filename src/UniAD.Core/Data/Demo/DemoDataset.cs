@@ -29,6 +29,9 @@ public static class DemoDataset
 
     public static void Generate(string root, DemoDatasetOptions options)
     {
+        if (options.ImageSize < 16) throw new ArgumentException($"image size {options.ImageSize} is too small: use 16 pixels or more");
+        if (options.TrainPerCategory < 1 || options.TestGoodPerCategory < 0 || options.TestPerDefect < 0)
+            throw new ArgumentException("image counts must not be negative, and each category needs a training image");
         var categories = options.Categories ?? CategoryNames;
         foreach (var name in categories)
         {
