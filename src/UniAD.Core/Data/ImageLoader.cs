@@ -14,7 +14,7 @@ public static class ImageLoader
     public static Tensor LoadRgb(string path, int height, int width)
     {
         using var scope = NewDisposeScope();
-        var rgba = Decode(path, SKColorType.Rgba8888, 4);                  // H×W×4 uint8
+        var rgba = DecodeRgba(path);                                        // H×W×4 uint8
         var rgb = rgba[.., .., TensorIndex.Slice(0, 3)].permute(2, 0, 1).to(float32).div_(255); // 3×H×W
         var resized = interpolate(rgb.unsqueeze(0), size: [height, width], mode: InterpolationMode.Bilinear,
             align_corners: false, antialias: true).squeeze(0).clamp_(0, 1);
@@ -26,8 +26,8 @@ public static class ImageLoader
     public static Tensor LoadMask(string path, int height, int width)
     {
         using var scope = NewDisposeScope();
-        // Decode as RGBA whatever the file holds (gray, palette, RGB): a pixel is foreground if any channel is.
-        var rgba = Decode(path, SKColorType.Rgba8888, 4);
+        // Whatever the file holds (gray, palette, RGB), a pixel is foreground if any colour channel is.
+        var rgba = DecodeRgba(path);
         var foreground = rgba[.., .., TensorIndex.Slice(0, 3)].amax(2).gt(0);       // H×W
         var resized = foreground.index_select(0, CentreSamples(foreground.shape[0], height))
                                 .index_select(1, CentreSamples(foreground.shape[1], width));
@@ -37,14 +37,15 @@ public static class ImageLoader
     private static Tensor CentreSamples(long source, int target) =>
         ((arange(target, dtype: float64) + 0.5) * source / target).floor().clamp_max(source - 1).to(int64);
 
-    private static Tensor Decode(string path, SKColorType colorType, int channels)
+    /// <summary>Any supported file as H×W×4 RGBA bytes (SkiaSharp converts gray, palette and RGB).</summary>
+    private static Tensor DecodeRgba(string path)
     {
         using var codec = SKCodec.Create(path)
             ?? throw new DatasetException($"cannot decode image (unreadable or unsupported format): {path}");
-        var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, colorType, SKAlphaType.Unpremul);
+        var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
         var result = codec.GetPixels(info, out byte[] pixels);
         if (result == SKCodecResult.IncompleteInput) throw new DatasetException($"truncated image: {path}");
         if (result != SKCodecResult.Success) throw new DatasetException($"cannot decode image ({result}): {path}");
-        return tensor(pixels, [info.Height, info.Width, channels]);
+        return tensor(pixels, [info.Height, info.Width, 4]);
     }
 }
