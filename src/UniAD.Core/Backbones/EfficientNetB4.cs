@@ -70,6 +70,20 @@ public sealed class EfficientNetB4 : FeatureBackbone
 
     public override IReadOnlyList<FeatureTap> Taps => taps;
 
+    /// <summary>Throws unless <paramref name="path"/> names an existing weights file: there is no pretrained
+    /// EfficientNet-B4 without one, and training on random weights would be silently meaningless.</summary>
+    public static void RequireWeightsFile(string? path)
+    {
+        if (string.IsNullOrWhiteSpace(path))
+            throw new ArgumentException(
+                $"EfficientNet-B4 needs ImageNet weights ({WeightsFileName}); set backbone.weights_path to that file. " +
+                "Refusing to train on random weights.", nameof(path));
+        if (!File.Exists(path))
+            throw new FileNotFoundException(
+                $"EfficientNet-B4 weights not found at '{path}'. Download {WeightsFileName} and set backbone.weights_path to it.",
+                path);
+    }
+
     /// <summary>Randomly initialised: for tests only. Real use goes through <see cref="FromWeights"/>.</summary>
     internal EfficientNetB4(IReadOnlyList<int> outLayers, int nominalImageSize = DefaultNominalImageSize)
         : base(nameof(EfficientNetB4))
@@ -117,14 +131,7 @@ public sealed class EfficientNetB4 : FeatureBackbone
     public static EfficientNetB4 FromWeights(string? path, IReadOnlyList<int> outLayers,
                                              int nominalImageSize = DefaultNominalImageSize)
     {
-        if (string.IsNullOrWhiteSpace(path))
-            throw new ArgumentException(
-                $"EfficientNet-B4 needs ImageNet weights ({WeightsFileName}); set backbone.weights_path to that file. " +
-                "Refusing to train on random weights.", nameof(path));
-        if (!File.Exists(path))
-            throw new FileNotFoundException(
-                $"EfficientNet-B4 weights not found at '{path}'. Download {WeightsFileName} and set backbone.weights_path to it.",
-                path);
+        RequireWeightsFile(path);
 
         var model = new EfficientNetB4(outLayers, nominalImageSize);
         try

@@ -11,10 +11,11 @@ namespace UniAD.Core.Features;
 
 /// <summary>The frozen half of UniAD: image → backbone taps → MFCN → aligned features ("feature_align").
 /// Because it never trains and MVTec-style training uses no augmentation, its output per image is fixed,
-/// which is what makes the feature cache exact.</summary>
+/// which is what makes the feature cache exact. The backbone is loaded on the first extraction, so a run
+/// whose features are all cached never needs it.</summary>
 public sealed class FeatureExtractor : IDisposable
 {
-    private readonly FeatureBackbone _backbone;
+    private readonly Lazy<FeatureBackbone> _backbone;
     private readonly Mfcn _neck;
     private readonly Device _device;
 
@@ -32,19 +33,18 @@ public sealed class FeatureExtractor : IDisposable
         if (InputHeight % config.OutStride != 0 || InputWidth % config.OutStride != 0)
             throw new ArgumentException($"input size {InputHeight}x{InputWidth} is not a multiple of the output stride {config.OutStride}");
         (GridHeight, GridWidth) = (InputHeight / config.OutStride, InputWidth / config.OutStride);
-        var (backbone, weightsPath) = BackboneFactory.Create(config);
-        _backbone = backbone;
-        _backbone.to(device);
+        Fingerprint = FingerprintOf(config, BackboneFactory.WeightsIdentity(config));   // validates the weights early
+        Channels = BackboneFactory.Channels(config.Kind, config.OutLayers);
+        _backbone = new Lazy<FeatureBackbone>(() => { var b = BackboneFactory.Create(config); b.to(device); return b; });
         _device = device;
         _neck = new Mfcn(GridHeight, GridWidth);
-        Channels = _backbone.Taps.Sum(t => t.Channels);
-        Fingerprint = FingerprintOf(config, weightsPath);
     }
 
     /// <summary>Aligned features of the images, N×C×GridHeight×GridWidth on the CPU (fp16 when <paramref name="half"/>).</summary>
     public Tensor Extract(IReadOnlyList<AnomalySample> samples, int batchSize, bool half,
         IProgress<int>? imagesDone = null, CancellationToken cancel = default)
     {
+        var backbone = _backbone.Value;                                    // loaded here, outside the per-batch dispose scopes
         var batches = new List<Tensor>();
         using var _ = no_grad();
         for (int start = 0; start < samples.Count; start += batchSize)
@@ -53,7 +53,7 @@ public sealed class FeatureExtractor : IDisposable
             using var scope = NewDisposeScope();
             var images = stack(samples.Skip(start).Take(batchSize)
                 .Select(s => ImageLoader.LoadRgb(s.ImagePath, InputHeight, InputWidth))).to(_device); // B×3×H×W
-            var aligned = _neck.forward(_backbone.forward(images));                               // B×C×h×w
+            var aligned = _neck.forward(backbone.forward(images));                               // B×C×h×w
             batches.Add(aligned.to(half ? float16 : float32, CPU).MoveToOuterDisposeScope());
             imagesDone?.Report(Math.Min(start + batchSize, samples.Count));
         }
@@ -62,17 +62,14 @@ public sealed class FeatureExtractor : IDisposable
         return all;
     }
 
-    public void Dispose() => _backbone.Dispose();
-
-    private static string FingerprintOf(BackboneConfig config, string? weightsPath)
+    public void Dispose()
     {
-        string weights = "";
-        if (weightsPath is not null)
-        {
-            using var file = File.OpenRead(weightsPath);
-            weights = Convert.ToHexStringLower(SHA256.HashData(file));
-        }
-        var description = $"{config.Kind}|{string.Join(',', config.OutLayers)}|{config.OutStride}|{string.Join('x', config.InputSize)}|{weights}";
+        if (_backbone.IsValueCreated) _backbone.Value.Dispose();
+    }
+
+    private static string FingerprintOf(BackboneConfig config, string weightsIdentity)
+    {
+        var description = $"{config.Kind}|{string.Join(',', config.OutLayers)}|{config.OutStride}|{string.Join('x', config.InputSize)}|{weightsIdentity}";
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(description)));
     }
 }

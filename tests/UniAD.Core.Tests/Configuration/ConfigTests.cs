@@ -65,3 +65,25 @@ public class ConfigTests
     public void BadOverridesAreNamed(string assignment, string message) =>
         Assert.Contains(message, Assert.Throws<ArgumentException>(() => ConfigOverrides.Apply(new UniadConfig(), [assignment])).Message);
 }
+
+public class FeatureExtractorSetupTests
+{
+    [Fact]
+    public void EfficientNetWithoutWeightsIsRefusedBeforeAnythingRuns()
+    {
+        var config = Presets.PaperMvtec.Backbone;
+        var error = Assert.Throws<ArgumentException>(() => new UniAD.Core.Features.FeatureExtractor(config, TorchSharp.torch.CPU));
+        Assert.Contains("Refusing to train on random weights", error.Message);
+    }
+
+    [Fact]
+    public void TheShippedResNetIsIdentifiedByItsPackageAndAUsersFileByItsContent()
+    {
+        Assert.Equal(BackboneFactory.DefaultResNet18Weights, BackboneFactory.WeightsIdentity(new BackboneConfig()));
+        var file = Path.GetTempFileName();
+        File.WriteAllText(file, "weights");
+        var a = BackboneFactory.WeightsIdentity(new BackboneConfig { WeightsPath = file });
+        File.WriteAllText(file, "weights!");
+        Assert.NotEqual(a, BackboneFactory.WeightsIdentity(new BackboneConfig { WeightsPath = file }));
+    }
+}

@@ -53,7 +53,7 @@ public static class DemoDataset
         string imageDir, string? maskDir)
     {
         int size = options.ImageSize;
-        var random = new Random(HashCode.Combine(options.Seed, StableHash(category.Name), StableHash(stream), index));
+        var random = new Random(StableHash($"{options.Seed}|{category.Name}|{stream}|{index}"));
         using var image = new SKBitmap(size, size, SKColorType.Rgba8888, SKAlphaType.Premul);
         using var mask = new SKBitmap(size, size, SKColorType.Rgba8888, SKAlphaType.Premul);
         using (var canvas = new SKCanvas(image))
@@ -83,7 +83,7 @@ public static class DemoDataset
         data.SaveTo(file);
     }
 
-    // string.GetHashCode is randomised per process; the generator must not be.
+    // string.GetHashCode and HashCode.Combine are randomised per process; the generator must not be.
     private static int StableHash(string s) => s.Aggregate(17, (h, c) => unchecked(h * 31 + c));
 }
 
