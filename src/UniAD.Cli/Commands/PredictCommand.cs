@@ -60,8 +60,8 @@ internal static class PredictCommand
         if (File.Exists(path)) return [Path.GetFullPath(path)];
         if (!Directory.Exists(path)) throw new FileNotFoundException($"no image or folder at {path}");
         var images = Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories)
-            .Where(f => MvtecLayout.ImageExtensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
+            .Where(ImageDecoder.HasImageExtension)
             .Order(StringComparer.Ordinal).ToList();
-        return images.Count > 0 ? images : throw new FileNotFoundException($"no images ({string.Join(", ", MvtecLayout.ImageExtensions)}) in {path}");
+        return images.Count > 0 ? images : throw new FileNotFoundException($"no images ({string.Join(", ", ImageDecoder.Extensions)}) in {path}");
     }
 }

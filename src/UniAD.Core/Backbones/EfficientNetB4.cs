@@ -72,7 +72,7 @@ public sealed class EfficientNetB4 : FeatureBackbone
 
     /// <summary>Throws unless <paramref name="path"/> names an existing weights file: there is no pretrained
     /// EfficientNet-B4 without one, and training on random weights would be silently meaningless.</summary>
-    public static void RequireWeightsFile(string? path)
+    public static void RequireWeightsFile([System.Diagnostics.CodeAnalysis.NotNull] string? path)
     {
         if (string.IsNullOrWhiteSpace(path))
             throw new ArgumentException(

@@ -36,6 +36,18 @@ public static class ClassFolderLayout
         return new AnomalyDataset(root, samples);
     }
 
+    /// <summary>Every image, each class its own category, none labelled anomalous: the dataset's structure before
+    /// normal classes are chosen (what an import validates).</summary>
+    public static AnomalyDataset ReadUnlabelled(string root)
+    {
+        root = Path.GetFullPath(root);
+        var samples = from cls in Classes(root)
+                      from split in new[] { Split.Train, Split.Test }
+                      from path in Take(root, split, cls, null, 0)
+                      select Sample(root, path, cls, split, cls, anomalous: false);
+        return new AnomalyDataset(root, samples.ToList());
+    }
+
     /// <summary>A class given by name or by its alphabetical index.</summary>
     private static string Resolve(string given, IReadOnlyList<string> classes) =>
         classes.Contains(given) ? given
@@ -46,10 +58,7 @@ public static class ClassFolderLayout
     private static IEnumerable<string> Take(string root, Split split, string cls, int? count, int seed)
     {
         var folder = Path.Combine(root, split == Split.Train ? "train" : "test", cls);
-        var files = Directory.Exists(folder)
-            ? Directory.EnumerateFiles(folder).Where(f => MvtecLayout.ImageExtensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
-                .Order(StringComparer.Ordinal).ToArray()
-            : [];
+        var files = ImageDecoder.ImagesIn(folder).ToArray();
         if (count is not int n || n >= files.Length) return files;
         new Random(seed).Shuffle(files);
         return files.Take(n).Order(StringComparer.Ordinal);

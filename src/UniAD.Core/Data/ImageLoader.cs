@@ -1,11 +1,10 @@
-using SkiaSharp;
 using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn.functional;
 
 namespace UniAD.Core.Data;
 
-/// <summary>Decodes images and masks (SkiaSharp) into tensors at the model's input size.</summary>
+/// <summary>Decodes images and masks (<see cref="ImageDecoder"/>) into tensors at the model's input size.</summary>
 public static class ImageLoader
 {
     /// <summary>3×H×W RGB in [0, 1], resized with antialiased bilinear interpolation: the tensor
@@ -37,15 +36,10 @@ public static class ImageLoader
     private static Tensor CentreSamples(long source, int target) =>
         ((arange(target, dtype: float64) + 0.5) * source / target).floor().clamp_max(source - 1).to(int64);
 
-    /// <summary>Any supported file as H×W×4 RGBA bytes (SkiaSharp converts gray, palette and RGB).</summary>
+    /// <summary>Any supported file as H×W×4 RGBA bytes.</summary>
     private static Tensor DecodeRgba(string path)
     {
-        using var codec = SKCodec.Create(path)
-            ?? throw new DatasetException($"cannot decode image (unreadable or unsupported format): {path}");
-        var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
-        var result = codec.GetPixels(info, out byte[] pixels);
-        if (result == SKCodecResult.IncompleteInput) throw new DatasetException($"truncated image: {path}");
-        if (result != SKCodecResult.Success) throw new DatasetException($"cannot decode image ({result}): {path}");
-        return tensor(pixels, [info.Height, info.Width, 4]);
+        var image = ImageDecoder.Decode(path);
+        return tensor(image.Rgba, [image.Height, image.Width, 4]);
     }
 }
