@@ -2,13 +2,18 @@ using System.CommandLine;
 using System.Text.Json;
 using UniAD.Core.Configuration;
 using UniAD.Core.Data;
+using UniAD.Datasets;
 
 namespace UniAD.Cli;
 
 /// <summary>Options shared by several commands, and how they become a config and a dataset.</summary>
 internal static class CliOptions
 {
-    public static Option<string> Data() => new("--data") { Description = "Dataset folder (MVTec layout, or the image root of --train-meta/--test-meta)", Required = true };
+    public static Option<string> Data() => new("--data")
+    {
+        Description = "Dataset: a stored version (<store>/<name>/<version>), an MVTec-layout folder, or the image root of --train-meta/--test-meta",
+        Required = true,
+    };
     public static readonly Option<string?> TrainMeta = new("--train-meta") { Description = "UniAD JSON-lines metadata of the training images" };
     public static readonly Option<string?> TestMeta = new("--test-meta") { Description = "UniAD JSON-lines metadata of the test images" };
     public static readonly Option<string[]> Categories = new("--categories") { Description = "Only these categories (default: all, one unified model)", AllowMultipleArgumentsPerToken = true };
@@ -31,13 +36,20 @@ internal static class CliOptions
 
     public static AnomalyDataset Dataset(ParseResult p, Option<string> data)
     {
-        var normal = p.GetValue(NormalClasses);
-        var classFolder = normal is { Length: > 0 }
-            ? new ClassFolderOptions(normal.SelectMany(n => n.Split(',', StringSplitOptions.RemoveEmptyEntries)).ToList(),
-                p.GetValue(TrainPerClass), p.GetValue(TestPerClass))
+        var classFolder = ClassFolder(p) is { } chosen
+            ? chosen with { TrainPerClass = p.GetValue(TrainPerClass), TestPerClass = p.GetValue(TestPerClass) }
             : null;
-        return DatasetLoader.Open(p.GetValue(data)!, p.GetValue(TrainMeta), p.GetValue(TestMeta), p.GetValue(Categories), classFolder);
+        var root = p.GetValue(data)!;
+        return DatasetVersion.IsVersionFolder(root)
+            ? DatasetVersion.Open(root).Load(classFolder).WithCategories(p.GetValue(Categories))
+            : DatasetLoader.Open(root, p.GetValue(TrainMeta), p.GetValue(TestMeta), p.GetValue(Categories), classFolder);
     }
+
+    /// <summary>The normal classes given (comma-separated or repeated), or null.</summary>
+    public static ClassFolderOptions? ClassFolder(ParseResult p) =>
+        p.GetValue(NormalClasses) is { Length: > 0 } normal
+            ? new ClassFolderOptions(normal.SelectMany(n => n.Split(',', StringSplitOptions.RemoveEmptyEntries)).ToList())
+            : null;
 
     public static UniadConfig Config(ParseResult p)
     {

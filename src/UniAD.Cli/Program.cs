@@ -10,6 +10,7 @@ var root = new RootCommand("UniAD: one unified model for multi-class anomaly det
     PredictCommand.Create(),
     InfoCommand.Create(),
     DemoCommand.Create(),
+    DatasetCommand.Create(),
     BenchCommand.Create(),
 };
 // Spectre wraps at 80 columns when it cannot see a terminal; logs read better unwrapped.

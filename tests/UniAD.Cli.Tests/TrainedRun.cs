@@ -3,8 +3,8 @@ using UniAD.Core.Training;
 
 namespace UniAD.Cli.Tests;
 
-/// <summary>A demo dataset made by <c>uniad demo-data</c> and one run trained on it by <c>uniad train</c> with the
-/// tiny config, shared by the tests that need a trained model.</summary>
+/// <summary>A demo dataset made by <c>uniad demo-data</c>, stored by <c>uniad dataset import</c>, and one run trained on
+/// the stored version by <c>uniad train</c> with the tiny config, shared by the tests that need a trained model.</summary>
 public sealed class TrainedRun : IDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("uniad-cli-").FullName;
@@ -15,10 +15,13 @@ public sealed class TrainedRun : IDisposable
     public static readonly string[] Categories = ["fabric", "nut"];
 
     public string Data => Path.Combine(_root, "data");
+    public string Store => Path.Combine(_root, "store");
+    public string DatasetVersion => Directory.EnumerateDirectories(Path.Combine(Store, "demo")).Single();
     public string ConfigFile => Path.Combine(_root, "config.json");
     public string RunFolder => Path.Combine(_root, "run");
     public string Checkpoint => Path.Combine(RunFolder, Experiment.CheckpointFile);
     public UniadRun DemoData { get; }
+    public UniadRun Import { get; }
     public UniadRun Train { get; }
 
     public TrainedRun()
@@ -26,7 +29,8 @@ public sealed class TrainedRun : IDisposable
         DemoData = Uniad.Succeeds(["demo-data", "--out", Data, "--image-size", $"{ImageSize}", "--train", "6", "--test-good", "2",
             "--test-defect", "1", "--categories", .. Categories]);
         File.WriteAllText(ConfigFile, TinyDataset.Config(epochs: 2).ToJson());
-        Train = Uniad.Succeeds("train", "--data", Data, "--out", RunFolder, "--config", ConfigFile);
+        Import = Uniad.Succeeds("dataset", "import", Data, "--name", "demo", "--store", Store);
+        Train = Uniad.Succeeds("train", "--data", DatasetVersion, "--out", RunFolder, "--config", ConfigFile);
     }
 
     /// <summary>A path under this fixture's folder that does not exist yet.</summary>

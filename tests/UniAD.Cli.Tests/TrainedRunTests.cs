@@ -32,6 +32,14 @@ public class TrainedRunTests(TrainedRun run) : IClassFixture<TrainedRun>
     }
 
     [Fact]
+    public void TheRunRecordsTheStoredDatasetVersionItTrainedOn()
+    {
+        var manifest = UniAD.Datasets.DatasetVersion.Open(run.DatasetVersion).Manifest;
+        Assert.Contains($"stored demo@{manifest.ShortVersion}", run.Import.StdoutWords);
+        Assert.Contains($"version: {manifest.Version}", File.ReadAllLines(Path.Combine(run.RunFolder, Experiment.DatasetFile)));
+    }
+
+    [Fact]
     public void EvalWithAnotherImageScoreWritesItIntoTheResults()
     {
         var output = run.NewPath("eval-mean");

@@ -25,7 +25,8 @@ internal static class EvalCommand
             var trained = Checkpoint.Load(p.GetValue(checkpoint)!);
             var config = trained.Config;
             if (p.GetValue(imageScore) is ImageScoreKind kind) config = config with { Evaluation = config.Evaluation with { ImageScore = kind } };
-            var test = CliOptions.Dataset(p, data).Test;
+            var dataset = CliOptions.Dataset(p, data);
+            var test = dataset.Test;
             if (test.Count == 0) throw new ArgumentException("the dataset has no test images");
             var device = DeviceSelector.Resolve(p.GetValue(CliOptions.Device));
             var outDir = p.GetValue(output) ?? Path.GetDirectoryName(Path.GetFullPath(p.GetValue(checkpoint)!))!;
@@ -38,7 +39,7 @@ internal static class EvalCommand
             var cache = new FeatureCache(p.GetValue(CliOptions.Cache) ?? Path.Combine(outDir, "feature-cache"));
             var report = RunProgress.Show(hooks =>
             {
-                using var features = Experiment.CachedFeatures(extractor, cache, test, "test", config, null, hooks, cancel);
+                using var features = Experiment.CachedFeatures(extractor, cache, test, "test", config, dataset.Version, hooks, cancel);
                 return Experiment.EvaluateAndSave(model, features, test, config, outDir, device);
             });
             ResultsTable.Print(report);

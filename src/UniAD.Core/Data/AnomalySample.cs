@@ -17,6 +17,9 @@ public sealed record AnomalySample(
 /// the model; they only group the metrics.</summary>
 public sealed record AnomalyDataset(string Root, IReadOnlyList<AnomalySample> Samples)
 {
+    /// <summary>Content hash of the stored dataset version these samples come from; null for a plain folder.</summary>
+    public string? Version { get; init; }
+
     public IReadOnlyList<string> Categories =>
         Samples.Select(s => s.Category).Distinct().Order(StringComparer.Ordinal).ToList();
 

@@ -15,7 +15,6 @@ public sealed record ExperimentRequest(
     string OutputDirectory,
     Device Device,
     string? FeatureCacheDirectory = null,
-    string? DatasetVersion = null,
     bool Resume = false);
 
 /// <summary>Optional callbacks; every one is called on the training thread.</summary>
@@ -27,11 +26,11 @@ public sealed record ExperimentHooks(
 public sealed record ExperimentResult(TrainingState State, EvaluationReport? Report);
 
 /// <summary>Extract (or reuse cached) features, train (or continue training), evaluate, and write the run
-/// folder: <c>config.json</c>, <c>checkpoint.uniad</c>, <c>history.csv</c>, <c>results.json</c>,
+/// folder: <c>config.json</c>, <c>dataset.txt</c> (what it trained on), <c>checkpoint.uniad</c>, <c>history.csv</c>, <c>results.json</c>,
 /// <c>results.csv</c> and <c>anomaly_maps.npz</c>.</summary>
 public static class Experiment
 {
-    public const string ConfigFile = "config.json", CheckpointFile = "checkpoint.uniad", HistoryFile = "history.csv",
+    public const string ConfigFile = "config.json", DatasetFile = "dataset.txt", CheckpointFile = "checkpoint.uniad", HistoryFile = "history.csv",
         ResultsJsonFile = "results.json", ResultsCsvFile = "results.csv", AnomalyMapsFile = "anomaly_maps.npz";
 
     public static ExperimentResult Run(ExperimentRequest request, ExperimentHooks hooks, CancellationToken cancel = default)
@@ -46,12 +45,14 @@ public static class Experiment
 
         using var extractor = new FeatureExtractor(config.Backbone, request.Device);
         var cache = new FeatureCache(request.FeatureCacheDirectory ?? Path.Combine(output, "feature-cache"));
-        using var trainFeatures = CachedFeatures(extractor, cache, train, "train", config, request.DatasetVersion, hooks, cancel);
+        using var trainFeatures = CachedFeatures(extractor, cache, train, "train", config, dataset.Version, hooks, cancel);
 
         using var trainer = File.Exists(checkpointPath)
             ? ResumeMatching(checkpointPath, config, extractor.Fingerprint, request.Device)
             : Trainer.Start(config, extractor.Channels, extractor.GridHeight, extractor.GridWidth, extractor.Fingerprint, request.Device);
         File.WriteAllText(Path.Combine(output, ConfigFile), config.ToJson());
+        File.WriteAllLines(Path.Combine(output, DatasetFile), [$"root: {dataset.Root}", $"version: {dataset.Version ?? "(a plain folder, not a stored version)"}",
+            $"categories: {string.Join(", ", dataset.Categories)}", $"images: {train.Count} train, {dataset.Test.Count} test"]);
         trainer.Train(trainFeatures, new TrainingHooks(checkpointPath, hooks.Training, summary =>
         {
             WriteHistory(Path.Combine(output, HistoryFile), trainer.State.History);
@@ -60,7 +61,7 @@ public static class Experiment
 
         var test = dataset.Test;
         if (test.Count == 0) return new ExperimentResult(trainer.State, null);
-        using var testFeatures = CachedFeatures(extractor, cache, test, "test", config, request.DatasetVersion, hooks, cancel);
+        using var testFeatures = CachedFeatures(extractor, cache, test, "test", config, dataset.Version, hooks, cancel);
         var report = EvaluateAndSave(trainer.Model, testFeatures, test, config, output, request.Device);
         return new ExperimentResult(trainer.State, report);
     }

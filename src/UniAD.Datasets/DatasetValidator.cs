@@ -1,0 +1,170 @@
+using UniAD.Core.Data;
+
+namespace UniAD.Datasets;
+
+/// <summary>Checks a dataset folder before it is stored: decodes every image and mask, matches masks to images,
+/// and finds empty categories, one-sided test sets, duplicates and files the layout ignores. Every problem is
+/// collected (not just the first) with the file it concerns.</summary>
+public static class DatasetValidator
+{
+    public static ValidationReport Validate(string root, DatasetLayout layout, ClassFolderOptions? classFolder,
+        IReadOnlyList<FileDigest> digests, IProgress<ImportProgress>? progress = null, CancellationToken cancel = default)
+    {
+        root = Path.GetFullPath(root);
+        var problems = new List<DatasetProblem>();
+        AnomalyDataset dataset;
+        try { dataset = DatasetLayouts.Read(root, layout, classFolder, lenient: true); }
+        catch (DatasetException e)
+        {
+            return new ValidationReport(DatasetLayouts.Name(layout), [], [new DatasetProblem(ProblemKind.Layout, "", e.Message)]);
+        }
+        string Relative(string path) => Path.GetRelativePath(root, path).Replace('\\', '/');
+
+        var checks = CheckFiles(dataset.Samples, progress, cancel);
+        for (int i = 0; i < checks.Length; i++)
+            problems.AddRange(checks[i].Problems.Select(p => p with { File = Relative(p.File) }));
+        problems.AddRange(EmptyCategories(root, layout, dataset));
+        if (layout != DatasetLayout.ClassFolder || classFolder is not null) problems.AddRange(OneSidedTestSets(dataset));
+        problems.AddRange(Duplicates(dataset, digests, Relative));
+        problems.AddRange(UnusedFiles(dataset, digests, Relative));
+
+        var counts = dataset.Samples.Select((s, i) => (Sample: s, Check: checks[i])).GroupBy(x => x.Sample.Category)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => new CategoryCounts(g.Key,
+                Train: g.Count(x => x.Sample.Split == Split.Train),
+                TestNormal: g.Count(x => x.Sample.Split == Split.Test && !x.Sample.IsAnomalous),
+                TestAnomalous: g.Count(x => x.Sample.Split == Split.Test && x.Sample.IsAnomalous),
+                Masks: g.Count(x => x.Sample.MaskPath is not null),
+                DefectTypes: g.Where(x => x.Sample.IsAnomalous).GroupBy(x => x.Sample.DefectType)
+                    .OrderBy(d => d.Key, StringComparer.Ordinal).ToDictionary(d => d.Key, d => d.Count()),
+                ImageSizes: g.Where(x => x.Check.Size is not null).Select(x => x.Check.Size!).Distinct().Order(StringComparer.Ordinal).ToList(),
+                Grayscale: g.All(x => x.Check.Grayscale)))
+            .ToList();
+        return new ValidationReport(DatasetLayouts.Name(layout), counts, problems);
+    }
+
+    private sealed record FileCheck(IReadOnlyList<DatasetProblem> Problems, string? Size, bool Grayscale);
+
+    /// <summary>Decodes each image and its mask, in parallel; results keep the samples' order.</summary>
+    private static FileCheck[] CheckFiles(IReadOnlyList<AnomalySample> samples, IProgress<ImportProgress>? progress, CancellationToken cancel)
+    {
+        var results = new FileCheck[samples.Count];
+        int done = 0;
+        Parallel.For(0, samples.Count, new ParallelOptions { CancellationToken = cancel, MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
+        {
+            results[i] = Check(samples[i]);
+            progress?.Report(new ImportProgress("validating", Interlocked.Increment(ref done), samples.Count));
+        });
+        return results;
+    }
+
+    private static FileCheck Check(AnomalySample sample)
+    {
+        var problems = new List<DatasetProblem>();
+        DecodedImage? image = TryDecode(sample.ImagePath, problems);
+        if (sample.IsAnomalous && sample.MaskPath is null && sample.Split == Split.Test && image is not null)
+            problems.Add(new(ProblemKind.DefectWithoutMask, sample.ImagePath,
+                "defect image without a ground-truth mask: pixel metrics count the whole image as anomalous"));
+        if (sample.MaskPath is not null)
+        {
+            if (!File.Exists(sample.MaskPath))
+                problems.Add(new(ProblemKind.MaskMissing, sample.MaskPath, $"mask named for {Path.GetFileName(sample.ImagePath)} does not exist"));
+            else if (TryDecode(sample.MaskPath, problems) is { } mask)
+            {
+                if (image is not null && (mask.Width != image.Width || mask.Height != image.Height))
+                    problems.Add(new(ProblemKind.MaskSizeMismatch, sample.MaskPath,
+                        $"mask is {mask.Width}×{mask.Height} but its image is {image.Width}×{image.Height}"));
+                long grey = CountNonBinary(mask);
+                if (grey > 0)
+                    problems.Add(new(ProblemKind.NonBinaryMask, sample.MaskPath,
+                        $"{grey} pixels are neither 0 nor 255; every pixel above 0 counts as defect"));
+            }
+        }
+        return new FileCheck(problems, image is null ? null : $"{image.Width}x{image.Height}", image is not null && IsGrayscale(image));
+    }
+
+    private static DecodedImage? TryDecode(string path, List<DatasetProblem> problems)
+    {
+        try { return ImageDecoder.Decode(path); }
+        catch (Exception e) when (e is DatasetException or IOException)
+        {
+            bool truncated = e.Message.StartsWith("truncated", StringComparison.Ordinal);
+            problems.Add(new(truncated ? ProblemKind.Truncated : ProblemKind.Unreadable, path, e.Message.Split(": ")[0]));
+            return null;
+        }
+    }
+
+    private static long CountNonBinary(DecodedImage mask)
+    {
+        long count = 0;
+        var p = mask.Rgba;
+        for (int i = 0; i < p.Length; i += 4)
+            if (p[i] is not (0 or 255) || p[i + 1] is not (0 or 255) || p[i + 2] is not (0 or 255)) count++;
+        return count;
+    }
+
+    private static bool IsGrayscale(DecodedImage image)
+    {
+        var p = image.Rgba;
+        for (int i = 0; i < p.Length; i += 4)
+            if (p[i] != p[i + 1] || p[i] != p[i + 2]) return false;
+        return true;
+    }
+
+    /// <summary>MVTec category folders without training images (they would silently drop out of a unified run).</summary>
+    private static IEnumerable<DatasetProblem> EmptyCategories(string root, DatasetLayout layout, AnomalyDataset dataset)
+    {
+        var trained = dataset.Train.Select(s => s.Category).ToHashSet();
+        var categories = layout == DatasetLayout.Mvtec ? MvtecLayout.CategoryFolders(root).Select(Path.GetFileName).ToList()! : dataset.Categories;
+        return categories.Where(c => !trained.Contains(c!)).Select(c => new DatasetProblem(ProblemKind.EmptyCategory,
+            layout == DatasetLayout.Mvtec ? $"{c}/train/{MvtecLayout.Good}" : c!, $"category '{c}' has no training images"));
+    }
+
+    private static IEnumerable<DatasetProblem> OneSidedTestSets(AnomalyDataset dataset) =>
+        dataset.Test.GroupBy(s => s.Category).SelectMany(g =>
+        {
+            var found = new List<DatasetProblem>();
+            if (!g.Any(s => s.IsAnomalous))
+                found.Add(new(ProblemKind.NoAnomalousTestImages, g.Key, $"category '{g.Key}' has no anomalous test images: its AUROC is undefined"));
+            if (g.All(s => s.IsAnomalous))
+                found.Add(new(ProblemKind.NoNormalTestImages, g.Key, $"category '{g.Key}' has no normal test images: its image AUROC is undefined"));
+            return found;
+        });
+
+    /// <summary>Images with identical bytes; a copy shared by train and test leaks the test set into training.</summary>
+    private static IEnumerable<DatasetProblem> Duplicates(AnomalyDataset dataset, IReadOnlyList<FileDigest> digests, Func<string, string> relative)
+    {
+        var hashOf = digests.ToDictionary(d => d.Path, d => d.Sha256, StringComparer.Ordinal);
+        var firstWithHash = new Dictionary<string, AnomalySample>();
+        foreach (var sample in dataset.Samples)
+        {
+            if (!hashOf.TryGetValue(relative(sample.ImagePath), out var hash)) continue;
+            if (!firstWithHash.TryAdd(hash, sample))
+            {
+                var first = firstWithHash[hash];
+                bool leak = first.Split != sample.Split;
+                yield return new DatasetProblem(ProblemKind.Duplicate, relative(sample.ImagePath),
+                    $"same content as {relative(first.ImagePath)}{(leak ? " (one in train, one in test: the test set leaks into training)" : "")}");
+            }
+        }
+    }
+
+    /// <summary>Files inside the layout's folders that no sample uses: masks without an image, unsupported formats,
+    /// images in the wrong place. Files at the root (licence, readme, metadata) are documentation, not data.</summary>
+    private static IEnumerable<DatasetProblem> UnusedFiles(AnomalyDataset dataset, IReadOnlyList<FileDigest> digests, Func<string, string> relative)
+    {
+        var used = dataset.Samples.SelectMany(s => s.MaskPath is null ? [s.ImagePath] : new[] { s.ImagePath, s.MaskPath })
+            .Select(relative).ToHashSet(StringComparer.Ordinal);
+        foreach (var file in digests.Where(d => d.Path.Contains('/') && !used.Contains(d.Path)))
+        {
+            var segments = file.Path.Split('/');
+            if (!ImageDecoder.HasImageExtension(file.Path))
+                yield return new DatasetProblem(ProblemKind.UnsupportedFormat, file.Path,
+                    $"'{Path.GetExtension(file.Path)}' is not a format the lab reads ({string.Join(", ", ImageDecoder.Extensions)}); ignored");
+            else if (segments.Contains("ground_truth"))
+                yield return new DatasetProblem(ProblemKind.MaskWithoutImage, file.Path, "mask without a matching test image; ignored");
+            else
+                yield return new DatasetProblem(ProblemKind.NotInLayout, file.Path, "image outside the layout's folders; ignored");
+        }
+    }
+}
