@@ -16,13 +16,13 @@ public class ImportFormatTests
         Assert.Equal("mvtec", version!.Manifest.Layout);
         Assert.Equal(["fabric", "nut"], report.Categories.Select(c => c.Category));
         var fabric = report.Categories[0];
-        Assert.Equal((3, 2, 3, 3), (fabric.Train, fabric.TestNormal, fabric.TestAnomalous, fabric.Masks));
-        Assert.Equal(new Dictionary<string, int> { ["hole"] = 1, ["scratch"] = 1, ["stain"] = 1 }, fabric.DefectTypes);
+        Assert.Equal((3, 2, 4, 4), (fabric.Train, fabric.TestNormal, fabric.TestAnomalous, fabric.Masks));
+        Assert.Equal(new Dictionary<string, int> { ["hole"] = 1, ["scratch"] = 1, ["stain"] = 1, ["thread"] = 1 }, fabric.DefectTypes);
         Assert.Equal(["64x64"], fabric.ImageSizes);
         Assert.False(fabric.Grayscale);
         var dataset = version.Load();
         Assert.Equal(version.Manifest.Version, dataset.Version);
-        Assert.Equal(16, dataset.Samples.Count);
+        Assert.Equal(3 + 2 + 4 + 3 + 2 + 3, dataset.Samples.Count);
         Assert.Equal(report.ToJson(), version.Report.ToJson());
     }
 
@@ -66,8 +66,8 @@ public class ImportFormatTests
 
         var (labelled, report) = _store.Import(new ImportRequest(classes, "classes", NormalClasses: ["fabric"]));
         var category = Assert.Single(report.Categories);
-        Assert.Equal(("normal=fabric", 3, 5, 5), (category.Category, category.Train, category.TestNormal, category.TestAnomalous));
-        Assert.Equal(3 + 10, labelled!.Load().Samples.Count);
+        Assert.Equal(("normal=fabric", 3, 6, 5), (category.Category, category.Train, category.TestNormal, category.TestAnomalous));
+        Assert.Equal(3 + 11, labelled!.Load().Samples.Count);
 
         var (unlabelled, structure) = _store.Import(new ImportRequest(classes, "classes-open"));
         Assert.Empty(structure.Problems);

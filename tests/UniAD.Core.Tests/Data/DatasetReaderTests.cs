@@ -13,7 +13,7 @@ public class DatasetReaderTests(TinyDataset data) : IClassFixture<TinyDataset>
         Assert.Equal(16, dataset.Train.Count);
         Assert.All(dataset.Train, s => Assert.False(s.IsAnomalous));
         var test = dataset.Test;
-        Assert.Equal(2 * (3 + 3 * 2), test.Count);
+        Assert.Equal(2 * 3 + (4 + 3) * 2, test.Count);                // 3 good + 2 per defect type; fabric has 4 types, nut 3
         Assert.All(test.Where(s => s.IsAnomalous), s => Assert.True(File.Exists(s.MaskPath), s.Key));
         Assert.All(test.Where(s => !s.IsAnomalous), s => Assert.Null(s.MaskPath));
         Assert.Contains(test, s => s.Key == "nut/test/missing/001.png" && s.DefectType == "missing");

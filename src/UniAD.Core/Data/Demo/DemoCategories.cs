@@ -2,7 +2,7 @@ using SkiaSharp;
 
 namespace UniAD.Core.Data.Demo;
 
-/// <summary>The demo categories: four textures and two objects, each with three defect types.</summary>
+/// <summary>The demo categories: five textures and three objects, each with three or four defect types.</summary>
 internal static class DemoCategories
 {
     public static readonly DemoCategory Fabric = new("fabric", new SKColor(70, 90, 140), (c, look, r) =>
@@ -19,7 +19,7 @@ internal static class DemoCategories
                     c.DrawLine(p - pitch * 0.5f, q, p + pitch * 0.5f, q, weft);
             }
         });
-    }, [DemoDefects.Scratch, DemoDefects.Hole, DemoDefects.Stain]);
+    }, [DemoDefects.Scratch, DemoDefects.Hole, DemoDefects.Stain, DemoDefects.BrokenThread]);
 
     public static readonly DemoCategory Wood = new("wood", new SKColor(150, 105, 60), (c, look, r) =>
     {
@@ -70,6 +70,27 @@ internal static class DemoCategories
         });
     }, [DemoDefects.BentWire, DemoDefects.Contamination, DemoDefects.Scratch]);
 
+    /// <summary>Leather: a fractal grain with a few soft creases, all at near-constant colour.</summary>
+    public static readonly DemoCategory Leather = new("leather", new SKColor(120, 72, 40), (c, look, r) =>
+    {
+        int seed = r.Next();
+        using var grain = new SKBitmap(look.Size, look.Size, SKColorType.Rgba8888, SKAlphaType.Premul);
+        var pixels = grain.GetPixelSpan();
+        var baseColour = look.Shade(new SKColor(120, 72, 40));
+        for (int y = 0; y < look.Size; y++)
+        for (int x = 0; x < look.Size; x++)
+        {
+            float n = DemoNoise.Fractal(x / 6f, y / 6f, seed, 4), pore = DemoNoise.Value(x / 1.5f, y / 1.5f, seed + 7);
+            float shade = 0.82f + 0.3f * n - (pore > 0.8f ? 0.12f : 0);
+            int i = (y * look.Size + x) * 4;
+            pixels[i] = (byte)Math.Clamp(baseColour.Red * shade, 0, 255);
+            pixels[i + 1] = (byte)Math.Clamp(baseColour.Green * shade, 0, 255);
+            pixels[i + 2] = (byte)Math.Clamp(baseColour.Blue * shade, 0, 255);
+            pixels[i + 3] = 255;
+        }
+        Transformed(c, look, () => c.DrawBitmap(grain, 0, 0));
+    }, [DemoDefects.Fold, DemoDefects.Poke, DemoDefects.ColourDefect]);
+
     public static readonly DemoCategory BottleCap = new("bottle_cap", new SKColor(30, 30, 35), (c, look, r) =>
     {
         Transformed(c, look, () =>
@@ -112,6 +133,27 @@ internal static class DemoCategories
         });
     }, [DemoDefects.MissingPart(0.34f * 0.866f), DemoDefects.Crack, DemoDefects.Contamination]);
 
+    /// <summary>A screw lying in any orientation: head, threaded shaft and pointed tip (geometry in <see cref="ScrewShape"/>).</summary>
+    public static readonly DemoCategory Screw = new("screw", new SKColor(215, 215, 210), (c, look, r) =>
+    {
+        Transformed(c, look, () =>
+        {
+            var s = new ScrewShape(look);
+            c.RotateDegrees(look.Orientation, s.Centre, s.Centre);
+            using var metal = Fill(look.Shade(new SKColor(150, 150, 155)));
+            using var dark = Fill(look.Shade(new SKColor(105, 105, 112)));
+            c.DrawRoundRect(s.HeadLeft, s.Centre - s.HeadHalfHeight, s.HeadLength, 2 * s.HeadHalfHeight, 3, 3, dark);
+            c.DrawRect(s.ShaftLeft, s.Centre - s.ShaftHalfHeight, s.ShaftLength, 2 * s.ShaftHalfHeight, metal);
+            using var tip = s.Tip();
+            c.DrawPath(tip, metal);
+            using var thread = Stroke(look.Shade(new SKColor(95, 95, 102)), 1.2f);
+            for (float x = s.ShaftLeft + s.ThreadPitch / 2; x < s.ShaftRight; x += s.ThreadPitch)
+                c.DrawLine(x, s.Centre - s.ShaftHalfHeight, x + s.ThreadPitch * 0.6f, s.Centre + s.ShaftHalfHeight, thread);
+            using var slot = Stroke(look.Shade(new SKColor(60, 60, 66)), 2);
+            c.DrawLine(s.HeadLeft + s.HeadLength * 0.5f, s.Centre - s.HeadHalfHeight * 0.7f, s.HeadLeft + s.HeadLength * 0.5f, s.Centre + s.HeadHalfHeight * 0.7f, slot);
+        });
+    }, [DemoDefects.ThreadDamage, DemoDefects.HeadScratch, DemoDefects.MissingTip]);
+
     /// <summary>Draws with this image's small shift and rotation about the centre.</summary>
     private static void Transformed(SKCanvas c, DemoLook look, Action draw)
     {
@@ -120,6 +162,38 @@ internal static class DemoCategories
         c.RotateDegrees(look.Rotation, look.Size / 2f, look.Size / 2f);
         draw();
         c.Restore();
+    }
+
+    /// <summary>Where a screw's parts lie, before its rotation about the image centre: along the x axis.</summary>
+    internal sealed record ScrewShape(DemoLook Look)
+    {
+        public float Centre => Look.Size / 2f;
+        public float HeadLeft => Centre - Look.Size * 0.31f;
+        public float HeadLength => Look.Size * 0.12f;
+        public float HeadHalfHeight => Look.Size * 0.09f;
+        public float ShaftLeft => HeadLeft + HeadLength;
+        public float ShaftRight => Centre + Look.Size * 0.23f;
+        public float ShaftLength => ShaftRight - ShaftLeft;
+        public float ShaftHalfHeight => Look.Size * 0.045f;
+        public float TipEnd => Centre + Look.Size * 0.31f;
+        public float ThreadPitch => Look.Size * 0.03f;
+
+        public SKPath Tip()
+        {
+            var path = new SKPath();
+            path.MoveTo(ShaftRight, Centre - ShaftHalfHeight);
+            path.LineTo(TipEnd, Centre);
+            path.LineTo(ShaftRight, Centre + ShaftHalfHeight);
+            path.Close();
+            return path;
+        }
+
+        /// <summary>Puts <paramref name="canvas"/> (already shifted with the image) into the screw's rotated frame.</summary>
+        public void Enter(SKCanvas canvas)
+        {
+            canvas.Save();
+            canvas.RotateDegrees(Look.Rotation + Look.Orientation, Centre, Centre);
+        }
     }
 
     internal static SKPaint Stroke(SKColor color, float width) =>

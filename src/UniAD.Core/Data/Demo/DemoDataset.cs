@@ -13,8 +13,8 @@ public sealed record DemoDatasetOptions
     public IReadOnlyList<string>? Categories { get; init; }
 }
 
-/// <summary>Generates an MVTec-layout dataset of industrial-looking images (textures and objects, with lighting,
-/// position, rotation and colour variation) and defects with exact pixel masks. Defects change local structure
+/// <summary>Generates an MVTec-layout dataset of industrial-looking images (five textures and three objects, with
+/// uneven lighting, sensor noise, position, rotation and colour variation) and defects with exact pixel masks. Defects change local structure
 /// (a scratch across a weave, a missing notch, a crack) at near-normal brightness, so a detector has to model
 /// the structure, not just find bright spots. Deterministic in the seed, any size, any count.</summary>
 public static class DemoDataset
@@ -22,7 +22,7 @@ public static class DemoDataset
     private static readonly IReadOnlyDictionary<string, DemoCategory> All = new[]
     {
         DemoCategories.Fabric, DemoCategories.Wood, DemoCategories.Tile,
-        DemoCategories.Mesh, DemoCategories.BottleCap, DemoCategories.Nut,
+        DemoCategories.Mesh, DemoCategories.Leather, DemoCategories.BottleCap, DemoCategories.Nut, DemoCategories.Screw,
     }.ToDictionary(c => c.Name);
 
     public static IReadOnlyList<string> CategoryNames => [.. All.Keys];
@@ -56,23 +56,40 @@ public static class DemoDataset
         var random = new Random(StableHash($"{options.Seed}|{category.Name}|{stream}|{index}"));
         using var image = new SKBitmap(size, size, SKColorType.Rgba8888, SKAlphaType.Premul);
         using var mask = new SKBitmap(size, size, SKColorType.Rgba8888, SKAlphaType.Premul);
+        var look = DemoLook.Sample(random, size) with { Background = category.Background };
         using (var canvas = new SKCanvas(image))
         using (var maskCanvas = new SKCanvas(mask))
         {
             maskCanvas.Clear(SKColors.Black);
-            var look = DemoLook.Sample(random, size) with { Background = category.Background };
             canvas.Clear(look.Shade(look.Background));
             category.Draw(canvas, look, random);
-            // Defects sit on the object, so they follow its shift (rotation is immaterial to them).
+            // Defects sit on the object, so they follow its shift; those on a screw also follow its orientation.
             canvas.Translate(look.ShiftX, look.ShiftY);
             maskCanvas.Translate(look.ShiftX, look.ShiftY);
             defect?.Draw(canvas, maskCanvas, look, random);
         }
+        Acquire(image, look, random);
         string name = $"{index:D3}";
         Save(image, Path.Combine(imageDir, name + ".png"));
         if (maskDir is null) return;
         using var grayMask = mask.Copy(SKColorType.Gray8);                 // 8-bit 0/255 masks, as MVTec AD's
         Save(grayMask, Path.Combine(maskDir, name + "_mask.png"));
+    }
+
+    /// <summary>What a camera adds: illumination that falls off across the field and per-pixel sensor noise.</summary>
+    private static void Acquire(SKBitmap image, DemoLook look, Random random)
+    {
+        var pixels = image.GetPixelSpan();
+        int size = look.Size;
+        float gx = (random.NextSingle() - 0.5f) * 0.12f, gy = (random.NextSingle() - 0.5f) * 0.12f;
+        for (int y = 0; y < size; y++)
+        for (int x = 0; x < size; x++)
+        {
+            float light = 1 + gx * (x / (float)size - 0.5f) + gy * (y / (float)size - 0.5f);
+            float grain = (random.NextSingle() - 0.5f) * 10;                        // ±5 levels
+            int i = (y * size + x) * 4;
+            for (int c = 0; c < 3; c++) pixels[i + c] = (byte)Math.Clamp(pixels[i + c] * light + grain, 0, 255);
+        }
     }
 
     private static void Save(SKBitmap bitmap, string path)
@@ -87,8 +104,9 @@ public static class DemoDataset
     private static int StableHash(string s) => s.Aggregate(17, (h, c) => unchecked(h * 31 + c));
 }
 
-/// <summary>Per-image acquisition variation: lighting, colour drift, position and rotation.</summary>
-internal sealed record DemoLook(int Size, float Brightness, SKColor Tint, float ShiftX, float ShiftY, float Rotation)
+/// <summary>Per-image acquisition variation: lighting, colour drift, position, a small rotation (all categories) and
+/// the free orientation of objects that lie anywhere on the belt (<see cref="Orientation"/>, degrees).</summary>
+internal sealed record DemoLook(int Size, float Brightness, SKColor Tint, float ShiftX, float ShiftY, float Rotation, float Orientation)
 {
     /// <summary>The surface colour before lighting: what a missing part reveals.</summary>
     public SKColor Background { get; init; }
@@ -98,7 +116,8 @@ internal sealed record DemoLook(int Size, float Brightness, SKColor Tint, float 
         Tint: new SKColor((byte)r.Next(120, 137), (byte)r.Next(120, 137), (byte)r.Next(120, 137)),
         ShiftX: (r.NextSingle() - 0.5f) * size * 0.04f,
         ShiftY: (r.NextSingle() - 0.5f) * size * 0.04f,
-        Rotation: (r.NextSingle() - 0.5f) * 6f);
+        Rotation: (r.NextSingle() - 0.5f) * 6f,
+        Orientation: r.NextSingle() * 360);
 
     /// <summary>A base colour under this image's lighting and colour drift.</summary>
     public SKColor Shade(SKColor c) => new(

@@ -55,6 +55,74 @@ internal static class DemoDefects
         Paint(image, mask, path, Stroke(look.Shade(new SKColor(60, 60, 65)), pitch * 0.18f));
     });
 
+    /// <summary>A fabric thread that broke and slipped by half a pitch: same colours, wrong place.</summary>
+    public static readonly DemoDefect BrokenThread = new("thread", (image, mask, look, r) =>
+    {
+        float pitch = look.Size / 24f;
+        var (x, y) = Spot(look, r);
+        using var path = new SKPath();
+        path.MoveTo(x + pitch / 2, y);
+        path.LineTo(x + pitch / 2 + (r.NextSingle() - 0.5f) * pitch, y + look.Size * (0.12f + 0.1f * r.NextSingle()));
+        Paint(image, mask, path, Stroke(look.Shade(new SKColor(95, 118, 170)), pitch * 0.45f));
+    });
+
+    /// <summary>A crease in leather: a thin dark valley beside a light ridge, both at the leather's own hue.</summary>
+    public static readonly DemoDefect Fold = new("fold", (image, mask, look, r) =>
+    {
+        using var valley = Curve(look, r, segments: 4, length: 0.3f, jitter: 0.01f);
+        using var ridge = new SKPath(valley);
+        ridge.Offset(2, 2);
+        Paint(image, mask, ridge, Stroke(look.Shade(new SKColor(150, 95, 58, 200)), 2));
+        Paint(image, mask, valley, Stroke(look.Shade(new SKColor(80, 45, 25, 200)), 2));
+    });
+
+    /// <summary>A poke: a small pressed ring, darker rim around an unchanged centre.</summary>
+    public static readonly DemoDefect Poke = new("poke", (image, mask, look, r) =>
+    {
+        var (x, y) = Spot(look, r);
+        using var path = new SKPath();
+        path.AddCircle(x, y, look.Size * (0.012f + 0.01f * r.NextSingle()));
+        Paint(image, mask, path, Stroke(look.Shade(new SKColor(75, 42, 22, 210)), 2));
+    });
+
+    /// <summary>Threads flattened along part of a screw's shaft: metal where the thread lines should be.</summary>
+    public static readonly DemoDefect ThreadDamage = new("thread_damage", (image, mask, look, r) =>
+    {
+        var s = new DemoCategories.ScrewShape(look);
+        float length = s.ShaftLength * (0.2f + 0.15f * r.NextSingle()), start = s.ShaftLeft + (s.ShaftLength - length) * r.NextSingle();
+        using var path = new SKPath();
+        path.AddRect(SKRect.Create(start, s.Centre - s.ShaftHalfHeight, length, 2 * s.ShaftHalfHeight));
+        InScrewFrame(image, mask, s, () => Paint(image, mask, path, Fill(look.Shade(new SKColor(150, 150, 155)))));
+    });
+
+    /// <summary>A bright scratch across the screw head.</summary>
+    public static readonly DemoDefect HeadScratch = new("scratch_head", (image, mask, look, r) =>
+    {
+        var s = new DemoCategories.ScrewShape(look);
+        float y0 = s.Centre + (r.NextSingle() - 0.5f) * s.HeadHalfHeight, y1 = s.Centre + (r.NextSingle() - 0.5f) * s.HeadHalfHeight;
+        using var path = new SKPath();
+        path.MoveTo(s.HeadLeft + 2, y0);
+        path.LineTo(s.HeadLeft + s.HeadLength - 2, y1);
+        InScrewFrame(image, mask, s, () => Paint(image, mask, path, Stroke(look.Shade(new SKColor(185, 185, 190)), 1.5f)));
+    });
+
+    /// <summary>The tip broken off: background where the point was; the mask is exactly the missing point.</summary>
+    public static readonly DemoDefect MissingTip = new("missing_tip", (image, mask, look, r) =>
+    {
+        var s = new DemoCategories.ScrewShape(look);
+        using var tip = s.Tip();
+        InScrewFrame(image, mask, s, () => Paint(image, mask, tip, Fill(look.Shade(look.Background))));
+    });
+
+    private static void InScrewFrame(SKCanvas image, SKCanvas mask, DemoCategories.ScrewShape screw, Action draw)
+    {
+        screw.Enter(image);
+        screw.Enter(mask);
+        draw();
+        image.Restore();
+        mask.Restore();
+    }
+
     /// <summary>A bite out of a round or hexagonal object's rim, replaced by background. The wedge stays within
     /// the object's inscribed circle (<paramref name="inscribedRadius"/> as a fraction of the image), so the mask
     /// is exactly the missing material.</summary>
