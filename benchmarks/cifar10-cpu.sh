@@ -16,7 +16,7 @@ data=$work/cifar10; [ -d "$data/train" ] || data=$(dirname "$(find "$work/cifar1
 for split in 01234 56789 02468 13579; do
   rm -rf "$work/split-$split"
   /usr/bin/time -f "split $split: %e s wall, %M KB peak" \
-    $uniad train --data "$data" --normal-classes $(echo $split | sed 's/./&,/g; s/,$//') \
+    $uniad train --data "$data" --normal-classes "$split" \
       --train-per-class "$train" --test-per-class "$test" --out "$work/split-$split" \
       --preset cifar-resnet18 --set backbone.input_size=[128,128] --set model.hidden_dim=128 --set model.feed_forward_dim=512 \
       --epochs "$epochs" --feature-cache "$work/feature-cache" "$@"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Full UniAD vs the paper's "vanilla" transformer (no neighbor mask, no jitter, no layer-wise queries), one
-# unified model over the six demo categories, same data, seed and training budget.
+# unified model over all demo categories, same data, seed and training budget.
 # Usage: benchmarks/demo-ablation.sh [WORK_DIR] [EPOCHS]     (defaults: /tmp/uniad-bench, 60)
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -17,7 +17,7 @@ internal static class CliOptions
     public static readonly Option<string?> TrainMeta = new("--train-meta") { Description = "UniAD JSON-lines metadata of the training images" };
     public static readonly Option<string?> TestMeta = new("--test-meta") { Description = "UniAD JSON-lines metadata of the test images" };
     public static readonly Option<string[]> Categories = new("--categories") { Description = "Only these categories (default: all, one unified model)", AllowMultipleArgumentsPerToken = true };
-    public static readonly Option<string[]> NormalClasses = new("--normal-classes") { Description = "Folder-of-classes dataset (train/<class>, test/<class>): these classes (names or alphabetical indices) are normal, the rest anomalous", AllowMultipleArgumentsPerToken = true };
+    public static readonly Option<string[]> NormalClasses = new("--normal-classes") { Description = "Folder-of-classes dataset (train/<class>, test/<class>): these classes (names or alphabetical indices, or a paper CIFAR-10 split: 01234, 56789, 02468, 13579) are normal, the rest anomalous", AllowMultipleArgumentsPerToken = true };
     public static readonly Option<int?> TrainPerClass = new("--train-per-class") { Description = "With --normal-classes: use a fixed random subset of this many training images per class" };
     public static readonly Option<int?> TestPerClass = new("--test-per-class") { Description = "With --normal-classes: use a fixed random subset of this many test images per class" };
     public static readonly Option<string> Device = new("--device") { Description = "auto (CUDA when available), cpu, cuda or cuda:N", DefaultValueFactory = _ => "auto" };
@@ -45,11 +45,9 @@ internal static class CliOptions
             : DatasetLoader.Open(root, p.GetValue(TrainMeta), p.GetValue(TestMeta), p.GetValue(Categories), classFolder);
     }
 
-    /// <summary>The normal classes given (comma-separated or repeated), or null.</summary>
+    /// <summary>The normal classes given (comma-separated or repeated, or a paper split), or null.</summary>
     public static ClassFolderOptions? ClassFolder(ParseResult p) =>
-        p.GetValue(NormalClasses) is { Length: > 0 } normal
-            ? new ClassFolderOptions(normal.SelectMany(n => n.Split(',', StringSplitOptions.RemoveEmptyEntries)).ToList())
-            : null;
+        p.GetValue(NormalClasses) is { Length: > 0 } normal ? ClassFolderOptions.Parse(normal) : null;
 
     public static UniadConfig Config(ParseResult p)
     {

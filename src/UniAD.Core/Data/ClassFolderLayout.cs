@@ -1,7 +1,19 @@
 namespace UniAD.Core.Data;
 
 /// <summary>Which classes of a folder-of-classes dataset are normal, and how much of it to use.</summary>
-public sealed record ClassFolderOptions(IReadOnlyList<string> NormalClasses, int? TrainPerClass = null, int? TestPerClass = null, int Seed = 0);
+public sealed record ClassFolderOptions(IReadOnlyList<string> NormalClasses, int? TrainPerClass = null, int? TestPerClass = null, int Seed = 0)
+{
+    /// <summary>The paper's CIFAR-10 unified splits, named by their normal classes' indices.</summary>
+    public static readonly IReadOnlyList<string> PaperSplits = ["01234", "56789", "02468", "13579"];
+
+    /// <summary>Normal classes as given: names or indices, comma-separated or one per item, or one paper split
+    /// (<c>01234</c> = classes 0 to 4).</summary>
+    public static ClassFolderOptions Parse(IEnumerable<string> given)
+    {
+        var items = given.SelectMany(n => n.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
+        return new ClassFolderOptions(items is [var split] && PaperSplits.Contains(split) ? split.Select(c => c.ToString()).ToList() : items);
+    }
+}
 
 /// <summary>A folder of classes (<c>train/&lt;class&gt;/*</c>, <c>test/&lt;class&gt;/*</c>, as CIFAR-10) turned into the
 /// paper's one-class-vs-rest protocol: training uses the normal classes only; every test image of another

@@ -54,4 +54,11 @@ public class ClassFolderLayoutTests
         Assert.Contains("unknown class 'emu'", Assert.Throws<DatasetException>(() => ClassFolderLayout.Read(root, new(["emu"]))).Message);
         Assert.Contains("some but not all", Assert.Throws<DatasetException>(() => ClassFolderLayout.Read(root, new(["0", "1", "2", "3"]))).Message);
     }
+
+    [Theory]
+    [InlineData(new[] { "02468" }, new[] { "0", "2", "4", "6", "8" })]
+    [InlineData(new[] { "1,3", "dog" }, new[] { "1", "3", "dog" })]
+    [InlineData(new[] { "7" }, new[] { "7" })]
+    public void NormalClassesParseFromListsAndPaperSplits(string[] given, string[] expected) =>
+        Assert.Equal(expected, ClassFolderOptions.Parse(given).NormalClasses);
 }

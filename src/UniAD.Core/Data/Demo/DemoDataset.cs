@@ -33,20 +33,31 @@ public static class DemoDataset
         if (options.TrainPerCategory < 1 || options.TestGoodPerCategory < 0 || options.TestPerDefect < 0)
             throw new ArgumentException("image counts must not be negative, and each category needs a training image");
         var categories = options.Categories ?? CategoryNames;
-        foreach (var name in categories)
+        var unknown = categories.FirstOrDefault(name => !All.ContainsKey(name));
+        if (unknown is not null) throw new ArgumentException($"unknown demo category '{unknown}'; choose from {string.Join(", ", CategoryNames)}");
+        // Every image has its own seed, so rendering them in parallel gives the same files in any order.
+        Parallel.ForEach(categories.SelectMany(name => Images(All[name], Path.Combine(root, name), options)), image => image());
+    }
+
+    private static IEnumerable<Action> Images(DemoCategory category, string dir, DemoDatasetOptions options)
+    {
+        for (int i = 0; i < options.TrainPerCategory; i++)
         {
-            if (!All.TryGetValue(name, out var category))
-                throw new ArgumentException($"unknown demo category '{name}'; choose from {string.Join(", ", CategoryNames)}");
-            var dir = Path.Combine(root, name);
-            for (int i = 0; i < options.TrainPerCategory; i++)
-                Render(category, null, options, "train", i, Path.Combine(dir, "train", "good"), null);
-            for (int i = 0; i < options.TestGoodPerCategory; i++)
-                Render(category, null, options, "test-good", i, Path.Combine(dir, "test", "good"), null);
-            foreach (var defect in category.Defects)
-                for (int i = 0; i < options.TestPerDefect; i++)
-                    Render(category, defect, options, "test-" + defect.Name, i, Path.Combine(dir, "test", defect.Name),
-                        Path.Combine(dir, "ground_truth", defect.Name));
+            int index = i;
+            yield return () => Render(category, null, options, "train", index, Path.Combine(dir, "train", "good"), null);
         }
+        for (int i = 0; i < options.TestGoodPerCategory; i++)
+        {
+            int index = i;
+            yield return () => Render(category, null, options, "test-good", index, Path.Combine(dir, "test", "good"), null);
+        }
+        foreach (var defect in category.Defects)
+            for (int i = 0; i < options.TestPerDefect; i++)
+            {
+                int index = i;
+                yield return () => Render(category, defect, options, "test-" + defect.Name, index, Path.Combine(dir, "test", defect.Name),
+                    Path.Combine(dir, "ground_truth", defect.Name));
+            }
     }
 
     private static void Render(DemoCategory category, DemoDefect? defect, DemoDatasetOptions options, string stream, int index,
@@ -95,7 +106,8 @@ public static class DemoDataset
     private static void Save(SKBitmap bitmap, string path)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
+        using var pixels = bitmap.PeekPixels();
+        using var data = pixels.Encode(new SKPngEncoderOptions(SKPngEncoderFilterFlags.AllFilters, zLibLevel: 1));
         using var file = File.Create(path);
         data.SaveTo(file);
     }
