@@ -20,4 +20,13 @@ public static class DeviceSelector
         }
         throw new ArgumentException($"unknown device '{preference}': use auto, cpu, cuda or cuda:N");
     }
+
+    /// <summary>How many trainings can run side by side: one per visible GPU when the preference allows CUDA
+    /// (all of them for "auto" or "cuda", one for "cuda:N"), else one.</summary>
+    public static int GpuCount(string? preference)
+    {
+        var choice = string.IsNullOrWhiteSpace(preference) ? "auto" : preference.Trim().ToLowerInvariant();
+        if (choice is not ("auto" or "cuda") || !cuda.is_available()) return 1;
+        return Math.Max(1, cuda.device_count());
+    }
 }

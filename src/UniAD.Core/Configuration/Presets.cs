@@ -41,17 +41,19 @@ public static class Presets
         Backbone = new BackboneConfig { OutLayers = [1, 2, 3, 4] },
     };
 
-    /// <summary>The paper's "vanilla" ablation on top of any config: no neighbor mask, no jitter, no
-    /// layer-wise queries (a plain encoder–decoder transformer).</summary>
-    public static UniadConfig Vanilla(UniadConfig baseline) => baseline with
+    /// <summary>The paper's ablations as config overrides on top of any config: "vanilla" is a plain encoder–decoder
+    /// transformer (no neighbor mask, no jitter, no layer-wise queries); the others remove one part each.</summary>
+    public static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> Ablations = new Dictionary<string, IReadOnlyList<string>>
     {
-        Model = baseline.Model with
-        {
-            Queries = QueryKind.None,
-            NeighborMask = baseline.Model.NeighborMask with { Enabled = false },
-            FeatureJitter = baseline.Model.FeatureJitter with { Enabled = false },
-        },
+        ["full"] = [],
+        ["vanilla"] = ["model.queries=none", "model.neighbor_mask.enabled=false", "model.feature_jitter.enabled=false"],
+        ["no-neighbor-mask"] = ["model.neighbor_mask.enabled=false"],
+        ["no-jitter"] = ["model.feature_jitter.enabled=false"],
+        ["shared-query"] = ["model.queries=shared"],
+        ["no-query"] = ["model.queries=none"],
     };
+
+    public static UniadConfig Vanilla(UniadConfig baseline) => ConfigOverrides.Apply(baseline, Ablations["vanilla"]);
 
     public static readonly IReadOnlyDictionary<string, Func<UniadConfig>> ByName = new Dictionary<string, Func<UniadConfig>>
     {

@@ -1,0 +1,113 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using UniAD.Core.Data.Demo;
+using UniAD.Datasets;
+using UniAD.Lab.Persistence;
+
+namespace UniAD.Lab.Datasets;
+
+/// <summary>The lab's view of the dataset store: imports go through <see cref="DatasetStore"/> (validation, atomic
+/// rename) and only a committed version gets a database row, so a failed import leaves neither files nor a row.</summary>
+public sealed class DatasetCatalog(IDbContextFactory<LabDbContext> databases, IOptions<LabOptions> options)
+{
+    public const string DemoName = "demo";
+    private readonly LabOptions _options = options.Value;
+    private DatasetStore Store => new(_options.DatasetsFolder);
+
+    public async Task<IReadOnlyList<DatasetRecord>> ListAsync(CancellationToken cancel = default)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancel);
+        return await db.Datasets.OrderBy(d => d.Name).ThenByDescending(d => d.CreatedAt).ToListAsync(cancel);
+    }
+
+    public async Task<DatasetRecord?> FindAsync(int id, CancellationToken cancel = default)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancel);
+        return await db.Datasets.FindAsync([id], cancel);
+    }
+
+    /// <summary>The categories (or, for a folder of classes, the classes) of a stored version.</summary>
+    public async Task<IReadOnlyList<string>> CategoriesAsync(int id, CancellationToken cancel = default) =>
+        await FindAsync(id, cancel) is { } record ? DatasetVersion.Open(record.Folder).Report.Categories.Select(c => c.Category).ToList() : [];
+
+    /// <summary>Copies or unzips and validates <paramref name="request"/>'s source off the calling thread; the caller
+    /// shows the report and then commits or disposes.</summary>
+    public Task<StagedImport> StageAsync(ImportRequest request, IProgress<ImportProgress>? progress = null, CancellationToken cancel = default) =>
+        Task.Run(() => Store.Stage(request, progress, cancel), cancel);
+
+    public async Task<DatasetRecord> CommitAsync(StagedImport staged, CancellationToken cancel = default)
+    {
+        var version = Store.Commit(staged);
+        return await RecordAsync(version, cancel);
+    }
+
+    /// <summary>Streams an upload to <c>uploads/</c> (never into memory), refusing it past <see cref="LabOptions.MaxUploadBytes"/>.
+    /// The caller deletes the file after staging it.</summary>
+    public async Task<string> SaveUploadAsync(Stream upload, IProgress<long>? progress = null, CancellationToken cancel = default)
+    {
+        Directory.CreateDirectory(_options.UploadsFolder);
+        var path = Path.Combine(_options.UploadsFolder, $"{Guid.NewGuid():N}.zip");
+        try
+        {
+            await using var file = File.Create(path);
+            var buffer = new byte[1 << 20];
+            long total = 0;
+            for (int n; (n = await upload.ReadAsync(buffer, cancel)) > 0;)
+            {
+                total += n;
+                if (total > _options.MaxUploadBytes)
+                    throw new InvalidDataException($"the upload is larger than the limit of {_options.MaxUploadBytes / (double)(1L << 30):0.#} GiB (Lab:MaxUploadBytes)");
+                await file.WriteAsync(buffer.AsMemory(0, n), cancel);
+                progress?.Report(total);
+            }
+            return path;
+        }
+        catch
+        {
+            File.Delete(path);
+            throw;
+        }
+    }
+
+    /// <summary>Generates the demo dataset and imports it (what the first start offers with one click).</summary>
+    public async Task<DatasetRecord> ImportDemoAsync(string user, CancellationToken cancel = default)
+    {
+        var folder = Directory.CreateTempSubdirectory("uniad-demo-").FullName;
+        try
+        {
+            await Task.Run(() => DemoDataset.Generate(folder, new DemoDatasetOptions()), cancel);
+            using var staged = await StageAsync(new ImportRequest(folder, DemoName, CreatedBy: user), cancel: cancel);
+            return await CommitAsync(staged, cancel);
+        }
+        finally { Directory.Delete(folder, recursive: true); }
+    }
+
+    /// <summary>Gives every version in the store a row: versions imported with the CLI into the same data root
+    /// appear in the lab. Called at start-up, after clearing what interrupted imports left behind.</summary>
+    public async Task SynchroniseAsync(CancellationToken cancel = default)
+    {
+        Store.RemoveAbandonedStaging();
+        foreach (var version in Store.List()) await RecordAsync(version, cancel);
+    }
+
+    private async Task<DatasetRecord> RecordAsync(DatasetVersion version, CancellationToken cancel)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancel);
+        var m = version.Manifest;
+        var existing = await db.Datasets.SingleOrDefaultAsync(d => d.Name == m.Name && d.Version == m.Version, cancel);
+        if (existing is not null) return existing;
+        var report = version.Report;
+        var record = new DatasetRecord
+        {
+            Name = m.Name, Version = m.Version, Layout = m.Layout, Folder = version.Folder,
+            Categories = report.Categories.Count,
+            TrainImages = report.Categories.Sum(c => c.Train),
+            TestImages = report.Categories.Sum(c => c.TestNormal + c.TestAnomalous),
+            Bytes = m.TotalBytes, Warnings = report.Warnings.Count(),
+            CreatedAt = m.CreatedAt.UtcDateTime, CreatedBy = m.CreatedBy, Source = m.Source,
+        };
+        db.Datasets.Add(record);
+        await db.SaveChangesAsync(cancel);
+        return record;
+    }
+}

@@ -1,0 +1,31 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using UniAD.Core.Backbones;
+using UniAD.Lab.Datasets;
+using UniAD.Lab.Persistence;
+
+namespace UniAD.Lab;
+
+/// <summary>Start-up: the data folders, the database schema (migrations keep old data), the dataset catalogue, and
+/// runs that a stopped lab left "Running" (they are marked failed, resumable from their last checkpoint).</summary>
+public sealed class LabInitializer(IDbContextFactory<LabDbContext> databases, DatasetCatalog catalog, IOptions<LabOptions> options)
+{
+    public const string InterruptedRun = "the lab stopped while this run was training; resume it to continue from its last checkpoint";
+
+    public async Task InitializeAsync(CancellationToken cancel = default)
+    {
+        var o = options.Value;
+        foreach (var folder in new[] { o.DataRoot, o.DatasetsFolder, o.RunsFolder }) Directory.CreateDirectory(folder);
+        if (!File.Exists(ResNet18Cntk.DefaultModelPath()))
+            throw new FileNotFoundException($"the ResNet-18 ImageNet weights are missing from the build output: {ResNet18Cntk.DefaultModelPath()}");
+        await using var db = await databases.CreateDbContextAsync(cancel);
+        await db.Database.MigrateAsync(cancel);
+        if (db.Database.IsSqlite())
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancel);   // readers never wait for the job's writes
+        await catalog.SynchroniseAsync(cancel);
+        await db.Runs.Where(r => r.Status == RunStatus.Running).ExecuteUpdateAsync(set => set
+            .SetProperty(r => r.Status, RunStatus.Failed)
+            .SetProperty(r => r.Error, InterruptedRun)
+            .SetProperty(r => r.FinishedAt, DateTime.UtcNow), cancel);
+    }
+}

@@ -1,0 +1,39 @@
+namespace UniAD.Lab;
+
+/// <summary>The lab's settings (section <c>Lab</c> of <c>appsettings.json</c>; every key can be overridden by an
+/// environment variable such as <c>Lab__DataRoot</c>).</summary>
+public sealed class LabOptions
+{
+    public const string Section = "Lab";
+
+    /// <summary>Everything the lab writes lives here: database, job storage, datasets, runs, feature cache, uploads.</summary>
+    public string DataRoot { get; set; } = "data";
+    public DatabaseOptions Database { get; set; } = new();
+    /// <summary>Hangfire's own SQLite file, kept apart from the lab's tables ({DataRoot} is replaced).</summary>
+    public string HangfireDatabase { get; set; } = "{DataRoot}/hangfire.db";
+    /// <summary>Workers per queue. 0 for <c>training</c> means one per GPU, or one on a CPU-only machine.</summary>
+    public Dictionary<string, int> Workers { get; set; } = new() { [Queues.Training] = 0, [Queues.Default] = 2 };
+    /// <summary>auto (CUDA when available), cpu, cuda or cuda:N.</summary>
+    public string Device { get; set; } = "auto";
+    public long MaxUploadBytes { get; set; } = 20L << 30;
+
+    public string DatasetsFolder => Path.Combine(DataRoot, "datasets");
+    public string RunsFolder => Path.Combine(DataRoot, "runs");
+    public string UploadsFolder => Path.Combine(DataRoot, "uploads");
+    public string FeatureCacheFolder => Path.Combine(DataRoot, "feature-cache");
+
+    public string Expand(string value) => value.Replace("{DataRoot}", DataRoot);
+}
+
+/// <summary>Which database holds the lab's tables. SQLite is the embedded default; the provider is a switch so a
+/// server database can take its place for several workers.</summary>
+public sealed class DatabaseOptions
+{
+    public string Provider { get; set; } = "Sqlite";
+    public string ConnectionString { get; set; } = "Data Source={DataRoot}/lab.db";
+}
+
+public static class Queues
+{
+    public const string Training = "training", Default = "default";
+}

@@ -1,0 +1,100 @@
+namespace UniAD.Lab.Persistence;
+
+/// <summary>A stored dataset version (its files live in the dataset store; this row makes it queryable).</summary>
+public sealed class DatasetRecord
+{
+    public int Id { get; set; }
+    public required string Name { get; set; }
+    public required string Version { get; set; }
+    public required string Layout { get; set; }
+    public required string Folder { get; set; }
+    public int Categories { get; set; }
+    public int TrainImages { get; set; }
+    public int TestImages { get; set; }
+    public long Bytes { get; set; }
+    public int Warnings { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public string CreatedBy { get; set; } = "";
+    public string Source { get; set; } = "";
+    public string ShortVersion => Version[..12];
+}
+
+public enum RunStatus { Queued, Running, Finished, Failed, Cancelled }
+
+/// <summary>One training run: what was asked (config, dataset version, seed), where it stands, and its summary.</summary>
+public sealed class RunRecord
+{
+    public int Id { get; set; }
+    public required string Name { get; set; }
+    /// <summary>Runs queued together (e.g. several seeds of one config) share a group.</summary>
+    public string Group { get; set; } = "";
+    public int DatasetId { get; set; }
+    public DatasetRecord? Dataset { get; set; }
+    /// <summary>Comma-separated; empty = every category (one unified model).</summary>
+    public string Categories { get; set; } = "";
+    public string NormalClasses { get; set; } = "";
+    public string Preset { get; set; } = "";
+    public required string ConfigJson { get; set; }
+    public int Seed { get; set; }
+    public string Device { get; set; } = "auto";
+    public string Queue { get; set; } = Queues.Training;
+    public RunStatus Status { get; set; }
+    public string? JobId { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public string CreatedBy { get; set; } = "";
+    public DateTime? StartedAt { get; set; }
+    public DateTime? FinishedAt { get; set; }
+    public int Epoch { get; set; }
+    public int TotalEpochs { get; set; }
+    public int Step { get; set; }
+    public int StepsPerEpoch { get; set; }
+    public double? Loss { get; set; }
+    public double? LearningRate { get; set; }
+    public double? ImagesPerSecond { get; set; }
+    public double? RemainingSeconds { get; set; }
+    public string? Error { get; set; }
+    public string Folder { get; set; } = "";
+    public string ImageScore { get; set; } = "";
+    public double? MeanImageAuroc { get; set; }
+    public double? MeanPixelAuroc { get; set; }
+    public double? MeanAupro { get; set; }
+    public string Tags { get; set; } = "";
+    public string Notes { get; set; } = "";
+    public bool Archived { get; set; }
+    public string CodeVersion { get; set; } = "";
+    public List<EpochRecord> History { get; set; } = [];
+    public List<CategoryResult> Results { get; set; } = [];
+}
+
+/// <summary>Loss and learning rate at the end of one epoch.</summary>
+public sealed class EpochRecord
+{
+    public int Id { get; set; }
+    public int RunId { get; set; }
+    public int Epoch { get; set; }
+    public double Loss { get; set; }
+    public double LearningRate { get; set; }
+    public double Seconds { get; set; }
+}
+
+/// <summary>One row of a run's result table: a category, or the mean row. One row per (run, category), so a
+/// compare view reads many runs' per-category results in one query.</summary>
+public sealed class CategoryResult
+{
+    /// <summary>The mean row's category name; parentheses keep it apart from any folder name a dataset uses.</summary>
+    public const string MeanRow = "(mean)";
+
+    public int Id { get; set; }
+    public int RunId { get; set; }
+    public required string Category { get; set; }
+    public bool IsMean { get; set; }
+    public int TestImages { get; set; }
+    public int AnomalousImages { get; set; }
+    public double? ImageAuroc { get; set; }
+    public double? ImageAp { get; set; }
+    public double? ImageF1Max { get; set; }
+    public double? PixelAuroc { get; set; }
+    public double? PixelAp { get; set; }
+    public double? PixelF1Max { get; set; }
+    public double? Aupro { get; set; }
+}

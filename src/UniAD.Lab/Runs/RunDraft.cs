@@ -1,0 +1,73 @@
+using System.Globalization;
+using UniAD.Core.Backbones;
+using UniAD.Core.Configuration;
+
+namespace UniAD.Lab.Runs;
+
+/// <summary>The New run form's state and its validation: a preset, one of the paper's ablations, the common fields,
+/// and free <c>section.key=value</c> overrides for every other config field. Kept apart from the page so the rules
+/// are tested without a browser.</summary>
+public sealed class RunDraft
+{
+    public int? DatasetId { get; set; }
+    public IReadOnlyCollection<string> Categories { get; set; } = [];
+    public string NormalClasses { get; set; } = "";
+    public string Preset { get; private set; } = "quick";
+    public string Ablation { get; set; } = "full";
+    public int Epochs { get; set; }
+    public int BatchSize { get; set; }
+    public string Seeds { get; set; } = "";
+    public string Overrides { get; set; } = "";
+    public string Device { get; set; } = "auto";
+    public string Queue { get; set; } = Queues.Training;
+    public string Name { get; set; } = "";
+
+    public RunDraft() => ApplyPreset(Preset);
+
+    /// <summary>Starts from a preset: its epochs, batch size and seed fill the form.</summary>
+    public void ApplyPreset(string preset)
+    {
+        if (!Presets.ByName.TryGetValue(preset, out var make)) throw new ArgumentException($"unknown preset '{preset}'");
+        var config = make();
+        (Preset, Epochs, BatchSize, Seeds) = (preset, config.Training.Epochs, config.Training.BatchSize, config.Training.Seed.ToString(CultureInfo.InvariantCulture));
+    }
+
+    public IReadOnlyList<int> SeedList() =>
+        Seeds.Split([',', ' '], StringSplitOptions.RemoveEmptyEntries).Select(s =>
+            int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int seed) ? seed
+            : throw new ArgumentException($"seed '{s}' is not a whole number")).Distinct().ToList();
+
+    /// <summary>The config this form describes; an <see cref="ArgumentException"/> names the first invalid field.</summary>
+    public UniadConfig Config()
+    {
+        if (Epochs < 1) throw new ArgumentException("epochs must be at least 1");
+        if (BatchSize < 1) throw new ArgumentException("batch size must be at least 1");
+        var overrides = Presets.Ablations[Ablation]
+            .Append($"training.epochs={Epochs}").Append($"training.batch_size={BatchSize}")
+            .Concat(Overrides.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Where(l => !l.StartsWith('#')));
+        var config = ConfigOverrides.Apply(Presets.ByName[Preset](), overrides);
+        if (config.Backbone.Kind == BackboneKind.EfficientnetB4) EfficientNetB4.RequireWeightsFile(config.Backbone.WeightsPath);
+        return config;
+    }
+
+    /// <summary>Every problem with the form, empty when it can be queued.</summary>
+    public IReadOnlyList<string> Problems()
+    {
+        var problems = new List<string>();
+        if (DatasetId is null) problems.Add("choose a dataset");
+        if (string.IsNullOrWhiteSpace(Name)) problems.Add("give the run a name");
+        try { if (SeedList().Count == 0) problems.Add("give at least one seed"); }
+        catch (ArgumentException e) { problems.Add(e.Message); }
+        try { Config(); }
+        catch (ArgumentException e) { problems.Add(e.Message); }
+        return problems;
+    }
+
+    public RunRequest ToRequest(string user)
+    {
+        var problems = Problems();
+        if (problems.Count > 0) throw new ArgumentException(string.Join("; ", problems));
+        return new RunRequest(DatasetId!.Value, Config(), SeedList(), Name.Trim(), Ablation == "full" ? Preset : $"{Preset} {Ablation}",
+            [.. Categories], NormalClasses.Trim(), Device, Queue, user);
+    }
+}

@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using Hangfire;
+using Hangfire.States;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using UniAD.Core.Configuration;
+using UniAD.Lab.Persistence;
+
+namespace UniAD.Lab.Runs;
+
+/// <summary>What the New run form asks for: one run per seed, all in one group.</summary>
+public sealed record RunRequest(
+    int DatasetId, UniadConfig Config, IReadOnlyList<int> Seeds, string Name, string Preset,
+    IReadOnlyList<string>? Categories = null, string NormalClasses = "", string Device = "auto",
+    string Queue = Queues.Training, string User = "");
+
+/// <summary>Creates runs and hands them to Hangfire; cancels and resumes them.</summary>
+public sealed class RunLauncher(IDbContextFactory<LabDbContext> databases, IBackgroundJobClient jobs, RunEvents events, IOptions<LabOptions> options)
+{
+    public async Task<IReadOnlyList<int>> QueueAsync(RunRequest request, CancellationToken cancel = default)
+    {
+        if (request.Seeds.Count == 0) throw new ArgumentException("give at least one seed");
+        if (string.IsNullOrWhiteSpace(request.Name)) throw new ArgumentException("give the run a name");
+        await using var db = await databases.CreateDbContextAsync(cancel);
+        if (!await db.Datasets.AnyAsync(d => d.Id == request.DatasetId, cancel))
+            throw new ArgumentException($"dataset {request.DatasetId} does not exist");
+        string group = request.Seeds.Count > 1 ? $"{request.Name} ({DateTime.UtcNow:yyyy-MM-dd HH:mm:ss})" : "";
+        var runs = request.Seeds.Select(seed => new RunRecord
+        {
+            Name = request.Seeds.Count > 1 ? $"{request.Name} seed {seed}" : request.Name,
+            Group = group, DatasetId = request.DatasetId, Preset = request.Preset,
+            Categories = string.Join(',', request.Categories ?? []), NormalClasses = request.NormalClasses,
+            ConfigJson = (request.Config with { Training = request.Config.Training with { Seed = seed } }).ToJson(),
+            Seed = seed, Device = request.Device, Queue = request.Queue, Status = RunStatus.Queued,
+            TotalEpochs = request.Config.Training.Epochs, CreatedAt = DateTime.UtcNow, CreatedBy = request.User,
+            CodeVersion = CodeVersion.Current,
+        }).ToList();
+        db.Runs.AddRange(runs);
+        await db.SaveChangesAsync(cancel);
+        foreach (var run in runs)
+        {
+            run.Folder = Path.GetFullPath(Path.Combine(options.Value.RunsFolder, $"{run.Id}"));
+            run.JobId = Enqueue(run);
+        }
+        await db.SaveChangesAsync(cancel);
+        return runs.Select(r => r.Id).ToList();
+    }
+
+    /// <summary>Stops a queued or running run; a running one stops between batches and keeps its last checkpoint.</summary>
+    public async Task CancelAsync(int runId, CancellationToken cancel = default)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancel);
+        var run = await db.Runs.SingleAsync(r => r.Id == runId, cancel);
+        if (run.Status is not (RunStatus.Queued or RunStatus.Running)) return;
+        if (run.JobId is not null) jobs.Delete(run.JobId);
+        if (run.Status == RunStatus.Queued)
+        {
+            run.Status = RunStatus.Cancelled;
+            run.FinishedAt = DateTime.UtcNow;
+            await db.SaveChangesAsync(cancel);
+        }
+        events.Ended(runId);
+    }
+
+    /// <summary>Queues a failed or cancelled run again; training continues from its last checkpoint.</summary>
+    public async Task ResumeAsync(int runId, CancellationToken cancel = default)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancel);
+        var run = await db.Runs.SingleAsync(r => r.Id == runId, cancel);
+        if (run.Status is not (RunStatus.Failed or RunStatus.Cancelled))
+            throw new InvalidOperationException($"run {runId} is {run.Status}; only failed or cancelled runs resume");
+        run.Status = RunStatus.Queued;
+        run.FinishedAt = null;
+        run.Error = null;
+        run.JobId = Enqueue(run);
+        await db.SaveChangesAsync(cancel);
+        events.Ended(runId);
+    }
+
+    private string Enqueue(RunRecord run) =>
+        jobs.Create<TrainingJob>(job => job.Run(run.Id, CancellationToken.None), new EnqueuedState(run.Queue));
+}
+
+/// <summary>The git commit the lab runs from, recorded with every run.</summary>
+public static class CodeVersion
+{
+    public static string Current { get; } = Detect();
+
+    private static string Detect()
+    {
+        try
+        {
+            using var git = Process.Start(new ProcessStartInfo("git", "rev-parse HEAD") { RedirectStandardOutput = true, RedirectStandardError = true })!;
+            string commit = git.StandardOutput.ReadToEnd().Trim();
+            git.WaitForExit();
+            return git.ExitCode == 0 ? commit : "unknown";
+        }
+        catch (System.ComponentModel.Win32Exception) { return "unknown (git not installed)"; }
+    }
+}

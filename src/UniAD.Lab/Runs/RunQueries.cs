@@ -1,0 +1,53 @@
+using Microsoft.EntityFrameworkCore;
+using UniAD.Lab.Persistence;
+
+namespace UniAD.Lab.Runs;
+
+/// <summary>One page of the runs table: sorted and filtered in the database, so 10k runs stay fast.</summary>
+public sealed record RunPageRequest(int Page, int PageSize, string? SortBy = null, bool Descending = true, string? Search = null,
+    bool IncludeArchived = false);
+
+public sealed record RunPage(IReadOnlyList<RunRecord> Runs, int Total);
+
+public sealed class RunQueries(IDbContextFactory<LabDbContext> databases)
+{
+    private static readonly HashSet<string> Sortable =
+    [
+        nameof(RunRecord.Id), nameof(RunRecord.Name), nameof(RunRecord.Status), nameof(RunRecord.CreatedAt), nameof(RunRecord.Seed),
+        nameof(RunRecord.Preset), nameof(RunRecord.MeanImageAuroc), nameof(RunRecord.MeanPixelAuroc), nameof(RunRecord.MeanAupro),
+        nameof(RunRecord.Group), nameof(RunRecord.Tags),
+    ];
+
+    public async Task<RunPage> PageAsync(RunPageRequest request, CancellationToken cancel = default)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancel);
+        var runs = db.Runs.AsNoTracking().Include(r => r.Dataset).Where(r => request.IncludeArchived || !r.Archived);
+        if (!string.IsNullOrWhiteSpace(request.Search))
+        {
+            var term = request.Search.Trim();
+            runs = runs.Where(r => r.Name.Contains(term) || r.Tags.Contains(term) || r.Notes.Contains(term) || r.Preset.Contains(term)
+                                   || r.Group.Contains(term) || r.Dataset!.Name.Contains(term));
+        }
+        string sortBy = request.SortBy is not null && Sortable.Contains(request.SortBy) ? request.SortBy : nameof(RunRecord.Id);
+        runs = request.Descending ? runs.OrderByDescending(r => EF.Property<object>(r, sortBy)) : runs.OrderBy(r => EF.Property<object>(r, sortBy));
+        int total = await runs.CountAsync(cancel);
+        var page = await runs.Skip(request.Page * request.PageSize).Take(request.PageSize).ToListAsync(cancel);
+        return new RunPage(page, total);
+    }
+
+    public async Task<RunRecord?> GetAsync(int id, CancellationToken cancel = default)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancel);
+        return await db.Runs.AsNoTracking().Include(r => r.Dataset).Include(r => r.History.OrderBy(e => e.Epoch))
+            .Include(r => r.Results.OrderBy(c => c.IsMean).ThenBy(c => c.Category)).AsSplitQuery()
+            .SingleOrDefaultAsync(r => r.Id == id, cancel);
+    }
+
+    /// <summary>Queued and running runs, oldest first: the queue in the order workers take it.</summary>
+    public async Task<IReadOnlyList<RunRecord>> ActiveAsync(CancellationToken cancel = default)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancel);
+        return await db.Runs.AsNoTracking().Include(r => r.Dataset)
+            .Where(r => r.Status == RunStatus.Queued || r.Status == RunStatus.Running).OrderBy(r => r.Id).ToListAsync(cancel);
+    }
+}

@@ -1,0 +1,88 @@
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using UniAD.Core.Configuration;
+using UniAD.Core.Data;
+using UniAD.Core.Evaluation;
+using UniAD.Core.Training;
+using UniAD.Datasets;
+using UniAD.Lab.Persistence;
+
+namespace UniAD.Lab.Runs;
+
+/// <summary>The Hangfire job that trains and evaluates one run. Idempotent: only a queued run starts, and a run
+/// whose folder holds a checkpoint continues from it. Never retried blindly (an out-of-memory failure would only
+/// fail again): a failure is recorded with its cause and the user chooses to resume or rerun.</summary>
+public sealed class TrainingJob(IDbContextFactory<LabDbContext> databases, RunEvents events, IOptions<LabOptions> options)
+{
+    [AutomaticRetry(Attempts = 0, OnAttemptsExceeded = AttemptsExceededAction.Fail)]
+    public void Run(int runId, CancellationToken cancel)
+    {
+        var run = Start(runId);
+        if (run is null) return;
+        var recorder = new ProgressRecorder(runId, databases, events);
+        try
+        {
+            var config = UniadConfig.FromJson(run.ConfigJson);
+            var classFolder = run.NormalClasses.Length > 0 ? ClassFolderOptions.Parse([run.NormalClasses]) : null;
+            var dataset = DatasetVersion.Open(run.Dataset!.Folder).Load(classFolder)
+                .WithCategories(run.Categories.Length > 0 ? run.Categories.Split(',') : null);
+            var request = new ExperimentRequest(config, dataset, run.Folder, DeviceSelector.Resolve(run.Device),
+                options.Value.FeatureCacheFolder, Resume: File.Exists(Path.Combine(run.Folder, Experiment.CheckpointFile)));
+            var result = Experiment.Run(request, recorder.Hooks, cancel);
+            recorder.Complete(result.State.History);
+            Finish(runId, RunStatus.Finished, null, result.Report);
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            recorder.Flush();
+            Finish(runId, RunStatus.Cancelled, null, null);
+        }
+        catch (Exception e)
+        {
+            Finish(runId, RunStatus.Failed, $"{e.GetType().Name}: {e.Message}", null);
+            throw;                                          // Hangfire shows it as failed too (no retry)
+        }
+        finally { events.Ended(runId); }
+    }
+
+    /// <summary>Marks the run running and returns it, or null when there is nothing to do.</summary>
+    private RunRecord? Start(int runId)
+    {
+        using var db = databases.CreateDbContext();
+        var run = db.Runs.Include(r => r.Dataset).SingleOrDefault(r => r.Id == runId);
+        // Only a queued run starts (or a running one whose worker restarted it); a run the lab marked failed after a
+        // crash waits for the user's resume, which queues it again.
+        if (run is null || run.Status is not (RunStatus.Queued or RunStatus.Running)) return null;
+        run.Status = RunStatus.Running;
+        run.StartedAt ??= DateTime.UtcNow;
+        run.Error = null;
+        db.SaveChanges();
+        events.Report(runId, new LiveProgress("starting", 0, 0, 0, 0, null, null, null, null));
+        return run;
+    }
+
+    private void Finish(int runId, RunStatus status, string? error, EvaluationReport? report)
+    {
+        using var db = databases.CreateDbContext();
+        var run = db.Runs.Include(r => r.Results).Single(r => r.Id == runId);
+        run.Status = status;
+        run.Error = error;
+        run.FinishedAt = DateTime.UtcNow;
+        if (report is not null)
+        {
+            run.ImageScore = report.ImageScore;
+            (run.MeanImageAuroc, run.MeanPixelAuroc, run.MeanAupro) = (report.Mean.ImageAuroc, report.Mean.PixelAuroc, report.Mean.Aupro);
+            run.Results.Clear();
+            run.Results.AddRange(report.Categories.Select(c => Row(c, false)).Append(Row(report.Mean, true)));
+        }
+        db.SaveChanges();
+    }
+
+    private static CategoryResult Row(CategoryMetrics m, bool mean) => new()
+    {
+        Category = mean ? CategoryResult.MeanRow : m.Category, IsMean = mean, TestImages = m.TestImages, AnomalousImages = m.AnomalousImages,
+        ImageAuroc = m.ImageAuroc, ImageAp = m.ImageAp, ImageF1Max = m.ImageF1Max,
+        PixelAuroc = m.PixelAuroc, PixelAp = m.PixelAp, PixelF1Max = m.PixelF1Max, Aupro = m.Aupro,
+    };
+}

@@ -1,0 +1,40 @@
+using UniAD.Datasets;
+
+namespace UniAD.Lab.Tests;
+
+public class DatasetCatalogTests
+{
+    [Fact]
+    public async Task AConfirmedImportGetsARowAndAFailedOneLeavesNothing()
+    {
+        using var lab = new Lab();
+        using var tiny = new Core.Tests.TinyDataset();
+
+        using (var staged = await lab.Catalog.StageAsync(new ImportRequest(tiny.Root, "tiny", CreatedBy: "ada")))
+        {
+            Assert.Empty(await lab.Catalog.ListAsync());                          // staged is not stored
+            var record = await lab.Catalog.CommitAsync(staged);
+            Assert.Equal(("tiny", "mvtec", 2, 16, "ada"), (record.Name, record.Layout, record.Categories, record.TrainImages, record.CreatedBy));
+        }
+
+        File.WriteAllBytes(Path.Combine(tiny.Root, "nut/train/good/000.png"), [1, 2, 3]);
+        using (var broken = await lab.Catalog.StageAsync(new ImportRequest(tiny.Root, "broken")))
+        {
+            Assert.True(broken.Report.HasErrors);
+            await Assert.ThrowsAsync<InvalidOperationException>(() => lab.Catalog.CommitAsync(broken));
+        }
+        Assert.Single(await lab.Catalog.ListAsync());
+        Assert.False(Directory.Exists(Path.Combine(lab.Options.DatasetsFolder, "broken")));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(lab.Options.DatasetsFolder, DatasetStore.StagingFolder)));
+    }
+
+    [Fact]
+    public async Task AnUploadOverTheLimitIsRefusedAndRemoved()
+    {
+        using var lab = new Lab();
+        lab.Options.MaxUploadBytes = 1000;
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => lab.Catalog.SaveUploadAsync(new MemoryStream(new byte[5000])));
+        Assert.Contains("larger than the limit", error.Message);
+        Assert.Empty(Directory.EnumerateFiles(lab.Options.UploadsFolder));
+    }
+}

@@ -1,0 +1,96 @@
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+using UniAD.Datasets;
+using UniAD.Lab.Persistence;
+using UniAD.Lab.Runs;
+
+namespace UniAD.Lab.Tests;
+
+/// <summary>The training job end to end on a tiny dataset, run the way a Hangfire worker runs it.</summary>
+[Collection(TorchRng.Name)]
+public class TrainingJobTests
+{
+    private static async Task<(Lab Lab, int DatasetId)> LabWithTinyDataset()
+    {
+        var lab = new Lab();
+        using var tiny = new Core.Tests.TinyDataset();
+        using var staged = await lab.Catalog.StageAsync(new ImportRequest(tiny.Root, "tiny"));
+        return (lab, (await lab.Catalog.CommitAsync(staged)).Id);
+    }
+
+    [Fact]
+    public async Task QueuedSeedsBecomeRunsThatTrainAndStoreTheirResults()
+    {
+        var (lab, datasetId) = await LabWithTinyDataset();
+        using var _ = lab;
+        var ids = await lab.Launcher.QueueAsync(new RunRequest(datasetId, Core.Tests.TinyDataset.Config(epochs: 2), [1, 2], "tiny", "test"));
+        Assert.Equal(2, ids.Count);
+        Assert.Equal(2, lab.JobStorage.GetMonitoringApi().EnqueuedCount(Queues.Training));
+
+        var events = new List<LiveProgress?>();
+        lab.Events.Changed += id => events.Add(lab.Events.Latest(id));
+        lab.Job().Run(ids[0], CancellationToken.None);
+
+        var run = (await lab.Queries.GetAsync(ids[0]))!;
+        Assert.Equal(RunStatus.Finished, run.Status);
+        Assert.Equal([1, 2], run.History.Select(e => e.Epoch));
+        Assert.Equal(["fabric", "nut", CategoryResult.MeanRow], run.Results.Select(r => r.Category));
+        Assert.Equal(run.MeanImageAuroc, run.Results.Single(r => r.IsMean).ImageAuroc);
+        Assert.Equal(1, run.Seed);
+        Assert.Contains("\"seed\": 1", run.ConfigJson);
+        Assert.Contains(events, e => e?.Phase == "training" && e.Epoch == 2);
+        Assert.True(File.Exists(Path.Combine(run.Folder, "results.json")));
+        Assert.Equal(2, run.Results.Single(r => r.Category == "nut").AnomalousImages / 3);   // 3 defect types × 2 images
+
+        lab.Job().Run(ids[0], CancellationToken.None);                   // a finished run is left alone
+        Assert.Equal(run.FinishedAt, (await lab.Queries.GetAsync(ids[0]))!.FinishedAt);
+    }
+
+    [Fact]
+    public async Task ACancelledRunResumesFromItsCheckpointToTheSameResult()
+    {
+        var (lab, datasetId) = await LabWithTinyDataset();
+        using var _ = lab;
+        var config = Core.Tests.TinyDataset.Config(epochs: 3);
+        int uninterrupted = (await lab.Launcher.QueueAsync(new RunRequest(datasetId, config, [5], "straight", "test")))[0];
+        int interrupted = (await lab.Launcher.QueueAsync(new RunRequest(datasetId, config, [5], "interrupted", "test")))[0];
+        lab.Job().Run(uninterrupted, CancellationToken.None);
+
+        using var cancel = new CancellationTokenSource();
+        lab.Events.Changed += id => { if (id == interrupted && lab.Events.Latest(id) is { Epoch: 2, Step: > 0 }) cancel.Cancel(); };
+        lab.Job().Run(interrupted, cancel.Token);
+        Assert.Equal(RunStatus.Cancelled, (await lab.Queries.GetAsync(interrupted))!.Status);
+
+        await lab.Launcher.ResumeAsync(interrupted);
+        lab.Job().Run(interrupted, CancellationToken.None);
+
+        var (a, b) = ((await lab.Queries.GetAsync(uninterrupted))!, (await lab.Queries.GetAsync(interrupted))!);
+        Assert.Equal(RunStatus.Finished, b.Status);
+        Assert.Equal(a.History.Select(e => e.Loss), b.History.Select(e => e.Loss));
+        Assert.Equal(a.MeanImageAuroc, b.MeanImageAuroc);
+    }
+
+    [Fact]
+    public async Task AFailureIsRecordedWithItsCauseAndNotRetried()
+    {
+        var (lab, datasetId) = await LabWithTinyDataset();
+        using var _ = lab;
+        var config = Core.Tests.TinyDataset.Config() with { Backbone = Core.Tests.TinyDataset.Config().Backbone with { WeightsPath = "/nowhere/weights.onnx" } };
+        int id = (await lab.Launcher.QueueAsync(new RunRequest(datasetId, config, [1], "broken", "test")))[0];
+
+        Assert.ThrowsAny<Exception>(() => lab.Job().Run(id, CancellationToken.None));
+
+        var run = (await lab.Queries.GetAsync(id))!;
+        Assert.Equal(RunStatus.Failed, run.Status);
+        Assert.Contains("/nowhere/weights.onnx", run.Error);
+        var retry = typeof(TrainingJob).GetMethod(nameof(TrainingJob.Run))!.GetCustomAttributes(typeof(AutomaticRetryAttribute), false);
+        Assert.Equal(0, Assert.IsType<AutomaticRetryAttribute>(Assert.Single(retry)).Attempts);
+    }
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class TorchRng
+{
+    /// <summary>TorchSharp's random generator is process-wide: tests that train must not overlap.</summary>
+    public const string Name = "TorchSharp global RNG";
+}
