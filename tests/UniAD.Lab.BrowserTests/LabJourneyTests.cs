@@ -1,0 +1,112 @@
+using System.IO.Compression;
+using Microsoft.Playwright;
+using UniAD.Core.Data.Demo;
+using static Microsoft.Playwright.Assertions;
+
+namespace UniAD.Lab.BrowserTests;
+
+/// <summary>A researcher's first session, in Debian's chromium against the real lab: upload a small generated dataset,
+/// check its validation report, store it, queue a tiny run, watch it train live to "Finished", and read the
+/// per-category table and chart. A screenshot of each page goes to <c>artifacts/screenshots/</c>.</summary>
+public sealed class LabJourneyTests : IAsyncLifetime, IDisposable
+{
+    private const string Chromium = "/usr/bin/chromium";
+    private static readonly string Screenshots = RunningLab.RepositoryFolder(Path.Combine("artifacts", "screenshots"));
+
+    /// <summary>The engine's tiny test config as New run overrides: a 4×4 token grid and a two-layer transformer.</summary>
+    private const string TinyOverrides = """
+        backbone.input_size=[64,64]
+        model.hidden_dim=32
+        model.heads=4
+        model.feed_forward_dim=64
+        model.encoder_layers=1
+        model.decoder_layers=2
+        model.neighbor_mask.size=[3,3]
+        evaluation.avg_pool_kernel=8
+        training.checkpoint_every_epochs=1
+        """;
+
+    private readonly RunningLab _lab = new();
+    private IPlaywright _playwright = null!;
+    private IBrowser _browser = null!;
+    private IPage _page = null!;
+
+    public async Task InitializeAsync()
+    {
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ["--no-sandbox"] });
+        _page = await _browser.NewPageAsync(new() { ViewportSize = new() { Width = 1400, Height = 1000 } });
+        _page.SetDefaultTimeout(30_000);
+        Directory.CreateDirectory(Screenshots);
+    }
+
+    [Fact]
+    public async Task UploadQueueWatchAndReadTheResults()
+    {
+        await _page.GotoAsync(_lab.Url);
+        await Expect(_page.GetByTestId("import-demo")).ToBeVisibleAsync();
+        await Screenshot("home");
+
+        // Datasets: upload a zip, read the report, store the version.
+        await _page.GotoAsync($"{_lab.Url}/datasets");
+        await _page.GetByTestId("import-name").FillAsync("tiny");
+        await _page.Locator("input[type=file]").SetInputFilesAsync(TinyZip());
+        await Expect(_page.GetByTestId("validation-summary")).ToContainTextAsync("0 error(s)");
+        await Expect(_page.GetByTestId("validation-counts")).ToContainTextAsync("fabric");
+        await Screenshot("datasets-validation");
+        await _page.GetByTestId("confirm-import").ClickAsync();
+        await Expect(_page.GetByTestId("dataset-table")).ToContainTextAsync("tiny");
+        await Screenshot("datasets");
+
+        // New run: the tiny config, three epochs, one seed.
+        await _page.GotoAsync($"{_lab.Url}/runs/new");
+        await _page.GetByTestId("run-name").FillAsync("first tiny run");
+        await _page.GetByTestId("run-epochs").FillAsync("3");
+        await _page.GetByTestId("run-overrides").FillAsync(TinyOverrides);
+        await Expect(_page.GetByTestId("run-config")).ToContainTextAsync("\"hidden_dim\": 32");
+        await Expect(_page.GetByTestId("run-problem")).ToHaveCountAsync(0);
+        await Screenshot("new-run");
+        await _page.GetByTestId("queue-run").ClickAsync();
+
+        // Run detail: live progress without reloading, then the results.
+        await _page.WaitForURLAsync("**/runs/*");
+        await Expect(_page.GetByTestId("run-progress")).ToContainTextAsync("epoch", new() { Timeout = 120_000 });
+        await Screenshot("run-live");
+        await Expect(_page.GetByTestId("run-status")).ToHaveTextAsync("Finished", new() { Timeout = 180_000 });
+        await Expect(_page.GetByTestId("results-table")).ToContainTextAsync("(mean)");
+        await Expect(_page.GetByTestId("results-table")).ToContainTextAsync("nut");
+        await Expect(_page.GetByTestId("category-chart").Locator("svg.main-svg").First).ToBeVisibleAsync();
+        await Expect(_page.GetByTestId("loss-chart").Locator("svg.main-svg").First).ToBeVisibleAsync();
+        await Screenshot("run-finished");
+
+        await _page.GotoAsync($"{_lab.Url}/runs");
+        await Expect(_page.GetByTestId("runs-grid")).ToContainTextAsync("first tiny run");
+        await Screenshot("runs");
+        await _page.GotoAsync($"{_lab.Url}/queue");
+        await Expect(_page.GetByTestId("queue-table")).ToContainTextAsync("Nothing queued");
+        await Screenshot("queue");
+    }
+
+    private Task Screenshot(string name) => _page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, $"{name}.png"), FullPage = true });
+
+    private string TinyZip()
+    {
+        var folder = Path.Combine(_lab.DataRoot, "..", Path.GetFileName(_lab.DataRoot) + "-source");
+        DemoDataset.Generate(folder, new DemoDatasetOptions
+        {
+            ImageSize = 64, TrainPerCategory = 6, TestGoodPerCategory = 2, TestPerDefect = 1, Seed = 3, Categories = ["fabric", "nut"],
+        });
+        var zip = folder + ".zip";
+        ZipFile.CreateFromDirectory(folder, zip);
+        Directory.Delete(folder, recursive: true);
+        return zip;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _browser.DisposeAsync();
+        _playwright.Dispose();
+    }
+
+    public void Dispose() => _lab.Dispose();
+}

@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace UniAD.Lab.BrowserTests;
+
+/// <summary>The real lab, started from its build output as a separate process on a free loopback port with a
+/// temporary data root, as a user starts it; stopped (and its data removed) at the end.</summary>
+public sealed class RunningLab : IDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _log = new();
+
+    public string DataRoot { get; } = Directory.CreateTempSubdirectory("uniad-lab-e2e-").FullName;
+    public string Url { get; }
+    public string Log { get { lock (_log) return _log.ToString(); } }
+
+    public RunningLab()
+    {
+        Url = $"http://127.0.0.1:{FreePort()}";
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            WorkingDirectory = DataRoot,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.ArgumentList.Add(WebAssembly());
+        start.Environment["ASPNETCORE_URLS"] = Url;
+        start.Environment["Lab__DataRoot"] = DataRoot;
+        start.Environment["Lab__Device"] = "cpu";
+        _process = Process.Start(start)!;
+        _process.OutputDataReceived += (_, e) => { lock (_log) _log.AppendLine(e.Data); };
+        _process.ErrorDataReceived += (_, e) => { lock (_log) _log.AppendLine(e.Data); };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        WaitUntilServing();
+    }
+
+    /// <summary>UniAD.Lab.Web.dll in the web project's output for this build configuration.</summary>
+    private static string WebAssembly()
+    {
+        var testOutput = new DirectoryInfo(AppContext.BaseDirectory);                 // tests/X/bin/<Configuration>/net10.0/
+        string configuration = testOutput.Parent!.Name, framework = testOutput.Name;
+        var repo = testOutput;
+        while (!File.Exists(Path.Combine(repo.FullName, "UniAD.Lab.sln"))) repo = repo.Parent ?? throw new FileNotFoundException("UniAD.Lab.sln not found above the tests");
+        var dll = Path.Combine(repo.FullName, "src", "UniAD.Lab.Web", "bin", configuration, framework, "UniAD.Lab.Web.dll");
+        return File.Exists(dll) ? dll : throw new FileNotFoundException($"build the lab first: {dll}");
+    }
+
+    public static string RepositoryFolder(string relative)
+    {
+        var repo = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(repo.FullName, "UniAD.Lab.sln"))) repo = repo.Parent!;
+        return Path.Combine(repo.FullName, relative);
+    }
+
+    private void WaitUntilServing()
+    {
+        using var http = new HttpClient();
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited) throw new InvalidOperationException($"the lab exited with {_process.ExitCode}:\n{Log}");
+            try
+            {
+                if (http.GetAsync(Url).GetAwaiter().GetResult().IsSuccessStatusCode) return;
+            }
+            catch (HttpRequestException) { }
+            Thread.Sleep(250);
+        }
+        throw new TimeoutException($"the lab did not answer at {Url} within 2 minutes:\n{Log}");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+        _process.Dispose();
+        Directory.Delete(DataRoot, recursive: true);
+    }
+}
