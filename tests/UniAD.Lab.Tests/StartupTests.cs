@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using UniAD.Datasets;
 using UniAD.Lab.Persistence;
 
@@ -13,6 +15,29 @@ public class StartupTests
         using var db = lab.Db();
         Assert.Empty(db.Database.GetPendingMigrations());
         Assert.Equal("wal", db.Database.SqlQueryRaw<string>("PRAGMA journal_mode").AsEnumerable().Single());
+    }
+
+    [Fact]
+    public void UpgradingFromTheFirstSchemaKeepsTheData()
+    {
+        var file = Path.Combine(Directory.CreateTempSubdirectory("uniad-migrate-").FullName, "lab.db");
+        var options = new DbContextOptionsBuilder<LabDbContext>().UseSqlite($"Data Source={file}", Migrations.Sqlite.SqliteMigrations.Configure).Options;
+        using (var old = new LabDbContext(options))
+        {
+            old.GetService<IMigrator>().Migrate(old.Database.GetMigrations().First());
+            old.Database.ExecuteSqlRaw("""
+                INSERT INTO Datasets (Name, Version, Layout, Folder, Categories, TrainImages, TestImages, Bytes, Warnings, CreatedAt, CreatedBy, Source)
+                VALUES ('old', 'abc', 'mvtec', '/x', 1, 1, 1, 1, 0, '2026-01-01', '', '');
+                INSERT INTO Runs (Name, "Group", DatasetId, Categories, NormalClasses, Preset, ConfigJson, Seed, Device, Queue, Status, CreatedAt, CreatedBy,
+                                  Epoch, TotalEpochs, Step, StepsPerEpoch, Folder, ImageScore, Tags, Notes, Archived, CodeVersion)
+                VALUES ('kept', '', 1, '', '', 'quick', '{{}}', 1, 'cpu', 'training', 'Finished', '2026-01-01', '', 3, 3, 1, 1, '', '', '', '', 0, '');
+                """);
+        }
+        using var upgraded = new LabDbContext(options);
+        upgraded.Database.Migrate();
+        var run = upgraded.Runs.Single();
+        Assert.Equal(("kept", RunStatus.Finished, ""), (run.Name, run.Status, run.Warnings));
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
     }
 
     [Fact]

@@ -37,6 +37,9 @@ public class TrainingJobTests
         Assert.Equal(["fabric", "nut", CategoryResult.MeanRow], run.Results.Select(r => r.Category));
         Assert.Equal(run.MeanImageAuroc, run.Results.Single(r => r.IsMean).ImageAuroc);
         Assert.Equal(1, run.Seed);
+        // A 2-epoch model is near chance: whatever AUROC fell below 0.5 is flagged in the run, as the CLI flags it.
+        var below = run.Results.Where(r => !r.IsMean && r.ImageAuroc < 0.5).Select(r => r.Category).ToList();
+        Assert.Equal(below.Count, run.Warnings.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(w => w.Contains("image AUROC")));
         Assert.Contains("\"seed\": 1", run.ConfigJson);
         Assert.Contains(events, e => e?.Phase == "training" && e.Epoch == 2);
         Assert.True(File.Exists(Path.Combine(run.Folder, "results.json")));

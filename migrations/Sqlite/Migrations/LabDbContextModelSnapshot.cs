@@ -277,6 +277,10 @@ namespace UniAD.Lab.Migrations.Sqlite.Migrations
                     b.Property<int>("TotalEpochs")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Warnings")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("CreatedAt");

@@ -58,6 +58,8 @@ public sealed class RunRecord
     public double? MeanImageAuroc { get; set; }
     public double? MeanPixelAuroc { get; set; }
     public double? MeanAupro { get; set; }
+    /// <summary>The evaluation's warnings, one per line (e.g. an AUROC below 0.5, reported raw, never flipped).</summary>
+    public string Warnings { get; set; } = "";
     public string Tags { get; set; } = "";
     public string Notes { get; set; } = "";
     public bool Archived { get; set; }

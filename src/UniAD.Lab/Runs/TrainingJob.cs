@@ -72,6 +72,7 @@ public sealed class TrainingJob(IDbContextFactory<LabDbContext> databases, RunEv
         if (report is not null)
         {
             run.ImageScore = report.ImageScore;
+            run.Warnings = string.Join('\n', report.Warnings);
             (run.MeanImageAuroc, run.MeanPixelAuroc, run.MeanAupro) = (report.Mean.ImageAuroc, report.Mean.PixelAuroc, report.Mean.Aupro);
             run.Results.Clear();
             run.Results.AddRange(report.Categories.Select(c => Row(c, false)).Append(Row(report.Mean, true)));
