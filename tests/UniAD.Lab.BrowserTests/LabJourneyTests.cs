@@ -78,6 +78,9 @@ public sealed class LabJourneyTests : IAsyncLifetime, IDisposable
         await Expect(_page.GetByTestId("category-chart").Locator("svg.main-svg").First).ToBeVisibleAsync();
         await Expect(_page.GetByTestId("loss-chart").Locator("svg.main-svg").First).ToBeVisibleAsync();
         await Screenshot("run-finished");
+        var csv = await _page.APIRequest.GetAsync($"{_page.Url}/files/results.csv");
+        Assert.True(csv.Ok, $"results.csv download: {csv.Status}");
+        Assert.Contains("nut", await csv.TextAsync());
 
         await _page.GotoAsync($"{_lab.Url}/runs");
         await Expect(_page.GetByTestId("runs-grid")).ToContainTextAsync("first tiny run");

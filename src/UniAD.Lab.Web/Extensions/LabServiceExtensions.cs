@@ -32,6 +32,7 @@ public static class LabServiceExtensions
         builder.Services.AddSingleton<LabInitializer>();
         builder.Services.AddScoped<RunLauncher>();
         builder.Services.AddSingleton<RunQueries>();
+        builder.Services.AddSingleton<RunEditor>();
         builder.Services.AddTransient<TrainingJob>();
     }
 }

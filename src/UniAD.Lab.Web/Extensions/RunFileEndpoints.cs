@@ -1,0 +1,29 @@
+using UniAD.Core.Training;
+using UniAD.Lab.Runs;
+
+namespace UniAD.Lab.Web.Extensions;
+
+/// <summary>Downloads of a run's artifacts: <c>/runs/{id}/files/{name}</c> for the files a run folder holds.</summary>
+public static class RunFileEndpoints
+{
+    public static readonly IReadOnlyDictionary<string, string> Downloads = new Dictionary<string, string>
+    {
+        [Experiment.CheckpointFile] = "application/zip",
+        [Experiment.ResultsCsvFile] = "text/csv",
+        [Experiment.ResultsJsonFile] = "application/json",
+        [Experiment.AnomalyMapsFile] = "application/zip",
+        [Experiment.HistoryFile] = "text/csv",
+        [Experiment.ConfigFile] = "application/json",
+    };
+
+    public static void MapRunFiles(this WebApplication app) =>
+        app.MapGet("/runs/{id:int}/files/{name}", async (int id, string name, RunQueries queries, CancellationToken cancel) =>
+        {
+            if (!Downloads.TryGetValue(name, out var contentType)) return Results.NotFound();
+            var run = await queries.GetAsync(id, cancel);
+            var path = run is null ? null : Path.Combine(run.Folder, name);
+            return path is not null && File.Exists(path)
+                ? Results.File(path, contentType, $"run-{id}-{name}")
+                : Results.NotFound();
+        });
+}

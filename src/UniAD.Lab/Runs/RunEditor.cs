@@ -1,0 +1,46 @@
+using Microsoft.EntityFrameworkCore;
+using UniAD.Lab.Persistence;
+
+namespace UniAD.Lab.Runs;
+
+/// <summary>What a user changes about finished runs: tags and notes, archiving, and deleting (which frees the disk).</summary>
+public sealed class RunEditor(IDbContextFactory<LabDbContext> databases)
+{
+    public async Task AnnotateAsync(int runId, string name, string tags, string notes, CancellationToken cancel = default)
+    {
+        if (string.IsNullOrWhiteSpace(name)) throw new ArgumentException("a run needs a name");
+        await using var db = await databases.CreateDbContextAsync(cancel);
+        var run = await db.Runs.SingleAsync(r => r.Id == runId, cancel);
+        (run.Name, run.Tags, run.Notes) = (name.Trim(), NormaliseTags(tags), notes.Trim());
+        await db.SaveChangesAsync(cancel);
+    }
+
+    public async Task ArchiveAsync(IReadOnlyCollection<int> runIds, bool archived, CancellationToken cancel = default)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancel);
+        await db.Runs.Where(r => runIds.Contains(r.Id)).ExecuteUpdateAsync(set => set.SetProperty(r => r.Archived, archived), cancel);
+    }
+
+    /// <summary>Deletes runs with their folders (checkpoint, maps, results). Queued or running runs are refused:
+    /// cancel them first.</summary>
+    public async Task<long> DeleteAsync(IReadOnlyCollection<int> runIds, CancellationToken cancel = default)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancel);
+        var runs = await db.Runs.Where(r => runIds.Contains(r.Id)).ToListAsync(cancel);
+        var active = runs.Where(r => r.Status is RunStatus.Queued or RunStatus.Running).Select(r => $"#{r.Id}").ToList();
+        if (active.Count > 0) throw new InvalidOperationException($"cancel {string.Join(", ", active)} before deleting: they are queued or running");
+        long freed = 0;
+        foreach (var folder in runs.Select(r => r.Folder).Where(Directory.Exists))
+        {
+            freed += Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
+            Directory.Delete(folder, recursive: true);
+        }
+        db.Runs.RemoveRange(runs);
+        await db.SaveChangesAsync(cancel);
+        return freed;
+    }
+
+    /// <summary>Tags as a comma-separated, trimmed, de-duplicated list.</summary>
+    public static string NormaliseTags(string tags) =>
+        string.Join(", ", tags.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct());
+}

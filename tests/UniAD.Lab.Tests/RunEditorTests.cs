@@ -1,0 +1,41 @@
+using UniAD.Datasets;
+using UniAD.Lab.Persistence;
+using UniAD.Lab.Runs;
+
+namespace UniAD.Lab.Tests;
+
+[Collection(TorchRng.Name)]
+public class RunEditorTests
+{
+    [Fact]
+    public async Task AnnotateArchiveAndDeleteWhichFreesTheDisk()
+    {
+        using var lab = new Lab();
+        using var tiny = new Core.Tests.TinyDataset();
+        using var staged = await lab.Catalog.StageAsync(new ImportRequest(tiny.Root, "tiny"));
+        int datasetId = (await lab.Catalog.CommitAsync(staged)).Id;
+        var ids = await lab.Launcher.QueueAsync(new RunRequest(datasetId, Core.Tests.TinyDataset.Config(epochs: 1), [1, 2], "pair", "test"));
+        lab.Job().Run(ids[0], CancellationToken.None);
+        var editor = new RunEditor(lab.Databases);
+
+        await editor.AnnotateAsync(ids[0], " renamed ", "baseline,  cpu , baseline", " looks fine ");
+        var run = (await lab.Queries.GetAsync(ids[0]))!;
+        Assert.Equal(("renamed", "baseline, cpu", "looks fine"), (run.Name, run.Tags, run.Notes));
+        Assert.Equal(1, (await lab.Queries.PageAsync(new RunPageRequest(0, 10, Search: "cpu"))).Total);
+
+        await editor.ArchiveAsync([ids[0]], archived: true);
+        Assert.Equal(1, (await lab.Queries.PageAsync(new RunPageRequest(0, 10))).Total);
+        Assert.Equal(2, (await lab.Queries.PageAsync(new RunPageRequest(0, 10, IncludeArchived: true))).Total);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => editor.DeleteAsync(ids));
+        Assert.Contains($"#{ids[1]}", error.Message);                            // still queued
+        Assert.True(Directory.Exists(run.Folder));
+
+        Assert.True(await editor.DeleteAsync([ids[0]]) > 0);
+        Assert.False(Directory.Exists(run.Folder));
+        Assert.Null(await lab.Queries.GetAsync(ids[0]));
+        using var db = lab.Db();
+        Assert.DoesNotContain(db.CategoryResults, c => c.RunId == ids[0]);
+        Assert.DoesNotContain(db.Epochs, e => e.RunId == ids[0]);
+    }
+}
