@@ -1,0 +1,89 @@
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor.Services;
+using Plotly.Blazor.Traces;
+using UniAD.Datasets;
+using UniAD.Lab.Persistence;
+using UniAD.Lab.Runs;
+using UniAD.Lab.Web.Components.Pages.Runs;
+using UniAD.Lab.Web.Components.Shared;
+
+namespace UniAD.Lab.Web.Tests;
+
+/// <summary>The components with logic, rendered by bUnit with MudBlazor's real services (JavaScript calls are
+/// answered loosely: charts are checked by the data they are given).</summary>
+public sealed class ComponentTests : BunitContext
+{
+    public ComponentTests()
+    {
+        Services.AddMudServices();
+        JSInterop.Mode = JSRuntimeMode.Loose;
+    }
+
+    [Fact]
+    public void AValidationReportListsCountsAndEveryProblemWithItsFile()
+    {
+        var report = new ValidationReport("mvtec",
+            [new CategoryCounts("screw", 3, 2, 4, 4, new Dictionary<string, int> { ["thread"] = 4 }, ["1024x1024"], Grayscale: true)],
+            [new DatasetProblem(ProblemKind.Truncated, "screw/train/good/001.png", "truncated image"),
+             new DatasetProblem(ProblemKind.NonBinaryMask, "screw/ground_truth/thread/000_mask.png", "17 pixels are neither 0 nor 255")]);
+
+        var cut = Render<ValidationReportView>(p => p.Add(c => c.Report, report));
+
+        Assert.Contains("1024x1024 gray", cut.Find("[data-testid=validation-counts]").TextContent);
+        Assert.Contains("thread 4", cut.Markup);
+        Assert.Equal("1 error(s), 1 warning(s)", cut.Find("[data-testid=validation-summary]").TextContent.Trim());
+        var lines = cut.FindAll("p.mud-error-text, p.mud-warning-text").Select(p => p.TextContent).ToList();
+        Assert.Contains(lines, l => l.Contains("error") && l.Contains("screw/train/good/001.png") && l.Contains("truncated image"));
+        Assert.Contains(lines, l => l.Contains("warning") && l.Contains("000_mask.png"));
+    }
+
+    [Fact]
+    public void ResultsShowPercentagesWithTheMeanRowLastAndChartTheCategoriesOnly()
+    {
+        CategoryResult[] results =
+        [
+            new() { Category = "fabric", TestImages = 6, AnomalousImages = 4, ImageAuroc = 0.9876, PixelAuroc = 0.5 },
+            new() { Category = "nut", TestImages = 5, AnomalousImages = 3, ImageAuroc = 0.25, PixelAuroc = null },
+            new() { Category = CategoryResult.MeanRow, IsMean = true, TestImages = 11, AnomalousImages = 7, ImageAuroc = 0.6188 },
+        ];
+
+        var cut = Render<CategoryResultsView>(p => p.Add(c => c.Results, results).Add(c => c.ImageScore, "mean"));
+
+        var rows = cut.FindAll("[data-testid=results-table] tbody tr").Select(r => r.TextContent).ToList();
+        Assert.Equal(3, rows.Count);
+        Assert.Contains("98.8", rows[0]);
+        Assert.Contains("–", rows[1]);                                     // no pixel AUROC: a dash, not 0
+        Assert.StartsWith(CategoryResult.MeanRow, rows[2].Trim());
+        var imageBars = Assert.IsType<Bar>(cut.Instance.Bars[0]);
+        Assert.Equal(["fabric", "nut"], imageBars.X);
+        Assert.Equal(new object[] { 98.76, 25.0 }, imageBars.Y.Select(y => (object)Math.Round((double)y, 2)));
+    }
+
+    [Fact]
+    public void TheLossChartPlotsEveryEpochAndTheLearningRateOnItsOwnAxis()
+    {
+        EpochRecord[] history = [new() { Epoch = 1, Loss = 0.9, LearningRate = 1e-4 }, new() { Epoch = 2, Loss = 0.5, LearningRate = 1e-5 }];
+
+        var cut = Render<LossChart>(p => p.Add(c => c.History, history));
+
+        var (loss, rate) = (Assert.IsType<Scatter>(cut.Instance.Traces[0]), Assert.IsType<Scatter>(cut.Instance.Traces[1]));
+        Assert.Equal(new object[] { 1, 2 }, loss.X);
+        Assert.Equal(new object[] { 0.9, 0.5 }, loss.Y);
+        Assert.Equal("y2", rate.YAxis);
+        Assert.Equal(new object[] { 1e-4, 1e-5 }, rate.Y);
+    }
+
+    [Theory]
+    [InlineData(RunStatus.Queued, false, "Waiting for a worker")]
+    [InlineData(RunStatus.Running, true, "epoch 2 / 4 · step 5 / 10 · loss 0.1235 · 12.5 img/s · ETA 00:01:30")]
+    public void ProgressShowsWhereARunStands(RunStatus status, bool live, string expected)
+    {
+        var run = new RunRecord { Name = "r", ConfigJson = "{}", Status = status };
+        var progress = live ? new LiveProgress("training", 2, 4, 5, 10, 0.12345, 1e-4, 12.5, TimeSpan.FromSeconds(90)) : null;
+
+        var cut = Render<RunProgressView>(p => p.Add(c => c.Run, run).Add(c => c.Live, progress));
+
+        Assert.Contains(expected, System.Text.RegularExpressions.Regex.Replace(cut.Find("[data-testid=run-progress]").TextContent, @"\s+", " "));
+        if (live) Assert.Contains("aria-valuenow=\"37.5\"", cut.Markup);     // (1 epoch × 10 + 5 steps) of 40
+    }
+}
