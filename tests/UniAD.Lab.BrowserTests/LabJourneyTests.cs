@@ -77,6 +77,11 @@ public sealed class LabJourneyTests : IAsyncLifetime, IDisposable
         await Expect(_page.GetByTestId("results-table")).ToContainTextAsync("nut");
         await Expect(_page.GetByTestId("category-chart").Locator("svg.main-svg").First).ToBeVisibleAsync();
         await Expect(_page.GetByTestId("loss-chart").Locator("svg.main-svg").First).ToBeVisibleAsync();
+        await Expect(_page.GetByTestId("colour-bar")).ToBeVisibleAsync();
+        var firstTile = _page.GetByTestId("heatmap-tile").First.Locator("img");
+        await firstTile.ScrollIntoViewIfNeededAsync();
+        await _page.WaitForFunctionAsync("() => [...document.querySelectorAll('[data-testid=heatmap-tile] img')].slice(0, 4).every(i => i.complete && i.naturalWidth > 0)");
+        Assert.Equal(6 + 5, await _page.GetByTestId("heatmap-tile").CountAsync());  // every test image: fabric 2 good + 4 defects, nut 2 + 3
         await Screenshot("run-finished");
         var csv = await _page.APIRequest.GetAsync($"{_page.Url}/files/results.csv");
         Assert.True(csv.Ok, $"results.csv download: {csv.Status}");

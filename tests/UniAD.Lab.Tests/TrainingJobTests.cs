@@ -45,6 +45,22 @@ public class TrainingJobTests
         Assert.True(File.Exists(Path.Combine(run.Folder, "results.json")));
         Assert.Equal(2, run.Results.Single(r => r.Category == "nut").AnomalousImages / 3);   // 3 defect types × 2 images
 
+        // The gallery's scores are the ones the metrics came from: its AUROC per category equals the stored one.
+        var gallery = new HeatmapGallery(lab.Queries);
+        var contents = (await gallery.ContentsAsync(ids[0]))!;
+        Assert.Equal(run.Results.Where(r => !r.IsMean).Sum(r => r.TestImages), contents.Tiles.Count);
+        foreach (var category in run.Results.Where(r => !r.IsMean))
+        {
+            var tiles = contents.Tiles.Where(t => t.Category == category.Category).ToArray();
+            var ranking = new Core.Evaluation.ScoreRanking(tiles.Select(t => t.Score).ToArray(), tiles.Select(t => t.IsAnomalous).ToArray());
+            Assert.Equal(category.ImageAuroc!.Value, ranking.Auroc, 9);
+        }
+        Assert.True(contents.Low < contents.High);
+        var png = (await gallery.TileAsync(ids[0], contents.Tiles.First(t => t.IsAnomalous).Index, perImageScale: false))!;
+        Assert.Equal("PNG", System.Text.Encoding.ASCII.GetString(png, 1, 3));
+        Assert.Null(await gallery.TileAsync(ids[0], contents.Tiles.Count, perImageScale: false));
+        Assert.Null(await gallery.ContentsAsync(ids[1]));                   // still queued: nothing to show yet
+
         lab.Job().Run(ids[0], CancellationToken.None);                   // a finished run is left alone
         Assert.Equal(run.FinishedAt, (await lab.Queries.GetAsync(ids[0]))!.FinishedAt);
     }

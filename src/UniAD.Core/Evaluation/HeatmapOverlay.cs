@@ -1,36 +1,51 @@
+using System.Runtime.InteropServices;
 using SkiaSharp;
-using TorchSharp;
 using UniAD.Core.Data;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn.functional;
 
 namespace UniAD.Core.Evaluation;
 
-/// <summary>Renders an anomaly map over its image with the JET colour map. The colour scale is given by the
-/// caller: one scale for a whole run is the honest default (per-image min–max makes normal images look
-/// defective).</summary>
+/// <summary>Renders an anomaly map over its image with the JET colour map, optionally with the ground-truth
+/// contour in white. The colour scale is given by the caller: one scale for a whole run is the honest default
+/// (per-image min–max makes normal images look defective).</summary>
 public static class HeatmapOverlay
 {
-    /// <param name="map">h×w anomaly map (any resolution; resized bilinearly to the image).</param>
     public static void SavePng(string imagePath, Tensor map, float low, float high, string outputPath, float opacity = 0.5f)
     {
-        using var image = SKBitmap.Decode(imagePath) ?? throw new DatasetException($"cannot decode image: {imagePath}");
-        using var resized = interpolate(map.reshape(1, 1, map.shape[^2], map.shape[^1]).to(float32),
-            size: [image.Height, image.Width], mode: InterpolationMode.Bilinear, align_corners: true);
-        var values = resized.data<float>().ToArray();
-        float range = Math.Max(high - low, 1e-12f);
-        using var overlay = new SKBitmap(image.Width, image.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
-        for (int y = 0; y < image.Height; y++)
-        for (int x = 0; x < image.Width; x++)
-        {
-            var (r, g, b) = Jet(Math.Clamp((values[y * image.Width + x] - low) / range, 0, 1));
-            var p = image.GetPixel(x, y);
-            overlay.SetPixel(x, y, new SKColor(Blend(p.Red, r, opacity), Blend(p.Green, g, opacity), Blend(p.Blue, b, opacity)));
-        }
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(outputPath))!);
-        using var data = overlay.Encode(SKEncodedImageFormat.Png, 100);
-        using var file = File.Create(outputPath);
-        data.SaveTo(file);
+        File.WriteAllBytes(outputPath, RenderPng(imagePath, map, low, high, opacity: opacity));
+    }
+
+    /// <param name="map">h×w anomaly map (any resolution; resized bilinearly to the output).</param>
+    /// <param name="maskPath">Ground truth whose contour is drawn, or null.</param>
+    /// <param name="maxSide">Shrink the output so its longer side is at most this (0: the image's own size).</param>
+    public static byte[] RenderPng(string imagePath, Tensor map, float low, float high, string? maskPath = null, int maxSide = 0, float opacity = 0.5f)
+    {
+        var decoded = ImageDecoder.Decode(imagePath);
+        double shrink = maxSide > 0 ? Math.Min(1, maxSide / (double)Math.Max(decoded.Width, decoded.Height)) : 1;
+        int width = Math.Max(1, (int)Math.Round(decoded.Width * shrink)), height = Math.Max(1, (int)Math.Round(decoded.Height * shrink));
+        using var image = Bitmap(decoded, width, height);
+        using var resized = interpolate(map.reshape(1, 1, map.shape[^2], map.shape[^1]).to(float32),
+            size: [height, width], mode: InterpolationMode.Bilinear, align_corners: true);
+        var values = resized.data<float>().ToArray();
+        var contour = maskPath is null ? null : Contour(maskPath, height, width);
+        float range = Math.Max(high - low, 1e-12f);
+        var pixels = image.GetPixelSpan();                                    // RGBA
+        for (int i = 0; i < width * height; i++)
+        {
+            if (contour is not null && contour[i])
+            {
+                pixels[4 * i] = pixels[4 * i + 1] = pixels[4 * i + 2] = 255;
+                continue;
+            }
+            var (r, g, b) = Jet(Math.Clamp((values[i] - low) / range, 0, 1));
+            pixels[4 * i] = Blend(pixels[4 * i], r, opacity);
+            pixels[4 * i + 1] = Blend(pixels[4 * i + 1], g, opacity);
+            pixels[4 * i + 2] = Blend(pixels[4 * i + 2], b, opacity);
+        }
+        using var data = image.Encode(SKEncodedImageFormat.Png, 100);
+        return data.ToArray();
     }
 
     /// <summary>MATLAB/OpenCV JET: blue → cyan → yellow → red.</summary>
@@ -38,6 +53,31 @@ public static class HeatmapOverlay
     {
         static byte Channel(float v) => (byte)(255 * Math.Clamp(1.5f - Math.Abs(v), 0, 1));
         return (Channel(4 * t - 3), Channel(4 * t - 2), Channel(4 * t - 1));
+    }
+
+    private static SKBitmap Bitmap(DecodedImage decoded, int width, int height)
+    {
+        var info = new SKImageInfo(decoded.Width, decoded.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+        using var full = new SKBitmap(info);
+        Marshal.Copy(decoded.Rgba, 0, full.GetPixels(), decoded.Rgba.Length);
+        return full.Resize(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul), new SKSamplingOptions(SKFilterMode.Linear))
+               ?? throw new DatasetException($"cannot resize image: {decoded.Width}×{decoded.Height} to {width}×{height}");
+    }
+
+    /// <summary>Defect pixels with a non-defect 4-neighbour (or on the border): the mask's outline.</summary>
+    private static bool[] Contour(string maskPath, int height, int width)
+    {
+        using var mask = ImageLoader.LoadMask(maskPath, height, width);
+        var inside = mask.flatten().data<bool>().ToArray();
+        var contour = new bool[inside.Length];
+        for (int y = 0; y < height; y++)
+        for (int x = 0; x < width; x++)
+        {
+            int i = y * width + x;
+            contour[i] = inside[i] && (x == 0 || y == 0 || x == width - 1 || y == height - 1
+                                       || !inside[i - 1] || !inside[i + 1] || !inside[i - width] || !inside[i + width]);
+        }
+        return contour;
     }
 
     private static byte Blend(byte under, byte over, float opacity) => (byte)(under * (1 - opacity) + over * opacity);

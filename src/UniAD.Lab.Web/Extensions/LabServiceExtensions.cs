@@ -33,6 +33,7 @@ public static class LabServiceExtensions
         builder.Services.AddScoped<RunLauncher>();
         builder.Services.AddSingleton<RunQueries>();
         builder.Services.AddSingleton<RunEditor>();
+        builder.Services.AddSingleton<HeatmapGallery>();
         builder.Services.AddTransient<TrainingJob>();
     }
 }

@@ -3,7 +3,8 @@ using UniAD.Lab.Runs;
 
 namespace UniAD.Lab.Web.Extensions;
 
-/// <summary>Downloads of a run's artifacts: <c>/runs/{id}/files/{name}</c> for the files a run folder holds.</summary>
+/// <summary>Downloads of a run's artifacts (<c>/runs/{id}/files/{name}</c>) and its heatmap tiles
+/// (<c>/runs/{id}/heatmaps/{index}.png</c>).</summary>
 public static class RunFileEndpoints
 {
     public static readonly IReadOnlyDictionary<string, string> Downloads = new Dictionary<string, string>
@@ -16,7 +17,8 @@ public static class RunFileEndpoints
         [Experiment.ConfigFile] = "application/json",
     };
 
-    public static void MapRunFiles(this WebApplication app) =>
+    public static void MapRunFiles(this WebApplication app)
+    {
         app.MapGet("/runs/{id:int}/files/{name}", async (int id, string name, RunQueries queries, CancellationToken cancel) =>
         {
             if (!Downloads.TryGetValue(name, out var contentType)) return Results.NotFound();
@@ -26,4 +28,8 @@ public static class RunFileEndpoints
                 ? Results.File(path, contentType, $"run-{id}-{name}")
                 : Results.NotFound();
         });
+        // ?scale=image asks for per-image min–max; the default is the run's one global scale.
+        app.MapGet("/runs/{id:int}/heatmaps/{index:int}.png", async (int id, int index, string? scale, HeatmapGallery gallery) =>
+            await gallery.TileAsync(id, index, perImageScale: scale == "image") is { } png ? Results.File(png, "image/png") : Results.NotFound());
+    }
 }
