@@ -1,3 +1,4 @@
+using UniAD.Lab.Persistence;
 using UniAD.Lab.Runs;
 
 namespace UniAD.Lab.Tests;
@@ -44,5 +45,30 @@ public class RunDraftTests
         var problems = new RunDraft().Problems();
         Assert.Contains("choose a dataset", problems);
         Assert.Contains("give the run a name", problems);
+    }
+}
+
+public class RunCloneTests
+{
+    [Fact]
+    public void ACloneQueuesTheSameConfigAgain()
+    {
+        var draft = new RunDraft { DatasetId = 3, Name = "ablation", Categories = ["nut"], Ablation = "no-jitter", Seeds = "9", Overrides = "model.hidden_dim=64" };
+        draft.ApplyPreset("quick");
+        (draft.Seeds, draft.Epochs) = ("9", 12);
+        var request = draft.ToRequest("ada");
+        var run = new RunRecord
+        {
+            Name = request.Name, DatasetId = request.DatasetId, Categories = "nut", Preset = request.Preset, Seed = 9,
+            ConfigJson = (request.Config with { Training = request.Config.Training with { Seed = 9 } }).ToJson(),
+        };
+
+        var clone = RunDraft.CloneOf(run);
+
+        Assert.Equal(("quick", "ablation (copy)", 3, 12), (clone.Preset, clone.Name, clone.DatasetId, clone.Epochs));
+        Assert.Equal(["nut"], clone.Categories);
+        Assert.Contains("model.hidden_dim=64", clone.Overrides);
+        Assert.Contains("model.feature_jitter.enabled=false", clone.Overrides);
+        Assert.Equal(run.ConfigJson, (clone.ToRequest("ada").Config with { Training = clone.Config().Training with { Seed = 9 } }).ToJson());
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using UniAD.Core.Backbones;
 using UniAD.Core.Configuration;
+using UniAD.Lab.Persistence;
 
 namespace UniAD.Lab.Runs;
 
@@ -23,6 +24,24 @@ public sealed class RunDraft
     public string Name { get; set; } = "";
 
     public RunDraft() => ApplyPreset(Preset);
+
+    /// <summary>A form that queues the same run again, to edit before queueing: the run's preset, and everything its
+    /// config changed on top of it as overrides (the ablation included).</summary>
+    public static RunDraft CloneOf(RunRecord run)
+    {
+        var draft = new RunDraft();
+        string preset = run.Preset.Split(' ')[0];
+        draft.ApplyPreset(Presets.ByName.ContainsKey(preset) ? preset : "resnet18");
+        var config = UniadConfig.FromJson(run.ConfigJson);
+        string[] inForm = ["training.epochs", "training.batch_size", "training.seed"];
+        draft.Overrides = string.Join('\n', ConfigDiff.Overrides(Presets.ByName[draft.Preset](), config)
+            .Where(o => !inForm.Contains(o[..o.IndexOf('=')])));
+        (draft.Epochs, draft.BatchSize, draft.Seeds) = (config.Training.Epochs, config.Training.BatchSize, run.Seed.ToString(CultureInfo.InvariantCulture));
+        (draft.DatasetId, draft.Categories, draft.NormalClasses) =
+            (run.DatasetId, run.Categories.Split(',', StringSplitOptions.RemoveEmptyEntries), run.NormalClasses);
+        (draft.Device, draft.Queue, draft.Name) = (run.Device, run.Queue, $"{run.Name} (copy)");
+        return draft;
+    }
 
     /// <summary>Starts from a preset: its epochs, batch size and seed fill the form.</summary>
     public void ApplyPreset(string preset)

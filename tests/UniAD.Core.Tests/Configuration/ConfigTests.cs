@@ -87,3 +87,19 @@ public class FeatureExtractorSetupTests
         Assert.NotEqual(a, BackboneFactory.WeightsIdentity(new BackboneConfig { WeightsPath = file }));
     }
 }
+
+public class ConfigDiffTests
+{
+    [Fact]
+    public void DifferencesAreTheOverridesThatRebuildTheTarget()
+    {
+        var baseline = Presets.QuickCpu;
+        var target = ConfigOverrides.Apply(baseline, ["model.hidden_dim=64", "backbone.input_size=[96,96]", "model.queries=none"]);
+
+        var differences = ConfigDiff.Differences(baseline, target);
+        Assert.Equal(["backbone.input_size", "model.hidden_dim", "model.queries"], differences.Select(d => d.Key));
+        Assert.Equal(("256", "64"), (differences[1].Left, differences[1].Right));
+        Assert.Equal(target.ToJson(), ConfigOverrides.Apply(baseline, ConfigDiff.Overrides(baseline, target)).ToJson());
+        Assert.Empty(ConfigDiff.Differences(target, target));
+    }
+}
