@@ -87,3 +87,20 @@ public sealed class ComponentTests : BunitContext
         if (live) Assert.Contains("aria-valuenow=\"37.5\"", cut.Markup);     // (1 epoch × 10 + 5 steps) of 40
     }
 }
+
+public class RocChartTests
+{
+    [Fact]
+    public void EachCategoryWithBothKindsOfImagesGetsACurveFromOriginToOneOne()
+    {
+        GalleryTile[] tiles =
+        [
+            new(0, "a/good/0", "a", "good", false, 0.1f), new(1, "a/cut/0", "a", "cut", true, 0.9f), new(2, "a/cut/1", "a", "cut", true, 0.05f),
+            new(3, "b/good/0", "b", "good", false, 0.3f),                     // no anomalies: no curve
+        ];
+        var curve = Assert.IsType<Scatter>(Assert.Single(RocChart.CurvesOf(tiles)));
+        Assert.Equal("a (50.0)", curve.Name);
+        Assert.Equal((0.0, 0.0), ((double)curve.X[0], (double)curve.Y[0]));
+        Assert.Equal((1.0, 1.0), ((double)curve.X[^1], (double)curve.Y[^1]));
+    }
+}
