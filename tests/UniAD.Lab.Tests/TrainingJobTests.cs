@@ -43,6 +43,10 @@ public class TrainingJobTests
         Assert.Contains("\"seed\": 1", run.ConfigJson);
         Assert.Contains(events, e => e?.Phase == "training" && e.Epoch == 2);
         Assert.True(File.Exists(Path.Combine(run.Folder, "results.json")));
+        var log = RunLog.Tail(run.Folder, 10);
+        Assert.Contains(log, l => l.Contains("started on"));
+        Assert.Single(log, l => l.Contains("epoch 2: loss"));
+        Assert.Contains("finished: mean image AUROC", log[^1]);
         Assert.Equal(2, run.Results.Single(r => r.Category == "nut").AnomalousImages / 3);   // 3 defect types × 2 images
 
         // The gallery's scores are the ones the metrics came from: its AUROC per category equals the stored one.
@@ -102,6 +106,7 @@ public class TrainingJobTests
         var run = (await lab.Queries.GetAsync(id))!;
         Assert.Equal(RunStatus.Failed, run.Status);
         Assert.Contains("/nowhere/weights.onnx", run.Error);
+        Assert.Contains(RunLog.Tail(run.Folder, 50), l => l.Contains("failed:") && l.Contains("/nowhere/weights.onnx"));
         var retry = typeof(TrainingJob).GetMethod(nameof(TrainingJob.Run))!.GetCustomAttributes(typeof(AutomaticRetryAttribute), false);
         Assert.Equal(0, Assert.IsType<AutomaticRetryAttribute>(Assert.Single(retry)).Attempts);
     }

@@ -15,6 +15,7 @@ public static class RunFileEndpoints
         [Experiment.AnomalyMapsFile] = "application/zip",
         [Experiment.HistoryFile] = "text/csv",
         [Experiment.ConfigFile] = "application/json",
+        [RunLog.FileName] = "text/plain",
     };
 
     public static void MapRunFiles(this WebApplication app)

@@ -7,15 +7,20 @@ namespace UniAD.Lab.Runs;
 
 /// <summary>Turns a job's training hooks into live events (every step) and database writes in batches (at most
 /// every <see cref="FlushInterval"/>): the job never holds a transaction while it trains.</summary>
-internal sealed class ProgressRecorder(int runId, IDbContextFactory<LabDbContext> databases, RunEvents events)
+internal sealed class ProgressRecorder(int runId, string runFolder, IDbContextFactory<LabDbContext> databases, RunEvents events)
 {
     private static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(2);
     private readonly Stopwatch _sinceFlush = Stopwatch.StartNew();
     private readonly List<EpochRecord> _pendingEpochs = [];
+    private int _logged;
     private LiveProgress _latest = new("starting", 0, 0, 0, 0, null, null, null, null);
 
     public ExperimentHooks Hooks => new(
-        ImagesProcessed: (stage, done, total) => Update(_latest with { Phase = $"extracting {stage} features ({done}/{total})" }),
+        ImagesProcessed: (stage, done, total) =>
+        {
+            if (done == total) RunLog.Append(runFolder, $"{stage} features ready for {total} images");
+            Update(_latest with { Phase = $"extracting {stage} features ({done}/{total})" });
+        },
         Training: new SynchronousProgress<TrainingProgress>(p => Update(new LiveProgress("training", p.Epoch, p.Epochs, p.Step,
             p.StepsPerEpoch, p.Loss, p.LearningRate, p.ImagesPerSecond, p.Remaining))),
         EpochFinished: Add);
@@ -28,8 +33,15 @@ internal sealed class ProgressRecorder(int runId, IDbContextFactory<LabDbContext
         Flush();
     }
 
-    private void Add(EpochSummary e) =>
+    private void Add(EpochSummary e)
+    {
+        if (_pendingEpochs.All(p => p.Epoch != e.Epoch) && e.Epoch > _logged)
+        {
+            RunLog.Append(runFolder, FormattableString.Invariant($"epoch {e.Epoch}: loss {e.MeanLoss:F5}, lr {e.LearningRate:G3}, {e.Seconds:F1} s"));
+            _logged = e.Epoch;
+        }
         _pendingEpochs.Add(new EpochRecord { RunId = runId, Epoch = e.Epoch, Loss = e.MeanLoss, LearningRate = e.LearningRate, Seconds = e.Seconds });
+    }
 
     private void Update(LiveProgress progress)
     {

@@ -20,9 +20,10 @@ public sealed class TrainingJob(IDbContextFactory<LabDbContext> databases, RunEv
     {
         var run = Start(runId);
         if (run is null) return;
-        var recorder = new ProgressRecorder(runId, databases, events);
+        var recorder = new ProgressRecorder(runId, run.Folder, databases, events);
         try
         {
+            RunLog.Append(run.Folder, $"started on {Environment.MachineName}, device {run.Device}, seed {run.Seed}");
             var config = UniadConfig.FromJson(run.ConfigJson);
             var classFolder = run.NormalClasses.Length > 0 ? ClassFolderOptions.Parse([run.NormalClasses]) : null;
             var dataset = DatasetVersion.Open(run.Dataset!.Folder).Load(classFolder)
@@ -32,15 +33,18 @@ public sealed class TrainingJob(IDbContextFactory<LabDbContext> databases, RunEv
             var result = Experiment.Run(request, recorder.Hooks, cancel);
             recorder.Complete(result.State.History);
             Finish(runId, RunStatus.Finished, null, result.Report);
+            RunLog.Append(run.Folder, "finished" + (result.Report is { } r ? FormattableString.Invariant($": mean image AUROC {100 * r.Mean.ImageAuroc:F1}") : ""));
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         {
             recorder.Flush();
             Finish(runId, RunStatus.Cancelled, null, null);
+            RunLog.Append(run.Folder, "cancelled; resume continues from the last checkpoint");
         }
         catch (Exception e)
         {
             Finish(runId, RunStatus.Failed, $"{e.GetType().Name}: {e.Message}", null);
+            RunLog.Append(run.Folder, $"failed: {e}");
             throw;                                          // Hangfire shows it as failed too (no retry)
         }
         finally { events.Ended(runId); }
