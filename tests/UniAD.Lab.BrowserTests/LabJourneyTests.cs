@@ -65,6 +65,7 @@ public sealed class LabJourneyTests : IAsyncLifetime, IDisposable
         await _page.GetByTestId("run-overrides").FillAsync(TinyOverrides);
         await Expect(_page.GetByTestId("run-config")).ToContainTextAsync("\"hidden_dim\": 32");
         await Expect(_page.GetByTestId("run-problem")).ToHaveCountAsync(0);
+        await Expect(_page.GetByTestId("run-estimate")).ToContainTextAsync("No estimate yet");
         await Screenshot("new-run");
         await _page.GetByTestId("queue-run").ClickAsync();
 
@@ -87,6 +88,12 @@ public sealed class LabJourneyTests : IAsyncLifetime, IDisposable
         var csv = await _page.APIRequest.GetAsync($"{_page.Url}/files/results.csv");
         Assert.True(csv.Ok, $"results.csv download: {csv.Status}");
         Assert.Contains("nut", await csv.TextAsync());
+
+        // Clone and edit: the same config again, now with a measured time estimate.
+        await _page.GetByTestId("clone-run").ClickAsync();
+        await Expect(_page.GetByTestId("run-name")).ToHaveValueAsync("first tiny run (copy)");
+        await Expect(_page.GetByTestId("run-estimate")).ToContainTextAsync("Estimated training time");
+        await Screenshot("clone");
 
         await _page.GotoAsync($"{_lab.Url}/runs");
         await Expect(_page.GetByTestId("runs-grid")).ToContainTextAsync("first tiny run");

@@ -1,5 +1,6 @@
 using UniAD.Datasets;
 using UniAD.Lab.Persistence;
+using UniAD.Core.Configuration;
 using UniAD.Lab.Runs;
 
 namespace UniAD.Lab.Tests;
@@ -37,5 +38,34 @@ public class RunEditorTests
         using var db = lab.Db();
         Assert.DoesNotContain(db.CategoryResults, c => c.RunId == ids[0]);
         Assert.DoesNotContain(db.Epochs, e => e.RunId == ids[0]);
+    }
+}
+
+[Collection(TorchRng.Name)]
+public class RunEstimatorTests
+{
+    [Fact]
+    public async Task TheEstimateComesFromFinishedRunsOfTheSameShapeOnTheSameDevice()
+    {
+        using var lab = new Lab();
+        using var tiny = new Core.Tests.TinyDataset();
+        using var staged = await lab.Catalog.StageAsync(new ImportRequest(tiny.Root, "tiny"));
+        int datasetId = (await lab.Catalog.CommitAsync(staged)).Id;
+        var estimator = new RunEstimator(lab.Databases);
+        var config = Core.Tests.TinyDataset.Config(epochs: 2);
+        var request = new RunRequest(datasetId, config, [1], "first", "test", Device: "cpu");
+        Assert.Null(await estimator.EstimateAsync(request));                     // nothing measured yet
+
+        int id = (await lab.Launcher.QueueAsync(request))[0];
+        lab.Job().Run(id, CancellationToken.None);
+        double speed = (await lab.Queries.GetAsync(id))!.ImagesPerSecond!.Value;
+
+        var longer = request with { Config = config with { Training = config.Training with { Epochs = 10 } }, Categories = ["nut"] };
+        var estimate = (await estimator.EstimateAsync(longer))!;
+        Assert.Equal((8, 1), (estimate.TrainImages, estimate.BasedOnRuns));
+        Assert.Equal(10 * 8 / speed, estimate.Training.TotalSeconds, 6);
+        var otherShape = longer with { Config = ConfigOverrides.Apply(longer.Config, ["model.hidden_dim=64"]) };
+        Assert.Null(await estimator.EstimateAsync(otherShape));
+        Assert.Null(await estimator.EstimateAsync(longer with { Device = "cuda" }));
     }
 }

@@ -34,6 +34,7 @@ public static class LabServiceExtensions
         builder.Services.AddSingleton<RunQueries>();
         builder.Services.AddSingleton<RunEditor>();
         builder.Services.AddSingleton<HeatmapGallery>();
+        builder.Services.AddSingleton<RunEstimator>();
         builder.Services.AddTransient<TrainingJob>();
     }
 }
