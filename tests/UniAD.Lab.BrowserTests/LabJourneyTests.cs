@@ -58,6 +58,12 @@ public sealed class LabJourneyTests : IAsyncLifetime, IDisposable
         await Expect(_page.GetByTestId("dataset-table")).ToContainTextAsync("tiny");
         await Screenshot("datasets");
 
+        // Its category browser: the first category's test images, masks outlined.
+        await _page.GetByTestId("dataset-table").GetByText("tiny").ClickAsync();
+        await Expect(_page.GetByTestId("dataset-tile")).ToHaveCountAsync(6);               // fabric: 2 good + 4 defects
+        await _page.WaitForFunctionAsync("() => [...document.querySelectorAll('[data-testid=dataset-tile] img')].every(i => i.complete && i.naturalWidth > 0)");
+        await Screenshot("dataset-browser");
+
         // New run: the tiny config, three epochs, one seed.
         await _page.GotoAsync($"{_lab.Url}/runs/new");
         await _page.GetByTestId("run-name").FillAsync("first tiny run");

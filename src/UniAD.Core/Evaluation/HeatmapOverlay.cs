@@ -17,18 +17,19 @@ public static class HeatmapOverlay
         File.WriteAllBytes(outputPath, RenderPng(imagePath, map, low, high, opacity: opacity));
     }
 
-    /// <param name="map">h×w anomaly map (any resolution; resized bilinearly to the output).</param>
+    /// <param name="map">h×w anomaly map (any resolution; resized bilinearly to the output), or null for the image
+    /// alone (with its contour): what a dataset browser shows.</param>
     /// <param name="maskPath">Ground truth whose contour is drawn, or null.</param>
     /// <param name="maxSide">Shrink the output so its longer side is at most this (0: the image's own size).</param>
-    public static byte[] RenderPng(string imagePath, Tensor map, float low, float high, string? maskPath = null, int maxSide = 0, float opacity = 0.5f)
+    public static byte[] RenderPng(string imagePath, Tensor? map, float low, float high, string? maskPath = null, int maxSide = 0, float opacity = 0.5f)
     {
         var decoded = ImageDecoder.Decode(imagePath);
         double shrink = maxSide > 0 ? Math.Min(1, maxSide / (double)Math.Max(decoded.Width, decoded.Height)) : 1;
         int width = Math.Max(1, (int)Math.Round(decoded.Width * shrink)), height = Math.Max(1, (int)Math.Round(decoded.Height * shrink));
         using var image = Bitmap(decoded, width, height);
-        using var resized = interpolate(map.reshape(1, 1, map.shape[^2], map.shape[^1]).to(float32),
+        using var resized = map is null ? null : interpolate(map.reshape(1, 1, map.shape[^2], map.shape[^1]).to(float32),
             size: [height, width], mode: InterpolationMode.Bilinear, align_corners: true);
-        var values = resized.data<float>().ToArray();
+        var values = resized?.data<float>().ToArray();
         var contour = maskPath is null ? null : Contour(maskPath, height, width);
         float range = Math.Max(high - low, 1e-12f);
         var pixels = image.GetPixelSpan();                                    // RGBA
@@ -39,6 +40,7 @@ public static class HeatmapOverlay
                 pixels[4 * i] = pixels[4 * i + 1] = pixels[4 * i + 2] = 255;
                 continue;
             }
+            if (values is null) continue;
             var (r, g, b) = Jet(Math.Clamp((values[i] - low) / range, 0, 1));
             pixels[4 * i] = Blend(pixels[4 * i], r, opacity);
             pixels[4 * i + 1] = Blend(pixels[4 * i + 1], g, opacity);

@@ -35,6 +35,7 @@ public static class LabServiceExtensions
         builder.Services.AddSingleton<RunEditor>();
         builder.Services.AddSingleton<HeatmapGallery>();
         builder.Services.AddSingleton<RunEstimator>();
+        builder.Services.AddSingleton<DatasetBrowser>();
         builder.Services.AddTransient<TrainingJob>();
     }
 }

@@ -21,7 +21,7 @@ public static class LabUiExtensions
         app.UseAntiforgery();
         app.MapStaticAssets();
         app.UseHangfireDashboard("/hangfire", new DashboardOptions { DashboardTitle = "UniAD Lab jobs" });
-        app.MapRunFiles();
+        app.MapLabFiles();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }
 }

@@ -1,11 +1,12 @@
 using UniAD.Core.Training;
+using UniAD.Lab.Datasets;
 using UniAD.Lab.Runs;
 
 namespace UniAD.Lab.Web.Extensions;
 
-/// <summary>Downloads of a run's artifacts (<c>/runs/{id}/files/{name}</c>) and its heatmap tiles
-/// (<c>/runs/{id}/heatmaps/{index}.png</c>).</summary>
-public static class RunFileEndpoints
+/// <summary>Downloads of a run's artifacts (<c>/runs/{id}/files/{name}</c>), its heatmap tiles
+/// (<c>/runs/{id}/heatmaps/{index}.png</c>) and a dataset's image tiles (<c>/datasets/{id}/images/{index}.png</c>).</summary>
+public static class FileEndpoints
 {
     public static readonly IReadOnlyDictionary<string, string> Downloads = new Dictionary<string, string>
     {
@@ -18,7 +19,7 @@ public static class RunFileEndpoints
         [RunLog.FileName] = "text/plain",
     };
 
-    public static void MapRunFiles(this WebApplication app)
+    public static void MapLabFiles(this WebApplication app)
     {
         app.MapGet("/runs/{id:int}/files/{name}", async (int id, string name, RunQueries queries, CancellationToken cancel) =>
         {
@@ -32,5 +33,7 @@ public static class RunFileEndpoints
         // ?scale=image asks for per-image min–max; the default is the run's one global scale.
         app.MapGet("/runs/{id:int}/heatmaps/{index:int}.png", async (int id, int index, string? scale, HeatmapGallery gallery) =>
             await gallery.TileAsync(id, index, perImageScale: scale == "image") is { } png ? Results.File(png, "image/png") : Results.NotFound());
+        app.MapGet("/datasets/{id:int}/images/{index:int}.png", async (int id, int index, DatasetBrowser browser) =>
+            await browser.TileAsync(id, index) is { } png ? Results.File(png, "image/png") : Results.NotFound());
     }
 }
