@@ -103,6 +103,9 @@ public sealed class LabJourneyTests : IAsyncLifetime, IDisposable
 
         await _page.GotoAsync($"{_lab.Url}/runs");
         await Expect(_page.GetByTestId("runs-grid")).ToContainTextAsync("first tiny run");
+        await _page.GetByTestId("group-by").FillAsync("model.queries");
+        await _page.Locator(".mud-popover-open .mud-list-item").GetByText("model.queries", new() { Exact = true }).ClickAsync();
+        await Expect(_page.GetByTestId("run-groups")).ToContainTextAsync("layerwise");
         await Screenshot("runs");
         await _page.GotoAsync($"{_lab.Url}/queue");
         await Expect(_page.GetByTestId("queue-table")).ToContainTextAsync("Nothing queued");

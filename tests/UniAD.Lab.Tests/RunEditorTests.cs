@@ -69,3 +69,35 @@ public class RunEstimatorTests
         Assert.Null(await estimator.EstimateAsync(longer with { Device = "cuda" }));
     }
 }
+
+public class RunGroupingTests
+{
+    [Fact]
+    public async Task RunsGroupByAnyConfigKeyWithMeanAndSpreadOverSeeds()
+    {
+        using var lab = new Lab();
+        using var tiny = new Core.Tests.TinyDataset();
+        using var staged = await lab.Catalog.StageAsync(new ImportRequest(tiny.Root, "tiny"));
+        int datasetId = (await lab.Catalog.CommitAsync(staged)).Id;
+        var full = Presets.QuickCpu;
+        var vanilla = Presets.Vanilla(full);
+        using (var db = lab.Db())
+        {
+            foreach (var (config, seed, auroc, status) in new[] { (full, 1, 0.90, RunStatus.Finished), (full, 2, 0.94, RunStatus.Finished),
+                         (vanilla, 1, 0.80, RunStatus.Finished), (vanilla, 2, (double?)null, RunStatus.Failed) })
+                db.Runs.Add(new RunRecord { Name = $"s{seed}", DatasetId = datasetId, Seed = seed, ConfigJson = config.ToJson(), Status = status, MeanImageAuroc = auroc });
+            db.SaveChanges();
+        }
+
+        var groups = await lab.Queries.GroupAsync("model.queries", new RunPageRequest(0, 10));
+
+        Assert.Equal(["\"layerwise\"", "\"none\""], groups.Select(g => g.Value));
+        var layerwise = groups[0];
+        Assert.Equal((2, 2), (layerwise.Runs, layerwise.Finished));
+        Assert.Equal(0.92, layerwise.ImageAurocMean!.Value, 9);
+        Assert.Equal(Math.Sqrt(0.0008), layerwise.ImageAurocStd!.Value, 9);
+        Assert.Equal((2, 1, 0.80, (double?)null), (groups[1].Runs, groups[1].Finished, groups[1].ImageAurocMean!.Value, groups[1].ImageAurocStd));
+        Assert.Equal(2, (await lab.Queries.GroupAsync("seed", new RunPageRequest(0, 10))).Count);
+        await Assert.ThrowsAsync<ArgumentException>(() => lab.Queries.GroupAsync("model.nonsense", new RunPageRequest(0, 10)));
+    }
+}

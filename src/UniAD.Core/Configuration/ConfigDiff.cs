@@ -21,7 +21,8 @@ public static class ConfigDiff
     public static IReadOnlyList<string> Overrides(UniadConfig baseline, UniadConfig target) =>
         Differences(baseline, target).Where(d => d.Right is not null).Select(d => $"{d.Key}={d.Right}").ToList();
 
-    private static Dictionary<string, string> Flatten(UniadConfig config)
+    /// <summary>Every key of a config with its value as JSON, e.g. <c>model.neighbor_mask.enabled</c> → <c>true</c>.</summary>
+    public static Dictionary<string, string> Flatten(UniadConfig config)
     {
         var values = new Dictionary<string, string>();
         void Walk(JsonNode? node, string prefix)

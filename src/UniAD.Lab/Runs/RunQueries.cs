@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using UniAD.Core.Configuration;
 using UniAD.Lab.Persistence;
 
 namespace UniAD.Lab.Runs;
@@ -8,6 +9,11 @@ public sealed record RunPageRequest(int Page, int PageSize, string? SortBy = nul
     bool IncludeArchived = false);
 
 public sealed record RunPage(IReadOnlyList<RunRecord> Runs, int Total);
+
+/// <summary>Runs that share one value of the grouping key, with mean ± sample standard deviation of their results
+/// (over finished runs; seeds of one config make the spread).</summary>
+public sealed record RunGroup(string Value, int Runs, int Finished, double? ImageAurocMean, double? ImageAurocStd,
+    double? PixelAurocMean, double? PixelAurocStd);
 
 public sealed class RunQueries(IDbContextFactory<LabDbContext> databases)
 {
@@ -33,6 +39,40 @@ public sealed class RunQueries(IDbContextFactory<LabDbContext> databases)
         int total = await runs.CountAsync(cancel);
         var page = await runs.Skip(request.Page * request.PageSize).Take(request.PageSize).ToListAsync(cancel);
         return new RunPage(page, total);
+    }
+
+    /// <summary>Keys runs can be grouped by: run fields, then every config key.</summary>
+    public static IReadOnlyList<string> GroupingKeys { get; } =
+        ["preset", "dataset", "group", "seed", .. ConfigDiff.Flatten(new UniadConfig()).Keys.Order(StringComparer.Ordinal)];
+
+    public async Task<IReadOnlyList<RunGroup>> GroupAsync(string key, RunPageRequest filter, CancellationToken cancel = default)
+    {
+        if (!GroupingKeys.Contains(key)) throw new ArgumentException($"unknown grouping key '{key}'");
+        var page = await PageAsync(filter with { Page = 0, PageSize = int.MaxValue }, cancel);
+        return page.Runs.GroupBy(r => key switch
+            {
+                "preset" => r.Preset,
+                "dataset" => $"{r.Dataset?.Name}@{r.Dataset?.ShortVersion}",
+                "group" => r.Group,
+                "seed" => r.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                _ => ConfigDiff.Flatten(UniadConfig.FromJson(r.ConfigJson)).GetValueOrDefault(key, "(absent)"),
+            })
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g =>
+            {
+                var finished = g.Where(r => r.Status == RunStatus.Finished).ToList();
+                var (image, imageStd) = MeanStd(finished.Select(r => r.MeanImageAuroc));
+                var (pixel, pixelStd) = MeanStd(finished.Select(r => r.MeanPixelAuroc));
+                return new RunGroup(g.Key, g.Count(), finished.Count, image, imageStd, pixel, pixelStd);
+            }).ToList();
+    }
+
+    private static (double? Mean, double? Std) MeanStd(IEnumerable<double?> values)
+    {
+        var v = values.OfType<double>().ToList();
+        if (v.Count == 0) return (null, null);
+        double mean = v.Average();
+        return (mean, v.Count > 1 ? Math.Sqrt(v.Sum(x => (x - mean) * (x - mean)) / (v.Count - 1)) : null);
     }
 
     public async Task<RunRecord?> GetAsync(int id, CancellationToken cancel = default)
