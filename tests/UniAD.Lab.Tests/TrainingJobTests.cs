@@ -37,6 +37,8 @@ public class TrainingJobTests
         Assert.Equal(["fabric", "nut", CategoryResult.MeanRow], run.Results.Select(r => r.Category));
         Assert.Equal(run.MeanImageAuroc, run.Results.Single(r => r.IsMean).ImageAuroc);
         Assert.Equal(1, run.Seed);
+        Assert.Contains("device cpu", run.Environment);
+        Assert.Contains("TorchSharp 0.107", run.Environment);
         // A 2-epoch model is near chance: whatever AUROC fell below 0.5 is flagged in the run, as the CLI flags it.
         var below = run.Results.Where(r => !r.IsMean && r.ImageAuroc < 0.5).Select(r => r.Category).ToList();
         Assert.Equal(below.Count, run.Warnings.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(w => w.Contains("image AUROC")));

@@ -188,6 +188,10 @@ namespace UniAD.Lab.Migrations.Sqlite.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Environment")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Epoch")
                         .HasColumnType("INTEGER");
 

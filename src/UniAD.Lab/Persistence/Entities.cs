@@ -64,6 +64,8 @@ public sealed class RunRecord
     public string Notes { get; set; } = "";
     public bool Archived { get; set; }
     public string CodeVersion { get; set; } = "";
+    /// <summary>Where it trained: resolved device, machine, .NET, TorchSharp and OS (set when training starts).</summary>
+    public string Environment { get; set; } = "";
     public List<EpochRecord> History { get; set; } = [];
     public List<CategoryResult> Results { get; set; } = [];
 }

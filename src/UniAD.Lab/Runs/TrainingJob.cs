@@ -60,11 +60,18 @@ public sealed class TrainingJob(IDbContextFactory<LabDbContext> databases, RunEv
         if (run is null || run.Status is not (RunStatus.Queued or RunStatus.Running)) return null;
         run.Status = RunStatus.Running;
         run.StartedAt ??= DateTime.UtcNow;
+        run.Environment = Describe(DeviceSelector.Resolve(run.Device));
         run.Error = null;
         db.SaveChanges();
         events.Report(runId, new LiveProgress("starting", 0, 0, 0, 0, null, null, null, null));
         return run;
     }
+
+    /// <summary>The libraries and machine a run trained with, for its reproducibility record.</summary>
+    private static string Describe(TorchSharp.torch.Device device) =>
+        $"device {device.type.ToString().ToLowerInvariant()}{(device.index >= 0 ? $":{device.index}" : "")} on {System.Environment.MachineName}; " +
+        $".NET {System.Environment.Version}; TorchSharp {typeof(TorchSharp.torch).Assembly.GetName().Version}; " +
+        $"{System.Runtime.InteropServices.RuntimeInformation.OSDescription}";
 
     private void Finish(int runId, RunStatus status, string? error, EvaluationReport? report)
     {
