@@ -34,6 +34,14 @@ public sealed class Lab : IDisposable
         new LabInitializer(Databases, Catalog, Microsoft.Extensions.Options.Options.Create(Options)).InitializeAsync().GetAwaiter().GetResult();
     }
 
+    /// <summary>Imports a freshly generated tiny dataset and returns its id.</summary>
+    public async Task<int> ImportTinyAsync()
+    {
+        using var tiny = new Core.Tests.TinyDataset();
+        using var staged = await Catalog.StageAsync(new UniAD.Datasets.ImportRequest(tiny.Root, "tiny"));
+        return (await Catalog.CommitAsync(staged)).Id;
+    }
+
     public TrainingJob Job() => new(Databases, Events, Microsoft.Extensions.Options.Options.Create(Options));
 
     public LabDbContext Db() => Databases.CreateDbContext();

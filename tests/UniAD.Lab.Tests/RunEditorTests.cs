@@ -12,9 +12,7 @@ public class RunEditorTests
     public async Task AnnotateArchiveAndDeleteWhichFreesTheDisk()
     {
         using var lab = new Lab();
-        using var tiny = new Core.Tests.TinyDataset();
-        using var staged = await lab.Catalog.StageAsync(new ImportRequest(tiny.Root, "tiny"));
-        int datasetId = (await lab.Catalog.CommitAsync(staged)).Id;
+        int datasetId = await lab.ImportTinyAsync();
         var ids = await lab.Launcher.QueueAsync(new RunRequest(datasetId, Core.Tests.TinyDataset.Config(epochs: 1), [1, 2], "pair", "test"));
         lab.Job().Run(ids[0], CancellationToken.None);
         var editor = new RunEditor(lab.Databases);
@@ -48,9 +46,7 @@ public class RunEstimatorTests
     public async Task TheEstimateComesFromFinishedRunsOfTheSameShapeOnTheSameDevice()
     {
         using var lab = new Lab();
-        using var tiny = new Core.Tests.TinyDataset();
-        using var staged = await lab.Catalog.StageAsync(new ImportRequest(tiny.Root, "tiny"));
-        int datasetId = (await lab.Catalog.CommitAsync(staged)).Id;
+        int datasetId = await lab.ImportTinyAsync();
         var estimator = new RunEstimator(lab.Databases);
         var config = Core.Tests.TinyDataset.Config(epochs: 2);
         var request = new RunRequest(datasetId, config, [1], "first", "test", Device: "cpu");
@@ -76,9 +72,7 @@ public class RunGroupingTests
     public async Task RunsGroupByAnyConfigKeyWithMeanAndSpreadOverSeeds()
     {
         using var lab = new Lab();
-        using var tiny = new Core.Tests.TinyDataset();
-        using var staged = await lab.Catalog.StageAsync(new ImportRequest(tiny.Root, "tiny"));
-        int datasetId = (await lab.Catalog.CommitAsync(staged)).Id;
+        int datasetId = await lab.ImportTinyAsync();
         var full = Presets.QuickCpu;
         var vanilla = Presets.Vanilla(full);
         using (var db = lab.Db())

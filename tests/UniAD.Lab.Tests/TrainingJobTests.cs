@@ -13,9 +13,7 @@ public class TrainingJobTests
     private static async Task<(Lab Lab, int DatasetId)> LabWithTinyDataset()
     {
         var lab = new Lab();
-        using var tiny = new Core.Tests.TinyDataset();
-        using var staged = await lab.Catalog.StageAsync(new ImportRequest(tiny.Root, "tiny"));
-        return (lab, (await lab.Catalog.CommitAsync(staged)).Id);
+        return (lab, await lab.ImportTinyAsync());
     }
 
     [Fact]
