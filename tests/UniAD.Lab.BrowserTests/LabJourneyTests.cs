@@ -85,6 +85,7 @@ public sealed class LabJourneyTests : IAsyncLifetime, IDisposable
         await Expect(_page.GetByTestId("category-chart").Locator("svg.main-svg").First).ToBeVisibleAsync();
         await Expect(_page.GetByTestId("loss-chart").Locator("svg.main-svg").First).ToBeVisibleAsync();
         await Expect(_page.GetByTestId("roc-chart").Locator("svg.main-svg").First).ToBeVisibleAsync();
+        await Expect(_page.GetByTestId("image-score-switcher")).ToContainTextAsync("(mean)");
         await Expect(_page.GetByTestId("colour-bar")).ToBeVisibleAsync();
         var firstTile = _page.GetByTestId("heatmap-tile").First.Locator("img");
         await firstTile.ScrollIntoViewIfNeededAsync();

@@ -50,7 +50,7 @@ public class TrainingJobTests
         Assert.Equal(2, run.Results.Single(r => r.Category == "nut").AnomalousImages / 3);   // 3 defect types × 2 images
 
         // The gallery's scores are the ones the metrics came from: its AUROC per category equals the stored one.
-        var gallery = new HeatmapGallery(lab.Queries);
+        var gallery = new RunMaps(lab.Queries);
         var contents = (await gallery.ContentsAsync(ids[0]))!;
         Assert.Equal(run.Results.Where(r => !r.IsMean).Sum(r => r.TestImages), contents.Tiles.Count);
         foreach (var category in run.Results.Where(r => !r.IsMean))
@@ -60,6 +60,14 @@ public class TrainingJobTests
             Assert.Equal(category.ImageAuroc!.Value, ranking.Auroc, 9);
         }
         Assert.True(contents.Low < contents.High);
+        // Rescoring with the run's own image score reproduces the stored metrics; another score gives its own.
+        var config = Core.Configuration.UniadConfig.FromJson(run.ConfigJson);
+        var same = (await gallery.RescoreAsync(ids[0], config.Evaluation.ImageScore, config.Evaluation.AvgPoolKernel))!;
+        Assert.Equal(run.Results.Select(r => r.ImageAuroc!.Value), same.Select(r => r.Auroc));
+        Assert.Equal(run.Results.Select(r => r.ImageAp!.Value), same.Select(r => r.AveragePrecision));
+        var mean = (await gallery.RescoreAsync(ids[0], Core.Configuration.ImageScoreKind.Mean, 0))!;
+        Assert.Equal(run.Results.Select(r => r.Category), mean.Select(r => r.Category));
+        Assert.All(mean, r => Assert.InRange(r.Auroc, 0, 1));
         var png = (await gallery.TileAsync(ids[0], contents.Tiles.First(t => t.IsAnomalous).Index, perImageScale: false))!;
         Assert.Equal("PNG", System.Text.Encoding.ASCII.GetString(png, 1, 3));
         Assert.Null(await gallery.TileAsync(ids[0], contents.Tiles.Count, perImageScale: false));

@@ -31,7 +31,7 @@ public static class FileEndpoints
                 : Results.NotFound();
         });
         // ?scale=image asks for per-image min–max; the default is the run's one global scale.
-        app.MapGet("/runs/{id:int}/heatmaps/{index:int}.png", async (int id, int index, string? scale, HeatmapGallery gallery) =>
+        app.MapGet("/runs/{id:int}/heatmaps/{index:int}.png", async (int id, int index, string? scale, RunMaps gallery) =>
             await gallery.TileAsync(id, index, perImageScale: scale == "image") is { } png ? Results.File(png, "image/png") : Results.NotFound());
         app.MapGet("/datasets/{id:int}/images/{index:int}.png", async (int id, int index, DatasetBrowser browser) =>
             await browser.TileAsync(id, index) is { } png ? Results.File(png, "image/png") : Results.NotFound());

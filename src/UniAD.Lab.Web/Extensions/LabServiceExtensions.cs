@@ -33,7 +33,7 @@ public static class LabServiceExtensions
         builder.Services.AddScoped<RunLauncher>();
         builder.Services.AddSingleton<RunQueries>();
         builder.Services.AddSingleton<RunEditor>();
-        builder.Services.AddSingleton<HeatmapGallery>();
+        builder.Services.AddSingleton<RunMaps>();
         builder.Services.AddSingleton<RunEstimator>();
         builder.Services.AddSingleton<DatasetBrowser>();
         builder.Services.AddTransient<TrainingJob>();

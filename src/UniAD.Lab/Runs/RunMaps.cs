@@ -13,13 +13,16 @@ namespace UniAD.Lab.Runs;
 /// <summary>One test image of a finished run, with its image score (by the run's own image-score rule).</summary>
 public sealed record GalleryTile(int Index, string Key, string Category, string Label, bool IsAnomalous, float Score);
 
+/// <summary>Image-level metrics of one category under a chosen image score.</summary>
+public sealed record ImageMetrics(string Category, double Auroc, double AveragePrecision, double F1Max);
+
 /// <summary>A finished run's test images and the colour scale shared by all of them.</summary>
 public sealed record GalleryContents(IReadOnlyList<GalleryTile> Tiles, float Low, float High, string ImageScore);
 
-/// <summary>Heatmaps of a finished run's test images from its saved anomaly maps: one global colour scale per run
-/// by default (per-image min–max only on request, because it makes normal images look defective), the ground-truth
-/// contour, and the image score of each. Loaded once per run and kept in memory while the lab runs.</summary>
-public sealed class HeatmapGallery(RunQueries queries)
+/// <summary>A finished run's saved anomaly maps, loaded once and kept in memory while the lab runs: heatmap tiles on
+/// one global colour scale per run (per-image min–max only on request, because it makes normal images look
+/// defective) with the ground-truth contour, and image metrics recomputed with another image score, no retraining.</summary>
+public sealed class RunMaps(RunQueries queries)
 {
     public const int TileSide = 256;
     private readonly ConcurrentDictionary<int, Lazy<Task<Loaded?>>> _runs = new();
@@ -37,6 +40,24 @@ public sealed class HeatmapGallery(RunQueries queries)
         using var map = loaded.Maps[index, 0];
         var (low, high) = perImageScale ? (map.min().item<float>(), map.max().item<float>()) : (loaded.Contents.Low, loaded.Contents.High);
         return await Task.Run(() => HeatmapOverlay.RenderPng(sample.ImagePath, map, low, high, sample.MaskPath, TileSide));
+    }
+
+    /// <summary>Image AUROC, AP and F1-max per category (and their mean, last) with <paramref name="kind"/> as the image
+    /// score: the paper's max of the k×k average-pooled map, the mean, or the standard deviation.</summary>
+    public async Task<IReadOnlyList<ImageMetrics>?> RescoreAsync(int runId, ImageScoreKind kind, int avgPoolKernel)
+    {
+        var loaded = await LoadAsync(runId);
+        if (loaded is null) return null;
+        int largest = (int)Math.Min(loaded.Maps.shape[^2], loaded.Maps.shape[^1]);        // a pool cannot exceed the map
+        var scores = ImageScore.Compute(loaded.Maps, kind, Math.Clamp(avgPoolKernel, 1, largest)).data<float>().ToArray();
+        var rows = loaded.Contents.Tiles.GroupBy(t => t.Category).Where(g => g.Any(t => t.IsAnomalous) && g.Any(t => !t.IsAnomalous))
+            .Select(g =>
+            {
+                var ranking = new ScoreRanking(g.Select(t => scores[t.Index]).ToArray(), g.Select(t => t.IsAnomalous).ToArray());
+                return new ImageMetrics(g.Key, ranking.Auroc, ranking.AveragePrecision, ranking.F1Max.F1);
+            }).ToList();
+        if (rows.Count == 0) return rows;
+        return [.. rows, new ImageMetrics(Persistence.CategoryResult.MeanRow, rows.Average(r => r.Auroc), rows.Average(r => r.AveragePrecision), rows.Average(r => r.F1Max))];
     }
 
     private async Task<Loaded?> LoadAsync(int runId)
