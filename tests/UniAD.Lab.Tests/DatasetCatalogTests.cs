@@ -1,4 +1,5 @@
 using UniAD.Datasets;
+using UniAD.Lab.Datasets;
 
 namespace UniAD.Lab.Tests;
 
@@ -36,5 +37,15 @@ public class DatasetCatalogTests
         var error = await Assert.ThrowsAsync<InvalidDataException>(() => lab.Catalog.SaveUploadAsync(new MemoryStream(new byte[5000])));
         Assert.Contains("larger than the limit", error.Message);
         Assert.Empty(Directory.EnumerateFiles(lab.Options.UploadsFolder));
+    }
+
+    [Fact]
+    public async Task TheFirstStartsDemoDatasetIsOneClickAndClean()
+    {
+        using var lab = new Lab();
+        var demo = await lab.Catalog.ImportDemoAsync("ada");
+        Assert.Equal((DatasetCatalog.DemoName, "mvtec", 8, 0), (demo.Name, demo.Layout, demo.Categories, demo.Warnings));
+        Assert.Equal(8 * 40, demo.TrainImages);
+        Assert.Empty(Directory.EnumerateDirectories(Path.GetTempPath(), "uniad-demo-*"));   // the generated source is gone
     }
 }
