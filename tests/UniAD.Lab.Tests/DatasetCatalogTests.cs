@@ -40,6 +40,24 @@ public class DatasetCatalogTests
     }
 
     [Fact]
+    public async Task AnUploadIsStagedByItsIdAndThenDeleted()
+    {
+        using var lab = new Lab();
+        using var tiny = new Core.Tests.TinyDataset();
+        var zip = Path.Combine(Directory.CreateTempSubdirectory("uniad-upload-").FullName, "tiny.zip");
+        System.IO.Compression.ZipFile.CreateFromDirectory(tiny.Root, zip);
+        await using (var body = File.OpenRead(zip))
+        {
+            string id = await lab.Catalog.SaveUploadAsync(body);
+            using var staged = await lab.Catalog.StageUploadAsync(id, new ImportRequest("", "tiny"));
+            Assert.False(staged.Report.HasErrors);
+            Assert.Contains("not found", (await Assert.ThrowsAsync<UniAD.Core.Data.DatasetException>(() => lab.Catalog.StageUploadAsync(id, new ImportRequest("", "again")))).Message);
+        }
+        Assert.Empty(Directory.EnumerateFiles(lab.Options.UploadsFolder));
+        await Assert.ThrowsAsync<ArgumentException>(() => lab.Catalog.StageUploadAsync("../../etc/passwd", new ImportRequest("", "x")));
+    }
+
+    [Fact]
     public async Task TheFirstStartsDemoDatasetIsOneClickAndClean()
     {
         using var lab = new Lab();

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
 using UniAD.Core.Training;
 using UniAD.Lab.Datasets;
 using UniAD.Lab.Runs;
@@ -5,7 +7,8 @@ using UniAD.Lab.Runs;
 namespace UniAD.Lab.Web.Extensions;
 
 /// <summary>Downloads of a run's artifacts (<c>/runs/{id}/files/{name}</c>), its heatmap tiles
-/// (<c>/runs/{id}/heatmaps/{index}.png</c>) and a dataset's image tiles (<c>/datasets/{id}/images/{index}.png</c>).</summary>
+/// (<c>/runs/{id}/heatmaps/{index}.png</c>), a dataset's image tiles (<c>/datasets/{id}/images/{index}.png</c>), and
+/// dataset uploads (<c>POST /datasets/uploads</c>).</summary>
 public static class FileEndpoints
 {
     public static readonly IReadOnlyDictionary<string, string> Downloads = new Dictionary<string, string>
@@ -33,6 +36,13 @@ public static class FileEndpoints
         // ?scale=image asks for per-image min–max; the default is the run's one global scale.
         app.MapGet("/runs/{id:int}/heatmaps/{index:int}.png", async (int id, int index, string? scale, RunMaps gallery) =>
             await gallery.TileAsync(id, index, perImageScale: scale == "image") is { } png ? Results.File(png, "image/png") : Results.NotFound());
+        // A zip as the raw request body, streamed to uploads/ up to Lab:MaxUploadBytes; the answer is its upload id.
+        app.MapPost("/datasets/uploads", async (HttpContext http, DatasetCatalog catalog, IOptions<LabOptions> options) =>
+        {
+            http.Features.GetRequiredFeature<IHttpMaxRequestBodySizeFeature>().MaxRequestBodySize = options.Value.MaxUploadBytes;
+            try { return Results.Ok(new { upload = await catalog.SaveUploadAsync(http.Request.Body, http.RequestAborted) }); }
+            catch (InvalidDataException e) { return Results.Text(e.Message, statusCode: StatusCodes.Status413PayloadTooLarge); }
+        });
         app.MapGet("/datasets/{id:int}/images/{index:int}.png", async (int id, int index, DatasetBrowser browser) =>
             await browser.TileAsync(id, index) is { } png ? Results.File(png, "image/png") : Results.NotFound());
     }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using UniAD.Core.Data;
 using UniAD.Core.Data.Demo;
 using UniAD.Datasets;
 using UniAD.Lab.Persistence;
@@ -41,12 +42,13 @@ public sealed class DatasetCatalog(IDbContextFactory<LabDbContext> databases, IO
         return await RecordAsync(version, cancel);
     }
 
-    /// <summary>Streams an upload to <c>uploads/</c> (never into memory), refusing it past <see cref="LabOptions.MaxUploadBytes"/>.
-    /// The caller deletes the file after staging it.</summary>
-    public async Task<string> SaveUploadAsync(Stream upload, IProgress<long>? progress = null, CancellationToken cancel = default)
+    /// <summary>Streams an upload to <c>uploads/</c> (never into memory), refusing it past <see cref="LabOptions.MaxUploadBytes"/>,
+    /// and returns its id for <see cref="StageUploadAsync"/>.</summary>
+    public async Task<string> SaveUploadAsync(Stream upload, CancellationToken cancel = default)
     {
         Directory.CreateDirectory(_options.UploadsFolder);
-        var path = Path.Combine(_options.UploadsFolder, $"{Guid.NewGuid():N}.zip");
+        string id = Guid.NewGuid().ToString("N");
+        var path = UploadPath(id);
         try
         {
             await using var file = File.Create(path);
@@ -58,9 +60,8 @@ public sealed class DatasetCatalog(IDbContextFactory<LabDbContext> databases, IO
                 if (total > _options.MaxUploadBytes)
                     throw new InvalidDataException($"the upload is larger than the limit of {_options.MaxUploadBytes / (double)(1L << 30):0.#} GiB (Lab:MaxUploadBytes)");
                 await file.WriteAsync(buffer.AsMemory(0, n), cancel);
-                progress?.Report(total);
             }
-            return path;
+            return id;
         }
         catch
         {
@@ -68,6 +69,20 @@ public sealed class DatasetCatalog(IDbContextFactory<LabDbContext> databases, IO
             throw;
         }
     }
+
+    /// <summary>Stages an uploaded zip (see <see cref="StageAsync"/>) and deletes the upload, whatever the outcome.</summary>
+    public async Task<StagedImport> StageUploadAsync(string uploadId, ImportRequest request, IProgress<ImportProgress>? progress = null,
+        CancellationToken cancel = default)
+    {
+        var path = UploadPath(uploadId);
+        if (!File.Exists(path)) throw new DatasetException($"upload {uploadId} not found (uploads are deleted once staged)");
+        try { return await StageAsync(request with { Source = path }, progress, cancel); }
+        finally { File.Delete(path); }
+    }
+
+    /// <summary>Upload ids are GUIDs: nothing a client sends can name another file.</summary>
+    private string UploadPath(string id) =>
+        Guid.TryParseExact(id, "N", out _) ? Path.Combine(_options.UploadsFolder, $"{id}.zip") : throw new ArgumentException($"invalid upload id '{id}'");
 
     /// <summary>Generates the demo dataset and imports it (what the first start offers with one click).</summary>
     public async Task<DatasetRecord> ImportDemoAsync(string user, CancellationToken cancel = default)
