@@ -1,9 +1,11 @@
+using UniAD.Tests;
+
 namespace UniAD.Cli.Tests;
 
 /// <summary>Mistakes a user can make before any model exists: each is one line on stderr and exit code 1.</summary>
 public sealed class CommandLineErrorTests : IDisposable
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("uniad-cli-errors-").FullName;
+    private readonly string _folder = TestScratch.NewFolder("uniad-cli-errors");
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 

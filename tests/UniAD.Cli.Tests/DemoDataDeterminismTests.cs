@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using UniAD.Tests;
 
 namespace UniAD.Cli.Tests;
 
@@ -10,7 +11,7 @@ public class DemoDataDeterminismTests
     {
         List<string> Generate()
         {
-            var root = Directory.CreateTempSubdirectory("uniad-demo-").FullName;
+            var root = TestScratch.NewFolder("uniad-demo");
             Uniad.Succeeds("demo-data", "--out", root, "--image-size", "32", "--train", "1", "--test-good", "0",
                 "--test-defect", "1", "--categories", "nut");
             var hashes = Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)

@@ -1,5 +1,6 @@
 using UniAD.Core.Tests;
 using UniAD.Core.Training;
+using UniAD.Tests;
 
 namespace UniAD.Cli.Tests;
 
@@ -7,7 +8,7 @@ namespace UniAD.Cli.Tests;
 /// the stored version by <c>uniad train</c> with the tiny config, shared by the tests that need a trained model.</summary>
 public sealed class TrainedRun : IDisposable
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("uniad-cli-").FullName;
+    private readonly string _root = TestScratch.NewFolder("uniad-cli");
 
     /// <summary>Demo images are larger than the model's 64×64 input, so that heatmaps at the image's size are
     /// told apart from heatmaps at the input size.</summary>

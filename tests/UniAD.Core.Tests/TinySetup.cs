@@ -1,5 +1,6 @@
 using UniAD.Core.Configuration;
 using UniAD.Core.Data.Demo;
+using UniAD.Tests;
 
 namespace UniAD.Core.Tests;
 
@@ -7,7 +8,7 @@ namespace UniAD.Core.Tests;
 /// that a whole train + evaluate cycle takes seconds on two CPU cores.</summary>
 public sealed class TinyDataset : IDisposable
 {
-    public string Root { get; } = Directory.CreateTempSubdirectory("uniad-tiny-").FullName;
+    public string Root { get; } = TestScratch.NewFolder("uniad-tiny");
 
     public TinyDataset() => DemoDataset.Generate(Root, new DemoDatasetOptions
     {
@@ -27,7 +28,7 @@ public sealed class TinyDataset : IDisposable
         Evaluation = new EvaluationConfig { AvgPoolKernel = 8 },
     };
 
-    public static string TempDirectory() => Directory.CreateTempSubdirectory("uniad-run-").FullName;
+    public static string TempDirectory() => TestScratch.NewFolder("uniad-run");
 
     public void Dispose() => Directory.Delete(Root, recursive: true);
 }

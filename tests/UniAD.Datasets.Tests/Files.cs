@@ -1,13 +1,14 @@
 using System.IO.Compression;
 using SkiaSharp;
 using UniAD.Core.Data.Demo;
+using UniAD.Tests;
 
 namespace UniAD.Datasets.Tests;
 
 /// <summary>Small generated datasets and the file surgery the tests do on them.</summary>
 internal static class Files
 {
-    public static string TempDirectory() => Directory.CreateTempSubdirectory("uniad-datasets-").FullName;
+    public static string TempDirectory() => TestScratch.NewFolder("uniad-datasets");
 
     /// <summary>A fresh copy of a tiny demo set in the MVTec layout: two categories, 64-pixel images.</summary>
     public static string DemoMvtec(int seed = 0, int train = 3)

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using UniAD.Tests;
 
 namespace UniAD.Lab.BrowserTests;
 
@@ -12,7 +13,7 @@ public sealed class RunningLab : IDisposable
     private readonly Process _process;
     private readonly StringBuilder _log = new();
 
-    public string DataRoot { get; } = Directory.CreateTempSubdirectory("uniad-lab-e2e-").FullName;
+    public string DataRoot { get; } = TestScratch.NewFolder("uniad-lab-e2e");
     public string Url { get; }
     public string Log { get { lock (_log) return _log.ToString(); } }
 

@@ -1,5 +1,6 @@
 using UniAD.Datasets;
 using UniAD.Lab.Datasets;
+using UniAD.Tests;
 
 namespace UniAD.Lab.Tests;
 
@@ -44,7 +45,7 @@ public class DatasetCatalogTests
     {
         using var lab = new Lab();
         using var tiny = new Core.Tests.TinyDataset();
-        var zip = Path.Combine(Directory.CreateTempSubdirectory("uniad-upload-").FullName, "tiny.zip");
+        var zip = Path.Combine(TestScratch.NewFolder("uniad-upload"), "tiny.zip");
         System.IO.Compression.ZipFile.CreateFromDirectory(tiny.Root, zip);
         await using (var body = File.OpenRead(zip))
         {

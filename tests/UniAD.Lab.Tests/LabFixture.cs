@@ -6,6 +6,7 @@ using UniAD.Lab.Datasets;
 using UniAD.Lab.Migrations.Sqlite;
 using UniAD.Lab.Persistence;
 using UniAD.Lab.Runs;
+using UniAD.Tests;
 
 namespace UniAD.Lab.Tests;
 
@@ -23,7 +24,7 @@ public sealed class Lab : IDisposable
 
     public Lab()
     {
-        Options = new LabOptions { DataRoot = Directory.CreateTempSubdirectory("uniad-lab-").FullName };
+        Options = new LabOptions { DataRoot = TestScratch.NewFolder("uniad-lab") };
         var dbOptions = new DbContextOptionsBuilder<LabDbContext>()
             .UseSqlite($"Data Source={Path.Combine(Options.DataRoot, "lab.db")}", SqliteMigrations.Configure).Options;
         Databases = new Factory(dbOptions);

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using UniAD.Datasets;
 using UniAD.Lab.Persistence;
+using UniAD.Tests;
 
 namespace UniAD.Lab.Tests;
 
@@ -20,7 +21,7 @@ public class StartupTests
     [Fact]
     public void UpgradingFromTheFirstSchemaKeepsTheData()
     {
-        var file = Path.Combine(Directory.CreateTempSubdirectory("uniad-migrate-").FullName, "lab.db");
+        var file = Path.Combine(TestScratch.NewFolder("uniad-migrate"), "lab.db");
         var options = new DbContextOptionsBuilder<LabDbContext>().UseSqlite($"Data Source={file}", Migrations.Sqlite.SqliteMigrations.Configure).Options;
         using (var old = new LabDbContext(options))
         {

@@ -2,6 +2,7 @@ using TorchSharp;
 using TorchSharp.PyBridge;
 using UniAD.Core.Backbones;
 using static TorchSharp.torch;
+using UniAD.Tests;
 
 namespace UniAD.Core.Tests.Backbones;
 
@@ -202,7 +203,7 @@ public class EfficientNetB4Tests
 
     private sealed class TempDir : IDisposable
     {
-        public string Path { get; } = Directory.CreateTempSubdirectory("uniad-b4-").FullName;
+        public string Path { get; } = TestScratch.NewFolder("uniad-b4");
         public void Dispose() => Directory.Delete(Path, recursive: true);
     }
 }

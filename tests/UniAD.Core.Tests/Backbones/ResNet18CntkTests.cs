@@ -2,6 +2,7 @@ using Microsoft.ML.OnnxRuntime;
 using UniAD.Core.Backbones;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
+using UniAD.Tests;
 
 namespace UniAD.Core.Tests.Backbones;
 
@@ -100,7 +101,7 @@ public class ResNet18CntkTests(PretrainedResNet18 pretrained, ITestOutputHelper 
         Assert.Contains(missing, e.Message);
         Assert.Contains("Microsoft.ML.DnnImageFeaturizer.ResNet18", e.Message);
 
-        var empty = Directory.CreateTempSubdirectory();
+        var empty = new DirectoryInfo(TestScratch.NewFolder("empty"));
         try
         {
             var d = Assert.Throws<FileNotFoundException>(() => ResNet18Cntk.DefaultModelPath(empty.FullName));

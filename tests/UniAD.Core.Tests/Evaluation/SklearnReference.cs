@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using UniAD.Tests;
 
 namespace UniAD.Core.Tests.Evaluation;
 
@@ -11,7 +12,7 @@ public sealed class SklearnReference : IDisposable
 {
     private const string Python = "/usr/bin/python3";
     private const string InstallHint = "Install the reference with: apt-get install python3-sklearn python3-scipy";
-    private readonly string _folder = Directory.CreateTempSubdirectory("uniad-metrics-").FullName;
+    private readonly string _folder = TestScratch.NewFolder("uniad-metrics");
     private readonly Dictionary<string, JsonElement> _results;
 
     public SklearnReference()
