@@ -16,7 +16,7 @@ internal static class CliOptions
     };
     public static readonly Option<string?> TrainMeta = new("--train-meta") { Description = "UniAD JSON-lines metadata of the training images" };
     public static readonly Option<string?> TestMeta = new("--test-meta") { Description = "UniAD JSON-lines metadata of the test images" };
-    public static readonly Option<string[]> Categories = new("--categories") { Description = "Only these categories (default: all, one unified model)", AllowMultipleArgumentsPerToken = true };
+    public static readonly Option<string[]> Categories = new("--categories") { Description = "Only these categories, comma-separated or repeated (default: all, one unified model)", AllowMultipleArgumentsPerToken = true };
     public static readonly Option<string[]> NormalClasses = new("--normal-classes") { Description = "Folder-of-classes dataset (train/<class>, test/<class>): these classes (names or alphabetical indices, or a paper CIFAR-10 split: 01234, 56789, 02468, 13579) are normal, the rest anomalous", AllowMultipleArgumentsPerToken = true };
     public static readonly Option<int?> TrainPerClass = new("--train-per-class") { Description = "With --normal-classes: use a fixed random subset of this many training images per class" };
     public static readonly Option<int?> TestPerClass = new("--test-per-class") { Description = "With --normal-classes: use a fixed random subset of this many test images per class" };
@@ -40,9 +40,11 @@ internal static class CliOptions
             ? chosen with { TrainPerClass = p.GetValue(TrainPerClass), TestPerClass = p.GetValue(TestPerClass) }
             : null;
         var root = p.GetValue(data)!;
+        // Comma-separated or repeated, as --normal-classes
+        var categories = p.GetValue(Categories)?.SelectMany(c => c.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray();
         return DatasetVersion.IsVersionFolder(root)
-            ? DatasetVersion.Open(root).Load(classFolder).WithCategories(p.GetValue(Categories))
-            : DatasetLoader.Open(root, p.GetValue(TrainMeta), p.GetValue(TestMeta), p.GetValue(Categories), classFolder);
+            ? DatasetVersion.Open(root).Load(classFolder).WithCategories(categories)
+            : DatasetLoader.Open(root, p.GetValue(TrainMeta), p.GetValue(TestMeta), categories, classFolder);
     }
 
     /// <summary>The normal classes given (comma-separated or repeated, or a paper split), or null.</summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Spectre.Console;
 using UniAD.Core.Evaluation;
+using UniAD.Core.Training;
 
 namespace UniAD.Cli;
 
@@ -19,6 +20,15 @@ internal static class ResultsTable
         foreach (var warning in report.Warnings) AnsiConsole.MarkupLineInterpolated($"[yellow]warning:[/] {warning}");
     }
 
+    /// <summary>The official code reports the checkpoint with the best test metric; this line puts it beside the last
+    /// epoch's results (the table) and says that it was chosen on the test set.</summary>
+    public static void PrintBestOnTest(IReadOnlyList<TestEvaluation> evaluations)
+    {
+        if (TestEvaluation.BestOnTest(evaluations) is not { } best || best == evaluations[^1]) return;   // nothing chosen but the last
+        AnsiConsole.MarkupLineInterpolated(
+            $"best on test: epoch {best.Epoch} of {evaluations.Count} evaluated, image AUROC {Percent(best.Mean.ImageAuroc)}, pixel AUROC {Percent(best.Mean.PixelAuroc)} [dim](selected on the test set, as the official ckpt_best: optimistic; the table shows the last epoch, {evaluations[^1].Epoch})[/]");
+    }
+
     private static string[] Cells(CategoryMetrics r) =>
     [
         Markup.Escape(r.Category), $"{r.TestImages} ({r.AnomalousImages})",
@@ -26,6 +36,6 @@ internal static class ResultsTable
         Percent(r.PixelAuroc), Percent(r.PixelAp), Percent(r.PixelF1Max), Percent(r.Aupro),
     ];
 
-    private static string Percent(double? value) =>
+    public static string Percent(double? value) =>
         value is double v ? (100 * v).ToString("F1", CultureInfo.InvariantCulture) : "-";
 }

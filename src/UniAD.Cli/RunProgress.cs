@@ -28,7 +28,8 @@ internal static class RunProgress
                         var task = Task("training", (double)p.Epochs * p.StepsPerEpoch);
                         task.Value = (double)(p.Epoch - 1) * p.StepsPerEpoch + p.Step;
                         task.Description = $"epoch {p.Epoch}/{p.Epochs} loss {p.Loss:F4} lr {p.LearningRate:G2} {p.ImagesPerSecond:F1} img/s";
-                    })));
+                    }),
+                    TestEvaluated: e => Task("test", 1).Description = Describe(e)));
             });
         return result;
     }
@@ -44,5 +45,9 @@ internal static class RunProgress
             if (p.Step == p.StepsPerEpoch)
                 Console.WriteLine($"epoch {p.Epoch}/{p.Epochs}  loss {p.Loss:F5}  lr {p.LearningRate:G3}  " +
                                   $"{p.ImagesPerSecond:F1} img/s  elapsed {p.Elapsed:hh\\:mm\\:ss}  eta {p.Remaining:hh\\:mm\\:ss}");
-        }));
+        }),
+        TestEvaluated: e => Console.WriteLine(Describe(e)));
+
+    public static string Describe(TestEvaluation e) =>
+        $"test after epoch {e.Epoch}: image AUROC {ResultsTable.Percent(e.Mean.ImageAuroc)}, pixel AUROC {ResultsTable.Percent(e.Mean.PixelAuroc)}";
 }

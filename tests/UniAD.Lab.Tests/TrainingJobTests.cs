@@ -83,6 +83,7 @@ public class TrainingJobTests
         var (lab, datasetId) = await LabWithTinyDataset();
         using var _ = lab;
         var config = Core.Tests.TinyDataset.Config(epochs: 3);
+        config = config with { Training = config.Training with { EvaluateEveryEpochs = 1 } };
         int uninterrupted = (await lab.Launcher.QueueAsync(new RunRequest(datasetId, config, [5], "straight", "test")))[0];
         int interrupted = (await lab.Launcher.QueueAsync(new RunRequest(datasetId, config, [5], "interrupted", "test")))[0];
         lab.Job().Run(uninterrupted, CancellationToken.None);
@@ -99,6 +100,16 @@ public class TrainingJobTests
         Assert.Equal(RunStatus.Finished, b.Status);
         Assert.Equal(a.History.Select(e => e.Loss), b.History.Select(e => e.Loss));
         Assert.Equal(a.MeanImageAuroc, b.MeanImageAuroc);
+
+        // The test set was evaluated after every epoch, before and after the interruption, each epoch once.
+        Assert.Equal([1, 2, 3], b.Evaluations.Where(e => e.IsMean).Select(e => e.Epoch));
+        Assert.Equal(3 * 3, b.Evaluations.Count);                                          // 2 categories + mean, 3 epochs
+        Assert.Equal(a.Evaluations.Select(e => (e.Epoch, e.Category, e.ImageAuroc, e.PixelAuroc)),
+                     b.Evaluations.Select(e => (e.Epoch, e.Category, e.ImageAuroc, e.PixelAuroc)));
+        Assert.Equal(b.MeanImageAuroc, b.Evaluations.Single(e => e.IsMean && e.Epoch == 3).ImageAuroc);
+        var best = b.Evaluations.Where(e => e.IsMean).OrderByDescending(e => e.PixelAuroc).ThenBy(e => e.Epoch).First();
+        Assert.Equal((best.Epoch, best.ImageAuroc, best.PixelAuroc), (b.BestEpoch!.Value, b.BestImageAuroc!.Value, b.BestPixelAuroc));
+        Assert.Equal(a.BestEpoch, b.BestEpoch);
     }
 
     [Fact]

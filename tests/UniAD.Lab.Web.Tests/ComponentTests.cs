@@ -86,6 +86,47 @@ public sealed class ComponentTests : BunitContext
         Assert.Contains(expected, System.Text.RegularExpressions.Regex.Replace(cut.Find("[data-testid=run-progress]").TextContent, @"\s+", " "));
         if (live) Assert.Contains("aria-valuenow=\"37.5\"", cut.Markup);     // (1 epoch × 10 + 5 steps) of 40
     }
+
+    private static RunRecord RunEvaluatedAt(int bestEpoch, params (int Epoch, double Image, double Pixel)[] means) => new()
+    {
+        Name = "r", ConfigJson = "{}", TotalEpochs = means[^1].Epoch, BestEpoch = bestEpoch,
+        Evaluations = [.. means.SelectMany(m => new[]
+        {
+            new TestEvaluationRecord { Epoch = m.Epoch, Category = "nut", ImageAuroc = m.Image - 0.1, PixelAuroc = m.Pixel - 0.1 },
+            new TestEvaluationRecord { Epoch = m.Epoch, Category = CategoryResult.MeanRow, IsMean = true, ImageAuroc = m.Image, PixelAuroc = m.Pixel },
+        })],
+    };
+
+    [Fact]
+    public void TheBestOnTestEpochIsShownBesideTheLastAndFlaggedAsChosenOnTheTestSet()
+    {
+        var run = RunEvaluatedAt(10, (10, 0.9, 0.95), (20, 0.8, 0.93));
+
+        var cut = Render<BestOnTestView>(p => p.Add(c => c.Run, run));
+
+        Assert.Contains("selected on the test set", cut.Find("[data-testid=best-on-test]").TextContent);
+        var rows = cut.FindAll("[data-testid=best-on-test] tbody tr").Select(r => r.TextContent).ToList();
+        Assert.Equal(2, rows.Count);
+        Assert.Matches(@"\(mean\)\s*80\.0\s*90\.0\s*93\.0\s*95\.0", rows[1]);       // last, then best on test
+
+        var lastIsBest = RunEvaluatedAt(20, (10, 0.8, 0.9), (20, 0.9, 0.95));
+        Assert.Empty(Render<BestOnTestView>(p => p.Add(c => c.Run, lastIsBest)).FindAll("[data-testid=best-on-test]"));
+    }
+
+    [Fact]
+    public void TheTestMetricsChartDrawsTheMeansEachCategoryOnDemandAndMarksTheBestEpoch()
+    {
+        var run = RunEvaluatedAt(10, (10, 0.9, 0.95), (20, 0.8, 0.93));
+
+        var cut = Render<TestMetricsChart>(p => p.Add(c => c.Evaluations, run.Evaluations).Add(c => c.BestEpoch, run.BestEpoch));
+
+        var traces = cut.Instance.Traces.Cast<Scatter>().ToList();
+        Assert.Equal(["mean image AUROC", "mean pixel AUROC", "nut: image AUROC", "best on test (selected on the test set)"], traces.Select(t => t.Name));
+        Assert.Equal(new object[] { 90.0, 80.0 }, traces[0].Y.Select(y => (object)Math.Round((double)y, 6)));
+        Assert.Equal(Plotly.Blazor.Traces.ScatterLib.VisibleEnum.LegendOnly, traces[2].Visible);
+        Assert.Equal([10], traces[3].X.Cast<int>());
+        Assert.Equal(95.0, Math.Round((double)traces[3].Y.Single(), 6));
+    }
 }
 
 public class RocChartTests

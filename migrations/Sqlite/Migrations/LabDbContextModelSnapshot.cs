@@ -162,6 +162,15 @@ namespace UniAD.Lab.Migrations.Sqlite.Migrations
                     b.Property<bool>("Archived")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("BestEpoch")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("BestImageAuroc")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("BestPixelAuroc")
+                        .HasColumnType("REAL");
+
                     b.Property<string>("Categories")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -298,6 +307,39 @@ namespace UniAD.Lab.Migrations.Sqlite.Migrations
                     b.ToTable("Runs");
                 });
 
+            modelBuilder.Entity("UniAD.Lab.Persistence.TestEvaluationRecord", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Category")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Epoch")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("ImageAuroc")
+                        .HasColumnType("REAL");
+
+                    b.Property<bool>("IsMean")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("PixelAuroc")
+                        .HasColumnType("REAL");
+
+                    b.Property<int>("RunId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RunId", "Epoch", "Category")
+                        .IsUnique();
+
+                    b.ToTable("TestEvaluations");
+                });
+
             modelBuilder.Entity("UniAD.Lab.Persistence.CategoryResult", b =>
                 {
                     b.HasOne("UniAD.Lab.Persistence.RunRecord", null)
@@ -327,8 +369,19 @@ namespace UniAD.Lab.Migrations.Sqlite.Migrations
                     b.Navigation("Dataset");
                 });
 
+            modelBuilder.Entity("UniAD.Lab.Persistence.TestEvaluationRecord", b =>
+                {
+                    b.HasOne("UniAD.Lab.Persistence.RunRecord", null)
+                        .WithMany("Evaluations")
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("UniAD.Lab.Persistence.RunRecord", b =>
                 {
+                    b.Navigation("Evaluations");
+
                     b.Navigation("History");
 
                     b.Navigation("Results");

@@ -30,6 +30,7 @@ internal static class TrainCommand
                 p.GetValue(CliOptions.Cache), Resume: p.GetValue(resume));
             var result = RunProgress.Show(hooks => Experiment.Run(request, hooks, cancel));
             if (result.Report is not null) ResultsTable.Print(result.Report);
+            ResultsTable.PrintBestOnTest(result.Evaluations);
             AnsiConsole.MarkupLineInterpolated($"results in [bold]{Path.GetFullPath(request.OutputDirectory)}[/]");
             return 0;
         });

@@ -101,6 +101,10 @@ public sealed record TrainingConfig
     public bool CacheFeaturesHalf { get; init; } = true;
     /// <summary>Write a resumable checkpoint every this many epochs (and always after the last).</summary>
     public int CheckpointEveryEpochs { get; init; } = 10;
+    /// <summary>Evaluate on the test set every this many epochs during training (the official <c>val_freq_epoch</c>),
+    /// so test metrics can be followed over training; 0 = only after the last epoch, which is always evaluated.
+    /// AUPRO is computed only after the last epoch (the official periodic evaluation has none).</summary>
+    public int EvaluateEveryEpochs { get; init; } = 10;
 }
 
 /// <summary>How an anomaly map becomes one image score (uniad-spec.md section 5).</summary>

@@ -29,8 +29,9 @@ public static class Evaluator
     }
 
     /// <param name="maps">N×1×h×w feature-resolution maps, in <paramref name="samples"/> order.</param>
+    /// <param name="withAupro">False skips AUPRO, the slowest metric (evaluations during training).</param>
     public static EvaluationReport Score(Tensor maps, IReadOnlyList<AnomalySample> samples, EvaluationConfig config,
-        int inputHeight, int inputWidth)
+        int inputHeight, int inputWidth, bool withAupro = true)
     {
         if (maps.shape[0] != samples.Count)
             throw new ArgumentException($"{maps.shape[0]} anomaly maps for {samples.Count} test images");
@@ -59,7 +60,7 @@ public static class Evaluator
                 var masks = categorySamples.Select(s => GroundTruth(s, inputHeight, inputWidth)).ToList();
                 var pixels = new ScoreRanking(pixelMaps.SelectMany(m => m).ToArray(), masks.SelectMany(m => m).ToArray());
                 (pixelAuroc, pixelAp, pixelF1) = (pixels.Auroc, pixels.AveragePrecision, pixels.F1Max.F1);
-                aupro = Aupro.Compute(pixelMaps, masks, inputHeight, inputWidth, config.AuproMaxFpr);
+                if (withAupro) aupro = Aupro.Compute(pixelMaps, masks, inputHeight, inputWidth, config.AuproMaxFpr);
             }
             var row = new CategoryMetrics(category, categorySamples.Count, anomalous, image.Auroc, image.AveragePrecision,
                 image.F1Max.F1, pixelAuroc, pixelAp, pixelF1, aupro);

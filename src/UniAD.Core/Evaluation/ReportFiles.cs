@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using UniAD.Core.Configuration;
+using UniAD.Core.Training;
 
 namespace UniAD.Core.Evaluation;
 
@@ -15,15 +16,29 @@ public static class ReportFiles
         JsonSerializer.Deserialize<EvaluationReport>(File.ReadAllText(path), UniadConfig.Json)
         ?? throw new InvalidDataException($"empty results file: {path}");
 
+    private const string MetricColumns = "category,test_images,anomalous_images,image_auroc,image_ap,image_f1_max,pixel_auroc,pixel_ap,pixel_f1_max,aupro";
+
     public static void WriteCsv(string path, EvaluationReport report)
     {
-        var csv = new StringBuilder("category,test_images,anomalous_images,image_auroc,image_ap,image_f1_max,pixel_auroc,pixel_ap,pixel_f1_max,aupro,image_score\n");
+        var csv = new StringBuilder(MetricColumns + ",image_score\n");
         foreach (var row in report.Categories.Append(report.Mean))
-            csv.AppendLine(string.Join(',', Quote(row.Category), row.TestImages, row.AnomalousImages,
-                Number(row.ImageAuroc), Number(row.ImageAp), Number(row.ImageF1Max),
-                Number(row.PixelAuroc), Number(row.PixelAp), Number(row.PixelF1Max), Number(row.Aupro), Quote(report.ImageScore)));
+            csv.AppendLine(Row(row) + "," + Quote(report.ImageScore));
         File.WriteAllText(path, csv.ToString());
     }
+
+    /// <summary>The test-set evaluations of one run, one row per (epoch, category) plus each epoch's mean row.</summary>
+    public static void WriteEvaluationsCsv(string path, IEnumerable<TestEvaluation> evaluations)
+    {
+        var csv = new StringBuilder("epoch," + MetricColumns + "\n");
+        foreach (var evaluation in evaluations)
+        foreach (var row in evaluation.Categories.Append(evaluation.Mean))
+            csv.AppendLine(evaluation.Epoch.ToString(CultureInfo.InvariantCulture) + "," + Row(row));
+        File.WriteAllText(path, csv.ToString());
+    }
+
+    private static string Row(CategoryMetrics row) => string.Join(',', Quote(row.Category), row.TestImages, row.AnomalousImages,
+        Number(row.ImageAuroc), Number(row.ImageAp), Number(row.ImageF1Max),
+        Number(row.PixelAuroc), Number(row.PixelAp), Number(row.PixelF1Max), Number(row.Aupro));
 
     private static string Number(double? value) => value?.ToString("R", CultureInfo.InvariantCulture) ?? "";
 

@@ -9,9 +9,13 @@ using static TorchSharp.torch;
 namespace UniAD.Core.Training;
 
 /// <summary>Where a run stands after a completed epoch: enough, with the weights, optimizer moments and
-/// RNG states, to continue it exactly as if it had never stopped.</summary>
+/// RNG states, to continue it exactly as if it had never stopped. <see cref="Evaluations"/> holds the test-set
+/// evaluations made during training (null in checkpoints written before they existed).</summary>
 public sealed record TrainingState(int CompletedEpochs, long GlobalStep, int Channels, int GridHeight, int GridWidth,
-    string FeatureFingerprint, List<EpochSummary> History);
+    string FeatureFingerprint, List<EpochSummary> History, List<TestEvaluation>? Evaluations = null)
+{
+    public IReadOnlyList<TestEvaluation> TestEvaluations => Evaluations ?? [];
+}
 
 /// <summary>A checkpoint is one zip file (config, state, model, optimizer, RNG states), written to a
 /// temporary file and renamed into place, so a crash mid-write never corrupts the previous checkpoint.</summary>

@@ -21,17 +21,24 @@ public sealed record ExperimentRequest(
 public sealed record ExperimentHooks(
     Action<string, int, int>? ImagesProcessed = null,   // (stage, done, total)
     IProgress<TrainingProgress>? Training = null,
-    Action<EpochSummary>? EpochFinished = null);
+    Action<EpochSummary>? EpochFinished = null,
+    Action<TestEvaluation>? TestEvaluated = null);
 
-public sealed record ExperimentResult(TrainingState State, EvaluationReport? Report);
+/// <param name="Evaluations">Every test-set evaluation of the run, during training and after the last epoch (whose
+/// metrics are <paramref name="Report"/>'s).</param>
+public sealed record ExperimentResult(TrainingState State, EvaluationReport? Report, IReadOnlyList<TestEvaluation> Evaluations)
+{
+    /// <summary>The evaluation the official code would keep as <c>ckpt_best</c>: chosen on the test set.</summary>
+    public TestEvaluation? BestOnTest => TestEvaluation.BestOnTest(Evaluations);
+}
 
 /// <summary>Extract (or reuse cached) features, train (or continue training), evaluate, and write the run
 /// folder: <c>config.json</c>, <c>dataset.txt</c> (what it trained on), <c>checkpoint.uniad</c>, <c>history.csv</c>, <c>results.json</c>,
-/// <c>results.csv</c> and <c>anomaly_maps.npz</c>.</summary>
+/// <c>results.csv</c>, <c>evaluations.csv</c> (test metrics during training) and <c>anomaly_maps.npz</c>.</summary>
 public static class Experiment
 {
     public const string ConfigFile = "config.json", DatasetFile = "dataset.txt", CheckpointFile = "checkpoint.uniad", HistoryFile = "history.csv",
-        ResultsJsonFile = "results.json", ResultsCsvFile = "results.csv", AnomalyMapsFile = "anomaly_maps.npz";
+        ResultsJsonFile = "results.json", ResultsCsvFile = "results.csv", EvaluationsFile = "evaluations.csv", AnomalyMapsFile = "anomaly_maps.npz";
 
     public static ExperimentResult Run(ExperimentRequest request, ExperimentHooks hooks, CancellationToken cancel = default)
     {
@@ -53,17 +60,43 @@ public static class Experiment
         File.WriteAllText(Path.Combine(output, ConfigFile), config.ToJson());
         File.WriteAllLines(Path.Combine(output, DatasetFile), [$"root: {dataset.Root}", $"version: {dataset.Version ?? "(a plain folder, not a stored version)"}",
             $"categories: {string.Join(", ", dataset.Categories)}", $"images: {train.Count} train, {dataset.Test.Count} test"]);
+        var test = dataset.Test;
+        using var testFeatures = test.Count == 0 ? null : CachedFeatures(extractor, cache, test, "test", config, dataset.Version, hooks, cancel);
+        var (inputHeight, inputWidth) = (config.Backbone.InputSize[0], config.Backbone.InputSize[1]);
+        EvaluationReport? finalReport = null;
+        // Every few epochs the image and pixel metrics; after the last epoch everything (with AUPRO), saved with the maps.
+        TestEvaluation EvaluateTest(UniadModel model, int epoch)
+        {
+            TestEvaluation evaluation;
+            if (epoch == config.Training.Epochs)
+                evaluation = TestEvaluation.Of(epoch, finalReport = EvaluateAndSave(model, testFeatures!, test, config, output, request.Device));
+            else
+            {
+                using var maps = Evaluator.AnomalyMaps(model, testFeatures!, config.Training.BatchSize, request.Device);
+                evaluation = TestEvaluation.Of(epoch, Evaluator.Score(maps, test, config.Evaluation, inputHeight, inputWidth, withAupro: false));
+            }
+            hooks.TestEvaluated?.Invoke(evaluation);
+            return evaluation;
+        }
+
         trainer.Train(trainFeatures, new TrainingHooks(checkpointPath, hooks.Training, summary =>
         {
             WriteHistory(Path.Combine(output, HistoryFile), trainer.State.History);
+            if (trainer.State.TestEvaluations.Count > 0)
+                ReportFiles.WriteEvaluationsCsv(Path.Combine(output, EvaluationsFile), trainer.State.TestEvaluations);
             hooks.EpochFinished?.Invoke(summary);
-        }), cancel);
+        }, testFeatures is null ? null : EvaluateTest), cancel);
 
-        var test = dataset.Test;
-        if (test.Count == 0) return new ExperimentResult(trainer.State, null);
-        using var testFeatures = CachedFeatures(extractor, cache, test, "test", config, dataset.Version, hooks, cancel);
-        var report = EvaluateAndSave(trainer.Model, testFeatures, test, config, output, request.Device);
-        return new ExperimentResult(trainer.State, report);
+        if (testFeatures is null) return new ExperimentResult(trainer.State, null, []);
+        var evaluations = trainer.State.TestEvaluations.ToList();
+        if (finalReport is null)                            // nothing left to train (a finished run resumed): evaluate it again
+        {
+            int epoch = trainer.State.CompletedEpochs;
+            finalReport = EvaluateAndSave(trainer.Model, testFeatures, test, config, output, request.Device);
+            evaluations = [.. evaluations.Where(e => e.Epoch != epoch), TestEvaluation.Of(epoch, finalReport)];
+            ReportFiles.WriteEvaluationsCsv(Path.Combine(output, EvaluationsFile), evaluations);
+        }
+        return new ExperimentResult(trainer.State, finalReport, evaluations);
     }
 
     /// <summary>Anomaly maps of the test set, saved with the metrics computed from them.</summary>

@@ -11,7 +11,8 @@ namespace UniAD.Core.Training;
 public sealed record TrainingHooks(
     string? CheckpointPath = null,
     IProgress<TrainingProgress>? Progress = null,
-    Action<EpochSummary>? EpochFinished = null);
+    Action<EpochSummary>? EpochFinished = null,
+    Func<UniadModel, int, TestEvaluation>? EvaluateTest = null);   // (model, epoch): every training.evaluate_every_epochs and after the last
 
 /// <summary>UniAD's optimisation (uniad-spec.md section 4): MSE between the reconstruction and the clean
 /// aligned features, AdamW (weight decay on every parameter), global gradient-norm clipping, StepLR.
@@ -111,8 +112,12 @@ public sealed class Trainer : IDisposable
             }
             var summary = new EpochSummary(epoch + 1, lossSum / stepsPerEpoch, lr, epochClock.Elapsed.TotalSeconds);
             State = State with { CompletedEpochs = epoch + 1, History = [.. State.History, summary] };
-            hooks.EpochFinished?.Invoke(summary);
             bool last = epoch + 1 == t.Epochs;
+            // Evaluation draws no random numbers (eval mode: no jitter, no dropout), so it never changes the training
+            // that follows. The last epoch is always evaluated, so its metrics are in the checkpoint too.
+            if (hooks.EvaluateTest is not null && (last || t.EvaluateEveryEpochs > 0 && (epoch + 1) % t.EvaluateEveryEpochs == 0))
+                State = State with { Evaluations = [.. State.TestEvaluations, hooks.EvaluateTest(Model, epoch + 1)] };
+            hooks.EpochFinished?.Invoke(summary);
             if (hooks.CheckpointPath is not null && (last || (epoch + 1) % Math.Max(1, t.CheckpointEveryEpochs) == 0))
                 Checkpoint.Save(hooks.CheckpointPath, _config, State, Model, _optimizer, _shuffle);
         }

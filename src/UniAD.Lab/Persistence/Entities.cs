@@ -66,8 +66,14 @@ public sealed class RunRecord
     public string CodeVersion { get; set; } = "";
     /// <summary>Where it trained: resolved device, machine, .NET, TorchSharp and OS (set when training starts).</summary>
     public string Environment { get; set; } = "";
+    /// <summary>The epoch whose test metrics were best (the official ckpt_best rule), with its mean image and pixel
+    /// AUROC: a choice made on the test set, shown beside the last epoch's results and never in place of them.</summary>
+    public int? BestEpoch { get; set; }
+    public double? BestImageAuroc { get; set; }
+    public double? BestPixelAuroc { get; set; }
     public List<EpochRecord> History { get; set; } = [];
     public List<CategoryResult> Results { get; set; } = [];
+    public List<TestEvaluationRecord> Evaluations { get; set; } = [];
 }
 
 /// <summary>Loss and learning rate at the end of one epoch.</summary>
@@ -101,4 +107,18 @@ public sealed class CategoryResult
     public double? PixelAp { get; set; }
     public double? PixelF1Max { get; set; }
     public double? Aupro { get; set; }
+}
+
+/// <summary>Image and pixel AUROC of one category (or the mean row) on the test set after one epoch: the evaluations
+/// during training (training.evaluate_every_epochs) and after the last epoch. They show how test metrics move as a
+/// run trains; picking the best epoch from them is picking on the test set.</summary>
+public sealed class TestEvaluationRecord
+{
+    public int Id { get; set; }
+    public int RunId { get; set; }
+    public int Epoch { get; set; }
+    public required string Category { get; set; }
+    public bool IsMean { get; set; }
+    public double ImageAuroc { get; set; }
+    public double? PixelAuroc { get; set; }
 }

@@ -9,6 +9,7 @@ public sealed class LabDbContext(DbContextOptions<LabDbContext> options) : DbCon
     public DbSet<RunRecord> Runs => Set<RunRecord>();
     public DbSet<EpochRecord> Epochs => Set<EpochRecord>();
     public DbSet<CategoryResult> CategoryResults => Set<CategoryResult>();
+    public DbSet<TestEvaluationRecord> TestEvaluations => Set<TestEvaluationRecord>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -26,8 +27,10 @@ public sealed class LabDbContext(DbContextOptions<LabDbContext> options) : DbCon
             r.HasOne(x => x.Dataset).WithMany().HasForeignKey(x => x.DatasetId).OnDelete(DeleteBehavior.Restrict);
             r.HasMany(x => x.History).WithOne().HasForeignKey(e => e.RunId).OnDelete(DeleteBehavior.Cascade);
             r.HasMany(x => x.Results).WithOne().HasForeignKey(c => c.RunId).OnDelete(DeleteBehavior.Cascade);
+            r.HasMany(x => x.Evaluations).WithOne().HasForeignKey(e => e.RunId).OnDelete(DeleteBehavior.Cascade);
         });
         model.Entity<EpochRecord>().HasIndex(x => new { x.RunId, x.Epoch }).IsUnique();
         model.Entity<CategoryResult>().HasIndex(x => new { x.RunId, x.Category }).IsUnique();
+        model.Entity<TestEvaluationRecord>().HasIndex(x => new { x.RunId, x.Epoch, x.Category }).IsUnique();
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
+using UniAD.Core.Evaluation;
 using UniAD.Core.Training;
 using UniAD.Lab.Persistence;
 
@@ -12,6 +13,8 @@ internal sealed class ProgressRecorder(int runId, string runFolder, IDbContextFa
     private static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(2);
     private readonly Stopwatch _sinceFlush = Stopwatch.StartNew();
     private readonly List<EpochRecord> _pendingEpochs = [];
+    private readonly List<TestEvaluationRecord> _pendingEvaluations = [];
+    private readonly HashSet<int> _evaluatedEpochs = [];
     private int _logged;
     private LiveProgress _latest = new("starting", 0, 0, 0, 0, null, null, null, null);
 
@@ -23,14 +26,33 @@ internal sealed class ProgressRecorder(int runId, string runFolder, IDbContextFa
         },
         Training: new SynchronousProgress<TrainingProgress>(p => Update(new LiveProgress("training", p.Epoch, p.Epochs, p.Step,
             p.StepsPerEpoch, p.Loss, p.LearningRate, p.ImagesPerSecond, p.Remaining))),
-        EpochFinished: Add);
+        EpochFinished: Add,
+        TestEvaluated: evaluation =>
+        {
+            Add(evaluation);
+            Flush();                                        // rare (every few epochs), and the page's curve should show it now
+        });
 
-    /// <summary>Writes the whole history a finished training reports, so epochs trained before a cancellation or
-    /// crash (and not yet flushed) are in the database too.</summary>
-    public void Complete(IEnumerable<EpochSummary> history)
+    /// <summary>Writes the whole history and every test evaluation a finished training reports, so epochs trained before
+    /// a cancellation or crash (and not yet flushed) are in the database too.</summary>
+    public void Complete(ExperimentResult result)
     {
-        foreach (var epoch in history) Add(epoch);
+        foreach (var epoch in result.State.History) Add(epoch);
+        foreach (var evaluation in result.Evaluations) Add(evaluation);
         Flush();
+    }
+
+    private void Add(TestEvaluation e)
+    {
+        if (!_evaluatedEpochs.Add(e.Epoch)) return;         // reported live, then again in the finished run's list
+        RunLog.Append(runFolder, FormattableString.Invariant(
+            $"test after epoch {e.Epoch}: mean image AUROC {100 * e.Mean.ImageAuroc:F1}, pixel AUROC {100 * e.Mean.PixelAuroc:F1}"));
+        _pendingEvaluations.AddRange(e.Categories.Select(c => Row(c, false)).Append(Row(e.Mean, true)));
+        TestEvaluationRecord Row(CategoryMetrics m, bool mean) => new()
+        {
+            RunId = runId, Epoch = e.Epoch, Category = mean ? CategoryResult.MeanRow : m.Category, IsMean = mean,
+            ImageAuroc = m.ImageAuroc, PixelAuroc = m.PixelAuroc,
+        };
     }
 
     private void Add(EpochSummary e)
@@ -61,7 +83,10 @@ internal sealed class ProgressRecorder(int runId, string runFolder, IDbContextFa
             (_latest.Loss, _latest.LearningRate, _latest.ImagesPerSecond, _latest.Remaining?.TotalSeconds);
         var known = db.Epochs.Where(e => e.RunId == runId).Select(e => e.Epoch).ToHashSet();
         db.Epochs.AddRange(_pendingEpochs.Where(e => known.Add(e.Epoch)));          // each epoch once, even when reported again
+        var evaluated = db.TestEvaluations.Where(e => e.RunId == runId && e.IsMean).Select(e => e.Epoch).ToHashSet();
+        db.TestEvaluations.AddRange(_pendingEvaluations.Where(e => !evaluated.Contains(e.Epoch)));
         db.SaveChanges();
         _pendingEpochs.Clear();
+        _pendingEvaluations.Clear();
     }
 }

@@ -17,6 +17,8 @@ public sealed class RunDraft
     public string Ablation { get; set; } = "full";
     public int Epochs { get; set; }
     public int BatchSize { get; set; }
+    /// <summary>training.evaluate_every_epochs: test metrics during training (0 = only after the last epoch).</summary>
+    public int EvaluateEvery { get; set; }
     public string Seeds { get; set; } = "";
     public string Overrides { get; set; } = "";
     public string Device { get; set; } = "auto";
@@ -33,22 +35,24 @@ public sealed class RunDraft
         string preset = run.Preset.Split(' ')[0];
         draft.ApplyPreset(Presets.ByName.ContainsKey(preset) ? preset : "resnet18");
         var config = UniadConfig.FromJson(run.ConfigJson);
-        string[] inForm = ["training.epochs", "training.batch_size", "training.seed"];
+        string[] inForm = ["training.epochs", "training.batch_size", "training.seed", "training.evaluate_every_epochs"];
         draft.Overrides = string.Join('\n', ConfigDiff.Overrides(Presets.ByName[draft.Preset](), config)
             .Where(o => !inForm.Contains(o[..o.IndexOf('=')])));
-        (draft.Epochs, draft.BatchSize, draft.Seeds) = (config.Training.Epochs, config.Training.BatchSize, run.Seed.ToString(CultureInfo.InvariantCulture));
+        (draft.Epochs, draft.BatchSize, draft.EvaluateEvery, draft.Seeds) =
+            (config.Training.Epochs, config.Training.BatchSize, config.Training.EvaluateEveryEpochs, run.Seed.ToString(CultureInfo.InvariantCulture));
         (draft.DatasetId, draft.Categories, draft.NormalClasses) =
             (run.DatasetId, run.Categories.Split(',', StringSplitOptions.RemoveEmptyEntries), run.NormalClasses);
         (draft.Device, draft.Queue, draft.Name) = (run.Device, run.Queue, $"{run.Name} (copy)");
         return draft;
     }
 
-    /// <summary>Starts from a preset: its epochs, batch size and seed fill the form.</summary>
+    /// <summary>Starts from a preset: its epochs, batch size, test interval and seed fill the form.</summary>
     public void ApplyPreset(string preset)
     {
         if (!Presets.ByName.TryGetValue(preset, out var make)) throw new ArgumentException($"unknown preset '{preset}'");
         var config = make();
-        (Preset, Epochs, BatchSize, Seeds) = (preset, config.Training.Epochs, config.Training.BatchSize, config.Training.Seed.ToString(CultureInfo.InvariantCulture));
+        (Preset, Epochs, BatchSize, EvaluateEvery, Seeds) = (preset, config.Training.Epochs, config.Training.BatchSize,
+            config.Training.EvaluateEveryEpochs, config.Training.Seed.ToString(CultureInfo.InvariantCulture));
     }
 
     public IReadOnlyList<int> SeedList() =>
@@ -61,8 +65,9 @@ public sealed class RunDraft
     {
         if (Epochs < 1) throw new ArgumentException("epochs must be at least 1");
         if (BatchSize < 1) throw new ArgumentException("batch size must be at least 1");
+        if (EvaluateEvery < 0) throw new ArgumentException("the test interval must be 0 (only after the last epoch) or more epochs");
         var overrides = Presets.Ablations[Ablation]
-            .Append($"training.epochs={Epochs}").Append($"training.batch_size={BatchSize}")
+            .Append($"training.epochs={Epochs}").Append($"training.batch_size={BatchSize}").Append($"training.evaluate_every_epochs={EvaluateEvery}")
             .Concat(Overrides.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Where(l => !l.StartsWith('#')));
         var config = ConfigOverrides.Apply(Presets.ByName[Preset](), overrides);
         if (config.Backbone.Kind == BackboneKind.EfficientnetB4) EfficientNetB4.RequireWeightsFile(config.Backbone.WeightsPath);

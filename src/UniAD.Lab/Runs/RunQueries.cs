@@ -79,7 +79,8 @@ public sealed class RunQueries(IDbContextFactory<LabDbContext> databases)
     {
         await using var db = await databases.CreateDbContextAsync(cancel);
         return await db.Runs.AsNoTracking().Include(r => r.Dataset).Include(r => r.History.OrderBy(e => e.Epoch))
-            .Include(r => r.Results.OrderBy(c => c.IsMean).ThenBy(c => c.Category)).AsSplitQuery()
+            .Include(r => r.Results.OrderBy(c => c.IsMean).ThenBy(c => c.Category))
+            .Include(r => r.Evaluations.OrderBy(e => e.Epoch).ThenBy(e => e.IsMean).ThenBy(e => e.Category)).AsSplitQuery()
             .SingleOrDefaultAsync(r => r.Id == id, cancel);
     }
 

@@ -31,19 +31,19 @@ public sealed class TrainingJob(IDbContextFactory<LabDbContext> databases, RunEv
             var request = new ExperimentRequest(config, dataset, run.Folder, DeviceSelector.Resolve(run.Device),
                 options.Value.FeatureCacheFolder, Resume: File.Exists(Path.Combine(run.Folder, Experiment.CheckpointFile)));
             var result = Experiment.Run(request, recorder.Hooks, cancel);
-            recorder.Complete(result.State.History);
-            Finish(runId, RunStatus.Finished, null, result.Report);
+            recorder.Complete(result);
+            Finish(runId, RunStatus.Finished, null, result.Report, result.BestOnTest);
             RunLog.Append(run.Folder, "finished" + (result.Report is { } r ? FormattableString.Invariant($": mean image AUROC {100 * r.Mean.ImageAuroc:F1}") : ""));
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         {
             recorder.Flush();
-            Finish(runId, RunStatus.Cancelled, null, null);
+            Finish(runId, RunStatus.Cancelled, null, null, null);
             RunLog.Append(run.Folder, "cancelled; resume continues from the last checkpoint");
         }
         catch (Exception e)
         {
-            Finish(runId, RunStatus.Failed, $"{e.GetType().Name}: {e.Message}", null);
+            Finish(runId, RunStatus.Failed, $"{e.GetType().Name}: {e.Message}", null, null);
             RunLog.Append(run.Folder, $"failed: {e}");
             throw;                                          // Hangfire shows it as failed too (no retry)
         }
@@ -73,7 +73,7 @@ public sealed class TrainingJob(IDbContextFactory<LabDbContext> databases, RunEv
         $".NET {System.Environment.Version}; TorchSharp {typeof(TorchSharp.torch).Assembly.GetName().Version}; " +
         $"{System.Runtime.InteropServices.RuntimeInformation.OSDescription}";
 
-    private void Finish(int runId, RunStatus status, string? error, EvaluationReport? report)
+    private void Finish(int runId, RunStatus status, string? error, EvaluationReport? report, TestEvaluation? bestOnTest)
     {
         using var db = databases.CreateDbContext();
         var run = db.Runs.Include(r => r.Results).Single(r => r.Id == runId);
@@ -88,6 +88,8 @@ public sealed class TrainingJob(IDbContextFactory<LabDbContext> databases, RunEv
             run.Results.Clear();
             run.Results.AddRange(report.Categories.Select(c => Row(c, false)).Append(Row(report.Mean, true)));
         }
+        if (bestOnTest is not null)
+            (run.BestEpoch, run.BestImageAuroc, run.BestPixelAuroc) = (bestOnTest.Epoch, bestOnTest.Mean.ImageAuroc, bestOnTest.Mean.PixelAuroc);
         db.SaveChanges();
     }
 

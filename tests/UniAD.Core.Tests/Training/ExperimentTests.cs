@@ -9,9 +9,13 @@ namespace UniAD.Core.Tests.Training;
 [Collection(GlobalTorchRng.Name)]
 public class ExperimentTests(TinyDataset data) : IClassFixture<TinyDataset>
 {
-    private ExperimentResult Run(string output, int epochs = 2, bool resume = false, string? cache = null) =>
-        Experiment.Run(new ExperimentRequest(TinyDataset.Config(epochs), MvtecLayout.Read(data.Root), output, CPU, cache, Resume: resume),
-            new ExperimentHooks());
+    private ExperimentResult Run(string output, int epochs = 2, bool resume = false, string? cache = null, int evaluateEvery = 10,
+        ExperimentHooks? hooks = null)
+    {
+        var config = TinyDataset.Config(epochs);
+        config = config with { Training = config.Training with { EvaluateEveryEpochs = evaluateEvery } };
+        return Experiment.Run(new ExperimentRequest(config, MvtecLayout.Read(data.Root), output, CPU, cache, Resume: resume), hooks ?? new ExperimentHooks());
+    }
 
     [Fact]
     public void ARunWritesCheckpointResultsHistoryAndAnomalyMaps()
@@ -96,5 +100,43 @@ public class ExperimentTests(TinyDataset data) : IClassFixture<TinyDataset>
         Experiment.Run(new ExperimentRequest(TinyDataset.Config(1), dataset, TinyDataset.TempDirectory(), CPU, cache), hooks);
         Assert.Equal(["train", "test"], extracted);
         Assert.Equal(2, Directory.GetFiles(cache, "*.features").Length);
+    }
+
+    [Fact]
+    public void TheTestSetIsEvaluatedDuringTrainingWithoutChangingTheTraining()
+    {
+        var reported = new List<int>();
+        var output = TinyDataset.TempDirectory();
+        var evaluated = Run(output, epochs: 3, evaluateEvery: 1, hooks: new ExperimentHooks(TestEvaluated: e => reported.Add(e.Epoch)));
+        var plain = Run(TinyDataset.TempDirectory(), epochs: 3, evaluateEvery: 0);
+
+        Assert.Equal([1, 2, 3], evaluated.Evaluations.Select(e => e.Epoch));
+        Assert.Equal([1, 2, 3], reported);
+        Assert.Equal(plain.State.History.Select(h => h.MeanLoss), evaluated.State.History.Select(h => h.MeanLoss));   // no RNG drawn
+        Assert.Equal(plain.Report!.Mean, evaluated.Report!.Mean);
+        Assert.Equal([3], plain.Evaluations.Select(e => e.Epoch));
+
+        // The last evaluation is the final report (with AUPRO); the ones during training skip AUPRO.
+        Assert.Equal(evaluated.Report.Mean, evaluated.Evaluations[^1].Mean);
+        Assert.All(evaluated.Evaluations.SkipLast(1), e => Assert.Null(e.Mean.Aupro));
+        Assert.NotEqual(evaluated.Evaluations[0].Mean.PixelAuroc, evaluated.Evaluations[1].Mean.PixelAuroc);
+
+        var csv = File.ReadAllLines(Path.Combine(output, Experiment.EvaluationsFile));
+        Assert.Equal(1 + 3 * 3, csv.Length);                                                    // header + 3 epochs × (2 categories + mean)
+        Assert.StartsWith("2,nut,", csv[5]);
+        var best = evaluated.BestOnTest!;
+        Assert.Equal(evaluated.Evaluations.Max(e => e.Mean.PixelAuroc!.Value), best.KeyMetric);
+    }
+
+    [Fact]
+    public void EvaluationsDuringTrainingSurviveAResume()
+    {
+        var output = TinyDataset.TempDirectory();
+        Run(output, epochs: 2, evaluateEvery: 1);
+        var extended = Run(output, epochs: 4, resume: true, evaluateEvery: 1);
+        Assert.Equal([1, 2, 3, 4], extended.Evaluations.Select(e => e.Epoch));
+        Assert.NotNull(extended.Evaluations[1].Mean.Aupro);                 // epoch 2 was the first run's last: fully evaluated
+        var again = Run(output, epochs: 4, resume: true, evaluateEvery: 1);  // nothing left to train: evaluated again, same numbers
+        Assert.Equal(extended.Evaluations.Select(e => e.Mean), again.Evaluations.Select(e => e.Mean));
     }
 }
