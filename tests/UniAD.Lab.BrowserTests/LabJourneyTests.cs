@@ -68,6 +68,7 @@ public sealed class LabJourneyTests : IAsyncLifetime, IDisposable
         await _page.GotoAsync($"{_lab.Url}/runs/new");
         await _page.GetByTestId("run-name").FillAsync("first tiny run");
         await _page.GetByTestId("run-epochs").FillAsync("3");
+        await _page.GetByTestId("run-evaluate-every").FillAsync("1");
         await _page.GetByTestId("run-overrides").FillAsync(TinyOverrides);
         await Expect(_page.GetByTestId("run-config")).ToContainTextAsync("\"hidden_dim\": 32");
         await Expect(_page.GetByTestId("run-problem")).ToHaveCountAsync(0);
@@ -84,6 +85,8 @@ public sealed class LabJourneyTests : IAsyncLifetime, IDisposable
         await Expect(_page.GetByTestId("results-table")).ToContainTextAsync("nut");
         await Expect(_page.GetByTestId("category-chart").Locator("svg.main-svg").First).ToBeVisibleAsync();
         await Expect(_page.GetByTestId("loss-chart").Locator("svg.main-svg").First).ToBeVisibleAsync();
+        // Tested after each of the 3 epochs: one point per epoch on the mean image AUROC line.
+        await Expect(_page.GetByTestId("test-metrics-chart").Locator("g.scatterlayer g.trace").First.Locator("path.point")).ToHaveCountAsync(3);
         await Expect(_page.GetByTestId("roc-chart").Locator("svg.main-svg").First).ToBeVisibleAsync();
         await Expect(_page.GetByTestId("image-score-switcher")).ToContainTextAsync("(mean)");
         await Expect(_page.GetByTestId("colour-bar")).ToBeVisibleAsync();

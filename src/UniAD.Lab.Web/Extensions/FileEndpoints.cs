@@ -18,6 +18,7 @@ public static class FileEndpoints
         [Experiment.ResultsJsonFile] = "application/json",
         [Experiment.AnomalyMapsFile] = "application/zip",
         [Experiment.HistoryFile] = "text/csv",
+        [Experiment.EvaluationsFile] = "text/csv",
         [Experiment.ConfigFile] = "application/json",
         [RunLog.FileName] = "text/plain",
     };

@@ -21,7 +21,7 @@ public sealed class RunQueries(IDbContextFactory<LabDbContext> databases)
     [
         nameof(RunRecord.Id), nameof(RunRecord.Name), nameof(RunRecord.Status), nameof(RunRecord.CreatedAt), nameof(RunRecord.Seed),
         nameof(RunRecord.Preset), nameof(RunRecord.MeanImageAuroc), nameof(RunRecord.MeanPixelAuroc), nameof(RunRecord.MeanAupro),
-        nameof(RunRecord.Group), nameof(RunRecord.Tags),
+        nameof(RunRecord.BestPixelAuroc), nameof(RunRecord.Group), nameof(RunRecord.Tags),
     ];
 
     public async Task<RunPage> PageAsync(RunPageRequest request, CancellationToken cancel = default)
