@@ -31,7 +31,8 @@ public sealed class TrainedRun : IDisposable
             "--test-defect", "1", "--categories", .. Categories]);
         File.WriteAllText(ConfigFile, TinyDataset.Config(epochs: 2).ToJson());
         Import = Uniad.Succeeds("dataset", "import", Data, "--name", "demo", "--store", Store);
-        Train = Uniad.Succeeds("train", "--data", DatasetVersion, "--out", RunFolder, "--config", ConfigFile);
+        Train = Uniad.Succeeds("train", "--data", DatasetVersion, "--out", RunFolder, "--config", ConfigFile,
+            "--categories", string.Join(',', Categories), "--set", "training.evaluate_every_epochs=1");
     }
 
     /// <summary>A path under this fixture's folder that does not exist yet.</summary>

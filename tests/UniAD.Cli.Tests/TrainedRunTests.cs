@@ -26,9 +26,13 @@ public class TrainedRunTests(TrainedRun run) : IClassFixture<TrainedRun>
         foreach (var row in TrainedRun.Categories.Append("mean"))
             Assert.Contains(run.Train.StdoutLines, line => line.StartsWith('│') && line.Contains(row));
         foreach (var file in new[] { Experiment.ResultsCsvFile, Experiment.ResultsJsonFile, Experiment.AnomalyMapsFile,
-                     Experiment.CheckpointFile, Experiment.HistoryFile })
+                     Experiment.CheckpointFile, Experiment.HistoryFile, Experiment.EvaluationsFile })
             Assert.True(File.Exists(Path.Combine(run.RunFolder, file)), file);
         Assert.Equal(3, File.ReadAllLines(Path.Combine(run.RunFolder, Experiment.HistoryFile)).Length);   // header + 2 epochs
+        // --categories fabric,nut (comma-separated) chose both; the test set was evaluated after each epoch.
+        Assert.Single(run.Train.StdoutLines, l => l.StartsWith("test after epoch 1: image AUROC "));
+        Assert.Single(run.Train.StdoutLines, l => l.StartsWith("test after epoch 2: image AUROC "));
+        Assert.Equal(1 + 2 * 3, File.ReadAllLines(Path.Combine(run.RunFolder, Experiment.EvaluationsFile)).Length);
     }
 
     [Fact]
