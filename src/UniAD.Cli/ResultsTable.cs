@@ -5,11 +5,13 @@ using UniAD.Core.Training;
 
 namespace UniAD.Cli;
 
-/// <summary>Prints the per-category results with the mean row, as percentages.</summary>
+/// <summary>Prints the per-category results with the mean row (and each defect type), as percentages.</summary>
 internal static class ResultsTable
 {
+    /// <summary>The defect types first, so the summary table ends the output.</summary>
     public static void Print(EvaluationReport report)
     {
+        PrintDefectTypes(report);
         var table = new Table().Border(TableBorder.Rounded)
             .Title($"image score: {report.ImageScore}")
             .AddColumns("category", "test (anom.)", "img AUROC", "img AP", "img F1", "px AUROC", "px AP", "px F1", "AUPRO");
@@ -18,6 +20,17 @@ internal static class ResultsTable
         table.AddRow(Cells(report.Mean).Select(c => $"[bold]{c}[/]").ToArray());
         AnsiConsole.Write(table);
         foreach (var warning in report.Warnings) AnsiConsole.MarkupLineInterpolated($"[yellow]warning:[/] {warning}");
+    }
+
+    /// <summary>Each defect type against its category's normal images: which defects the model finds and which it misses.</summary>
+    private static void PrintDefectTypes(EvaluationReport report)
+    {
+        if (report.DefectTypes is not { Count: > 0 } types) return;
+        var table = new Table().Border(TableBorder.Rounded).Title("per defect type (against the category's normal images)")
+            .AddColumns("category", "defect type", "images", "img AUROC", "px AUROC");
+        foreach (var row in types)
+            table.AddRow(Markup.Escape(row.Category), Markup.Escape(row.DefectType), $"{row.Images}", Percent(row.ImageAuroc), Percent(row.PixelAuroc));
+        AnsiConsole.Write(table);
     }
 
     /// <summary>The official code reports the checkpoint with the best test metric; this line puts it beside the last

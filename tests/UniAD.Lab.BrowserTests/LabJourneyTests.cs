@@ -87,6 +87,7 @@ public sealed class LabJourneyTests : IAsyncLifetime, IDisposable
         await Expect(_page.GetByTestId("loss-chart").Locator("svg.main-svg").First).ToBeVisibleAsync();
         // Tested after each of the 3 epochs: one point per epoch on the mean image AUROC line.
         await Expect(_page.GetByTestId("test-metrics-chart").Locator("g.scatterlayer g.trace").First.Locator("path.point")).ToHaveCountAsync(3);
+        await Expect(_page.GetByTestId("defect-types")).ToContainTextAsync("Per defect type (7)");   // fabric 4 + nut 3
         await Expect(_page.GetByTestId("roc-chart").Locator("svg.main-svg").First).ToBeVisibleAsync();
         await Expect(_page.GetByTestId("image-score-switcher")).ToContainTextAsync("(mean)");
         await Expect(_page.GetByTestId("colour-bar")).ToBeVisibleAsync();

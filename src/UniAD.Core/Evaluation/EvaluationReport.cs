@@ -14,10 +14,17 @@ public sealed record CategoryMetrics(
     double? PixelF1Max,
     double? Aupro);
 
+/// <summary>One defect type of a category, its images scored against the category's normal test images.</summary>
+public sealed record DefectTypeMetrics(string Category, string DefectType, int Images, double ImageAuroc, double? PixelAuroc);
+
 /// <summary>Per-category metrics with their unweighted mean (the paper's protocol), the image score used,
-/// and warnings (e.g. an AUROC below 0.5, which the official code would have silently flipped).</summary>
+/// and warnings (e.g. an AUROC below 0.5, which the official code would have silently flipped).
+/// <see cref="DefectTypes"/> breaks each category down by defect type (null for the quick evaluations during training).</summary>
 public sealed record EvaluationReport(
     string ImageScore,
     IReadOnlyList<CategoryMetrics> Categories,
     CategoryMetrics Mean,
-    IReadOnlyList<string> Warnings);
+    IReadOnlyList<string> Warnings)
+{
+    public IReadOnlyList<DefectTypeMetrics>? DefectTypes { get; init; }
+}

@@ -29,14 +29,15 @@ public static class Evaluator
     }
 
     /// <param name="maps">N×1×h×w feature-resolution maps, in <paramref name="samples"/> order.</param>
-    /// <param name="withAupro">False skips AUPRO, the slowest metric (evaluations during training).</param>
+    /// <param name="full">False skips the slow parts, AUPRO and the per-defect-type metrics (evaluations during training).</param>
     public static EvaluationReport Score(Tensor maps, IReadOnlyList<AnomalySample> samples, EvaluationConfig config,
-        int inputHeight, int inputWidth, bool withAupro = true)
+        int inputHeight, int inputWidth, bool full = true)
     {
         if (maps.shape[0] != samples.Count)
             throw new ArgumentException($"{maps.shape[0]} anomaly maps for {samples.Count} test images");
         var warnings = new List<string>();
         var rows = new List<CategoryMetrics>();
+        var defectTypes = new List<DefectTypeMetrics>();
         foreach (var category in samples.Select(s => s.Category).Distinct().Order(StringComparer.Ordinal))
         {
             var indices = Enumerable.Range(0, samples.Count).Where(i => samples[i].Category == category).ToArray();
@@ -54,21 +55,43 @@ public static class Evaluator
             var image = new ScoreRanking(imageScores, categorySamples.Select(s => s.IsAnomalous).ToArray());
 
             double? pixelAuroc = null, pixelAp = null, pixelF1 = null, aupro = null;
+            List<float[]>? pixelMaps = null;
+            List<bool[]>? masks = null;
             if (config.PixelMetrics)
             {
-                var pixelMaps = Enumerable.Range(0, indices.Length).Select(i => upsampled[i].flatten().data<float>().ToArray()).ToList();
-                var masks = categorySamples.Select(s => GroundTruth(s, inputHeight, inputWidth)).ToList();
+                pixelMaps = Enumerable.Range(0, indices.Length).Select(i => upsampled[i].flatten().data<float>().ToArray()).ToList();
+                masks = categorySamples.Select(s => GroundTruth(s, inputHeight, inputWidth)).ToList();
                 var pixels = new ScoreRanking(pixelMaps.SelectMany(m => m).ToArray(), masks.SelectMany(m => m).ToArray());
                 (pixelAuroc, pixelAp, pixelF1) = (pixels.Auroc, pixels.AveragePrecision, pixels.F1Max.F1);
-                if (withAupro) aupro = Aupro.Compute(pixelMaps, masks, inputHeight, inputWidth, config.AuproMaxFpr);
+                if (full) aupro = Aupro.Compute(pixelMaps, masks, inputHeight, inputWidth, config.AuproMaxFpr);
             }
+            if (full) defectTypes.AddRange(ByDefectType(category, categorySamples, imageScores, pixelMaps, masks));
             var row = new CategoryMetrics(category, categorySamples.Count, anomalous, image.Auroc, image.AveragePrecision,
                 image.F1Max.F1, pixelAuroc, pixelAp, pixelF1, aupro);
             if (row.ImageAuroc < 0.5) warnings.Add($"category '{category}': image AUROC {row.ImageAuroc:F4} is below 0.5 (reported raw, not flipped)");
             if (row.PixelAuroc < 0.5) warnings.Add($"category '{category}': pixel AUROC {row.PixelAuroc:F4} is below 0.5 (reported raw, not flipped)");
             rows.Add(row);
         }
-        return new EvaluationReport(ImageScore.Describe(config.ImageScore, config.AvgPoolKernel), rows, MeanOf(rows), warnings);
+        return new EvaluationReport(ImageScore.Describe(config.ImageScore, config.AvgPoolKernel), rows, MeanOf(rows), warnings)
+        {
+            DefectTypes = full ? defectTypes : null,
+        };
+    }
+
+    /// <summary>Each defect type's images against the category's normal test images: which kinds of defect a model
+    /// finds and which it misses (a category's mean hides that).</summary>
+    private static IEnumerable<DefectTypeMetrics> ByDefectType(string category, IReadOnlyList<AnomalySample> samples, float[] imageScores,
+        IReadOnlyList<float[]>? pixelMaps, IReadOnlyList<bool[]>? masks)
+    {
+        foreach (var type in samples.Where(s => s.IsAnomalous).Select(s => s.DefectType).Distinct().Order(StringComparer.Ordinal))
+        {
+            var chosen = Enumerable.Range(0, samples.Count).Where(i => !samples[i].IsAnomalous || samples[i].DefectType == type).ToArray();
+            var image = new ScoreRanking(chosen.Select(i => imageScores[i]).ToArray(), chosen.Select(i => samples[i].IsAnomalous).ToArray());
+            double? pixel = pixelMaps is not null && chosen.Any(i => masks![i].Contains(true))   // masks may all be empty
+                ? new ScoreRanking(chosen.SelectMany(i => pixelMaps[i]).ToArray(), chosen.SelectMany(i => masks![i]).ToArray()).Auroc
+                : null;
+            yield return new DefectTypeMetrics(category, type, chosen.Count(i => samples[i].IsAnomalous), image.Auroc, pixel);
+        }
     }
 
     /// <summary>Pixel ground truth at the input size: the mask where there is one, otherwise every pixel of an

@@ -26,6 +26,16 @@ public static class ReportFiles
         File.WriteAllText(path, csv.ToString());
     }
 
+    /// <summary>One row per (category, defect type); nothing when the report has no defect-type breakdown.</summary>
+    public static void WriteDefectTypesCsv(string path, EvaluationReport report)
+    {
+        if (report.DefectTypes is null) return;
+        var csv = new StringBuilder("category,defect_type,images,image_auroc,pixel_auroc\n");
+        foreach (var row in report.DefectTypes)
+            csv.AppendLine(string.Join(',', Quote(row.Category), Quote(row.DefectType), row.Images, Number(row.ImageAuroc), Number(row.PixelAuroc)));
+        File.WriteAllText(path, csv.ToString());
+    }
+
     /// <summary>The test-set evaluations of one run, one row per (epoch, category) plus each epoch's mean row.</summary>
     public static void WriteEvaluationsCsv(string path, IEnumerable<TestEvaluation> evaluations)
     {

@@ -34,11 +34,11 @@ public sealed record ExperimentResult(TrainingState State, EvaluationReport? Rep
 
 /// <summary>Extract (or reuse cached) features, train (or continue training), evaluate, and write the run
 /// folder: <c>config.json</c>, <c>dataset.txt</c> (what it trained on), <c>checkpoint.uniad</c>, <c>history.csv</c>, <c>results.json</c>,
-/// <c>results.csv</c>, <c>evaluations.csv</c> (test metrics during training) and <c>anomaly_maps.npz</c>.</summary>
+/// <c>results.csv</c>, <c>defect_types.csv</c>, <c>evaluations.csv</c> (test metrics during training) and <c>anomaly_maps.npz</c>.</summary>
 public static class Experiment
 {
     public const string ConfigFile = "config.json", DatasetFile = "dataset.txt", CheckpointFile = "checkpoint.uniad", HistoryFile = "history.csv",
-        ResultsJsonFile = "results.json", ResultsCsvFile = "results.csv", EvaluationsFile = "evaluations.csv", AnomalyMapsFile = "anomaly_maps.npz";
+        ResultsJsonFile = "results.json", ResultsCsvFile = "results.csv", DefectTypesFile = "defect_types.csv", EvaluationsFile = "evaluations.csv", AnomalyMapsFile = "anomaly_maps.npz";
 
     public static ExperimentResult Run(ExperimentRequest request, ExperimentHooks hooks, CancellationToken cancel = default)
     {
@@ -64,7 +64,7 @@ public static class Experiment
         using var testFeatures = test.Count == 0 ? null : CachedFeatures(extractor, cache, test, "test", config, dataset.Version, hooks, cancel);
         var (inputHeight, inputWidth) = (config.Backbone.InputSize[0], config.Backbone.InputSize[1]);
         EvaluationReport? finalReport = null;
-        // Every few epochs the image and pixel metrics; after the last epoch everything (with AUPRO), saved with the maps.
+        // Every few epochs the image and pixel metrics; after the last epoch everything (AUPRO, defect types), saved with the maps.
         TestEvaluation EvaluateTest(UniadModel model, int epoch)
         {
             TestEvaluation evaluation;
@@ -73,7 +73,7 @@ public static class Experiment
             else
             {
                 using var maps = Evaluator.AnomalyMaps(model, testFeatures!, config.Training.BatchSize, request.Device);
-                evaluation = TestEvaluation.Of(epoch, Evaluator.Score(maps, test, config.Evaluation, inputHeight, inputWidth, withAupro: false));
+                evaluation = TestEvaluation.Of(epoch, Evaluator.Score(maps, test, config.Evaluation, inputHeight, inputWidth, full: false));
             }
             hooks.TestEvaluated?.Invoke(evaluation);
             return evaluation;
@@ -108,6 +108,7 @@ public static class Experiment
         var report = Evaluator.Score(maps, test, config.Evaluation, config.Backbone.InputSize[0], config.Backbone.InputSize[1]);
         ReportFiles.WriteJson(Path.Combine(output, ResultsJsonFile), report);
         ReportFiles.WriteCsv(Path.Combine(output, ResultsCsvFile), report);
+        ReportFiles.WriteDefectTypesCsv(Path.Combine(output, DefectTypesFile), report);
         return report;
     }
 

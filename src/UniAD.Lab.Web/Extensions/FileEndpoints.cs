@@ -16,6 +16,7 @@ public static class FileEndpoints
         [Experiment.CheckpointFile] = "application/zip",
         [Experiment.ResultsCsvFile] = "text/csv",
         [Experiment.ResultsJsonFile] = "application/json",
+        [Experiment.DefectTypesFile] = "text/csv",
         [Experiment.AnomalyMapsFile] = "application/zip",
         [Experiment.HistoryFile] = "text/csv",
         [Experiment.EvaluationsFile] = "text/csv",

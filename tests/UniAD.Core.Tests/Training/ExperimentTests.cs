@@ -34,7 +34,7 @@ public class ExperimentTests(TinyDataset data) : IClassFixture<TinyDataset>
         Assert.Equal(4, File.ReadAllLines(Path.Combine(output, Experiment.ResultsCsvFile)).Length); // header + 2 + mean
         Assert.Equal(report, ReportFiles.ReadJson(Path.Combine(output, Experiment.ResultsJsonFile)) with
         {
-            Categories = report.Categories, Warnings = report.Warnings,                              // lists compare by reference
+            Categories = report.Categories, Warnings = report.Warnings, DefectTypes = report.DefectTypes,   // lists compare by reference
         });
     }
 
@@ -56,6 +56,34 @@ public class ExperimentTests(TinyDataset data) : IClassFixture<TinyDataset>
         var printed = numpy.StandardOutput.ReadToEnd().Trim();
         numpy.WaitForExit();
         Assert.Equal($"{test.Count} (1, 4, 4) float32", printed);
+    }
+
+    [Fact]
+    public void EachDefectTypeIsScoredAgainstItsCategorysNormalImages()
+    {
+        var output = TinyDataset.TempDirectory();
+        var report = Run(output).Report!;
+        var test = MvtecLayout.Read(data.Root).Test;
+        var maps = AnomalyMapArchive.Load(Path.Combine(output, Experiment.AnomalyMapsFile));
+        var config = TinyDataset.Config().Evaluation;
+        using var stacked = stack(test.Select(s => maps[s.Key]));
+        var scores = ImageScore.Compute(Core.Model.UniadModel.UpsampleMap(stacked, 64, 64), config.ImageScore, config.AvgPoolKernel).data<float>().ToArray();
+
+        var expectedTypes = test.Where(s => s.IsAnomalous).Select(s => (s.Category, s.DefectType)).Distinct().Order().ToList();
+        Assert.Equal(expectedTypes, report.DefectTypes!.Select(d => (d.Category, d.DefectType)));
+        foreach (var row in report.DefectTypes!)
+        {
+            // AUROC as the probability that an image of this type outscores a normal one of its category (ties count half).
+            var defect = test.Select((s, i) => (s, i)).Where(x => x.s.Category == row.Category && x.s.DefectType == row.DefectType).Select(x => scores[x.i]).ToList();
+            var normal = test.Select((s, i) => (s, i)).Where(x => x.s.Category == row.Category && !x.s.IsAnomalous).Select(x => scores[x.i]).ToList();
+            double pairs = defect.Sum(d => normal.Sum(n => d > n ? 1.0 : d == n ? 0.5 : 0.0));
+            Assert.Equal(pairs / (defect.Count * normal.Count), row.ImageAuroc, 12);
+            Assert.Equal(defect.Count, row.Images);
+            Assert.InRange(row.PixelAuroc!.Value, 0, 1);
+        }
+        var csv = File.ReadAllLines(Path.Combine(output, Experiment.DefectTypesFile));
+        Assert.Equal(1 + expectedTypes.Count, csv.Length);
+        Assert.Equal(report.DefectTypes, ReportFiles.ReadJson(Path.Combine(output, Experiment.ResultsJsonFile)).DefectTypes);
     }
 
     [Fact]
