@@ -96,6 +96,13 @@ public sealed class LabJourneyTests : IAsyncLifetime, IDisposable
         await _page.WaitForFunctionAsync("() => [...document.querySelectorAll('[data-testid=heatmap-tile] img')].slice(0, 4).every(i => i.complete && i.naturalWidth > 0)");
         Assert.Equal(6 + 5, await _page.GetByTestId("heatmap-tile").CountAsync());  // every test image: fabric 2 good + 4 defects, nut 2 + 3
         await Screenshot("run-finished");
+        // The failure gallery: only the images the run gets wrong, each labelled (a 3-epoch model gets some wrong).
+        await _page.GetByTestId("misses-only").ClickAsync();
+        await Expect(_page.GetByTestId("heatmap-tile")).Not.ToHaveCountAsync(6 + 5);
+        var misses = await _page.GetByTestId("heatmap-tile").CountAsync();
+        Assert.InRange(misses, 1, 6 + 5 - 1);
+        await Expect(_page.GetByTestId("miss-label")).ToHaveCountAsync(misses);
+        await _page.GetByTestId("misses-only").ClickAsync();
         var csv = await _page.APIRequest.GetAsync($"{_page.Url}/files/results.csv");
         Assert.True(csv.Ok, $"results.csv download: {csv.Status}");
         Assert.Contains("nut", await csv.TextAsync());
