@@ -38,15 +38,22 @@ public class ExperimentTests(TinyDataset data) : IClassFixture<TinyDataset>
         });
     }
 
+    /// <summary>The test images and the run's saved anomaly maps, stacked in the same order.</summary>
+    private (IReadOnlyList<AnomalySample> Test, Tensor Maps) SavedMaps(string output)
+    {
+        var test = MvtecLayout.Read(data.Root).Test;
+        var maps = AnomalyMapArchive.Load(Path.Combine(output, Experiment.AnomalyMapsFile));
+        Assert.Equal(test.Count, maps.Count);
+        return (test, stack(test.Select(s => maps[s.Key])));
+    }
+
     [Fact]
     public void SavedAnomalyMapsReproduceTheMetricsAndLoadInNumpy()
     {
         var output = TinyDataset.TempDirectory();
         var report = Run(output).Report!;
-        var test = MvtecLayout.Read(data.Root).Test;
-        var maps = AnomalyMapArchive.Load(Path.Combine(output, Experiment.AnomalyMapsFile));
-        Assert.Equal(test.Count, maps.Count);
-        using var stacked = stack(test.Select(s => maps[s.Key]));
+        var (test, stacked) = SavedMaps(output);
+        using var _ = stacked;
         var again = Evaluator.Score(stacked, test, TinyDataset.Config().Evaluation, 64, 64);
         Assert.Equal(report.Mean, again.Mean);
 
@@ -63,10 +70,9 @@ public class ExperimentTests(TinyDataset data) : IClassFixture<TinyDataset>
     {
         var output = TinyDataset.TempDirectory();
         var report = Run(output).Report!;
-        var test = MvtecLayout.Read(data.Root).Test;
-        var maps = AnomalyMapArchive.Load(Path.Combine(output, Experiment.AnomalyMapsFile));
+        var (test, stacked) = SavedMaps(output);
+        using var _ = stacked;
         var config = TinyDataset.Config().Evaluation;
-        using var stacked = stack(test.Select(s => maps[s.Key]));
         var scores = ImageScore.Compute(Core.Model.UniadModel.UpsampleMap(stacked, 64, 64), config.ImageScore, config.AvgPoolKernel).data<float>().ToArray();
 
         var expectedTypes = test.Where(s => s.IsAnomalous).Select(s => (s.Category, s.DefectType)).Distinct().Order().ToList();
