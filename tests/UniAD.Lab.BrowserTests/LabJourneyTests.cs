@@ -1,6 +1,4 @@
-using System.IO.Compression;
 using Microsoft.Playwright;
-using UniAD.Core.Data.Demo;
 using static Microsoft.Playwright.Assertions;
 
 namespace UniAD.Lab.BrowserTests;
@@ -12,19 +10,6 @@ public sealed class LabJourneyTests : IAsyncLifetime, IDisposable
 {
     private const string Chromium = "/usr/bin/chromium";
     private static readonly string Screenshots = RunningLab.RepositoryFolder(Path.Combine("artifacts", "screenshots"));
-
-    /// <summary>The engine's tiny test config as New run overrides: a 4×4 token grid and a two-layer transformer.</summary>
-    private const string TinyOverrides = """
-        backbone.input_size=[64,64]
-        model.hidden_dim=32
-        model.heads=4
-        model.feed_forward_dim=64
-        model.encoder_layers=1
-        model.decoder_layers=2
-        model.neighbor_mask.size=[3,3]
-        evaluation.avg_pool_kernel=8
-        training.checkpoint_every_epochs=1
-        """;
 
     private readonly RunningLab _lab = new();
     private IPlaywright _playwright = null!;
@@ -50,7 +35,7 @@ public sealed class LabJourneyTests : IAsyncLifetime, IDisposable
         // Datasets: upload a zip, read the report, store the version.
         await _page.GotoAsync($"{_lab.Url}/datasets");
         await _page.GetByTestId("import-name").FillAsync("tiny");
-        await _page.Locator("input[type=file]").SetInputFilesAsync(TinyZip());
+        await _page.Locator("input[type=file]").SetInputFilesAsync(TinyLabData.Zip());
         await Expect(_page.GetByTestId("validation-summary")).ToContainTextAsync("0 error(s)");
         await Expect(_page.GetByTestId("validation-counts")).ToContainTextAsync("fabric");
         await Screenshot("datasets-validation");
@@ -69,7 +54,7 @@ public sealed class LabJourneyTests : IAsyncLifetime, IDisposable
         await _page.GetByTestId("run-name").FillAsync("first tiny run");
         await _page.GetByTestId("run-epochs").FillAsync("3");
         await _page.GetByTestId("run-evaluate-every").FillAsync("1");
-        await _page.GetByTestId("run-overrides").FillAsync(TinyOverrides);
+        await _page.GetByTestId("run-overrides").FillAsync(string.Join('\n', TinyLabData.Overrides));
         await Expect(_page.GetByTestId("run-config")).ToContainTextAsync("\"hidden_dim\": 32");
         await Expect(_page.GetByTestId("run-problem")).ToHaveCountAsync(0);
         await Expect(_page.GetByTestId("run-estimate")).ToContainTextAsync("No estimate yet");
@@ -125,19 +110,6 @@ public sealed class LabJourneyTests : IAsyncLifetime, IDisposable
     }
 
     private Task Screenshot(string name) => _page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, $"{name}.png"), FullPage = true });
-
-    private string TinyZip()
-    {
-        var folder = Path.Combine(_lab.DataRoot, "..", Path.GetFileName(_lab.DataRoot) + "-source");
-        DemoDataset.Generate(folder, new DemoDatasetOptions
-        {
-            ImageSize = 64, TrainPerCategory = 6, TestGoodPerCategory = 2, TestPerDefect = 1, Seed = 3, Categories = ["fabric", "nut"],
-        });
-        var zip = folder + ".zip";
-        ZipFile.CreateFromDirectory(folder, zip);
-        Directory.Delete(folder, recursive: true);
-        return zip;
-    }
 
     public async Task DisposeAsync()
     {

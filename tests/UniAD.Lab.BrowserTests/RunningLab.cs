@@ -4,6 +4,9 @@ using System.Net.Sockets;
 using System.Text;
 using UniAD.Tests;
 
+// Each test starts its own lab, which trains on the CPU: one at a time, so two trainings never share the cores.
+[assembly: CollectionBehavior(DisableTestParallelization = true)]
+
 namespace UniAD.Lab.BrowserTests;
 
 /// <summary>The real lab, started from its build output as a separate process on a free loopback port with a

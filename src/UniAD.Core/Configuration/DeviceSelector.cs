@@ -18,8 +18,16 @@ public static class DeviceSelector
                     "(this build uses TorchSharp-cpu; build with -p:TorchBackend=cuda on a machine with a GPU)");
             return device(choice);
         }
-        throw new ArgumentException($"unknown device '{preference}': use auto, cpu, cuda or cuda:N");
+        throw new ArgumentException(UnknownDevice(preference));
     }
+
+    /// <summary>Null when <paramref name="preference"/> names a device this selector understands (whether or not this
+    /// machine has it: a queued run may train on another), else what is wrong with it.</summary>
+    public static string? Problem(string? preference) =>
+        string.IsNullOrWhiteSpace(preference) || System.Text.RegularExpressions.Regex.IsMatch(preference.Trim().ToLowerInvariant(), @"^(auto|cpu|cuda(:\d+)?)$")
+            ? null : UnknownDevice(preference);
+
+    private static string UnknownDevice(string? preference) => $"unknown device '{preference}': use auto, cpu, cuda or cuda:N";
 
     /// <summary>How many trainings can run side by side: one per visible GPU when the preference allows CUDA
     /// (all of them for "auto" or "cuda", one for "cuda:N"), else one.</summary>

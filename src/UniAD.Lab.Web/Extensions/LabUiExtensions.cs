@@ -13,6 +13,7 @@ public static class LabUiExtensions
         builder.WebHost.UseStaticWebAssets();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
+        builder.AddLabApi();
     }
 
     public static void UseLab(this WebApplication app)
@@ -22,6 +23,7 @@ public static class LabUiExtensions
         app.MapStaticAssets();
         app.UseHangfireDashboard("/hangfire", new DashboardOptions { DashboardTitle = "UniAD Lab jobs" });
         app.MapLabFiles();
+        app.MapLabApi();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }
 }

@@ -84,6 +84,7 @@ public sealed class RunDraft
         catch (ArgumentException e) { problems.Add(e.Message); }
         try { Config(); }
         catch (ArgumentException e) { problems.Add(e.Message); }
+        if (DeviceSelector.Problem(Device) is { } device) problems.Add(device);
         return problems;
     }
 

@@ -1,0 +1,85 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace UniAD.Lab.BrowserTests;
+
+/// <summary>The HTTP API against the real lab, as a script would use it: upload and import a dataset, be told every
+/// problem with a bad run request, queue seeds, follow them to the end and read their results.</summary>
+public sealed class HttpApiTests : IDisposable
+{
+    private readonly RunningLab _lab = new();
+    private readonly HttpClient _http;
+
+    public HttpApiTests() => _http = new HttpClient { BaseAddress = new Uri(_lab.Url), Timeout = TimeSpan.FromMinutes(2) };
+
+    [Fact]
+    public async Task ImportQueueFollowAndReadRunsOverHttp()
+    {
+        using var zip = new StreamContent(File.OpenRead(TinyLabData.Zip()));
+        var upload = await Json(await _http.PostAsync("/datasets/uploads", zip));
+        var imported = await _http.PostAsJsonAsync("/api/datasets", new { name = "api", upload = upload.GetProperty("upload").GetString() });
+        Assert.Equal(HttpStatusCode.Created, imported.StatusCode);
+        int datasetId = (await Json(imported)).GetProperty("dataset").GetProperty("id").GetInt32();
+        Assert.Contains((await Json(await _http.GetAsync("/api/datasets"))).EnumerateArray(), d => d.GetProperty("name").GetString() == "api");
+
+        var refused = await _http.PostAsJsonAsync("/api/runs", new
+        {
+            datasetId, name = "bad", categories = new[] { "screw" }, overrides = new[] { "model.no_such_key=1" }, device = "tpu",
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var problems = (await Json(refused)).GetProperty("problems").EnumerateArray().Select(p => p.GetString()!).ToList();
+        Assert.Contains(problems, p => p.Contains("no_such_key"));
+        Assert.Contains(problems, p => p.Contains("no category 'screw'"));
+        Assert.Contains(problems, p => p.Contains("unknown device 'tpu'"));
+
+        var queued = await _http.PostAsJsonAsync("/api/runs", new
+        {
+            datasetId, name = "api run", epochs = 2, evaluateEvery = 1, seeds = new[] { 3, 4 }, overrides = TinyLabData.Overrides, device = "cpu",
+        });
+        Assert.Equal(HttpStatusCode.Created, queued.StatusCode);
+        var ids = (await Json(queued)).GetProperty("ids").EnumerateArray().Select(i => i.GetInt32()).ToList();
+        Assert.Equal(2, ids.Count);
+
+        var runs = await Task.WhenAll(ids.Select(FinishedAsync));
+        foreach (var run in runs)
+        {
+            Assert.Equal(["fabric", "nut", "(mean)"], run.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("category").GetString()));
+            Assert.Equal([1, 2], run.GetProperty("evaluations").EnumerateArray().Where(e => e.GetProperty("isMean").GetBoolean())
+                .Select(e => e.GetProperty("epoch").GetInt32()));
+        }
+        Assert.Equal([3, 4], runs.Select(r => r.GetProperty("seed").GetInt32()));
+
+        var listed = await Json(await _http.GetAsync("/api/runs?search=api%20run&sortBy=Seed&descending=false"));
+        Assert.Equal(2, listed.GetProperty("total").GetInt32());
+        Assert.Equal(runs.Select(r => r.GetProperty("meanImageAuroc").GetDouble()),
+                     listed.GetProperty("runs").EnumerateArray().Select(r => r.GetProperty("meanImageAuroc").GetDouble()));
+
+        var resumeFinished = await _http.PostAsync($"/api/runs/{ids[0]}/resume", null);
+        Assert.Equal(HttpStatusCode.BadRequest, resumeFinished.StatusCode);
+        Assert.Contains("only failed or cancelled runs resume", await resumeFinished.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.NotFound, (await _http.GetAsync("/api/runs/999")).StatusCode);
+    }
+
+    /// <summary>Polls the run until it has finished (a tiny run takes seconds on two cores).</summary>
+    private async Task<JsonElement> FinishedAsync(int id)
+    {
+        for (var deadline = DateTime.UtcNow.AddMinutes(3); DateTime.UtcNow < deadline; await Task.Delay(500))
+        {
+            var run = await Json(await _http.GetAsync($"/api/runs/{id}"));
+            var status = run.GetProperty("status").GetString();
+            if (status == "Finished") return run;
+            Assert.True(status is "Queued" or "Running", $"run {id} is {status}: {run.GetProperty("error")}\n{_lab.Log}");
+        }
+        throw new TimeoutException($"run {id} did not finish\n{_lab.Log}");
+    }
+
+    private static async Task<JsonElement> Json(HttpResponseMessage response) =>
+        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+
+    public void Dispose()
+    {
+        _http.Dispose();
+        _lab.Dispose();
+    }
+}
