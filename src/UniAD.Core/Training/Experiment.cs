@@ -62,22 +62,7 @@ public static class Experiment
             $"categories: {string.Join(", ", dataset.Categories)}", $"images: {train.Count} train, {dataset.Test.Count} test"]);
         var test = dataset.Test;
         using var testFeatures = test.Count == 0 ? null : CachedFeatures(extractor, cache, test, "test", config, dataset.Version, hooks, cancel);
-        var (inputHeight, inputWidth) = (config.Backbone.InputSize[0], config.Backbone.InputSize[1]);
-        EvaluationReport? finalReport = null;
-        // Every few epochs the image and pixel metrics; after the last epoch everything (AUPRO, defect types), saved with the maps.
-        TestEvaluation EvaluateTest(UniadModel model, int epoch)
-        {
-            TestEvaluation evaluation;
-            if (epoch == config.Training.Epochs)
-                evaluation = TestEvaluation.Of(epoch, finalReport = EvaluateAndSave(model, testFeatures!, test, config, output, request.Device));
-            else
-            {
-                using var maps = Evaluator.AnomalyMaps(model, testFeatures!, config.Training.BatchSize, request.Device);
-                evaluation = TestEvaluation.Of(epoch, Evaluator.Score(maps, test, config.Evaluation, inputHeight, inputWidth, full: false));
-            }
-            hooks.TestEvaluated?.Invoke(evaluation);
-            return evaluation;
-        }
+        var testing = testFeatures is null ? null : new TestSetEvaluation(testFeatures, test, config, output, request.Device, hooks);
 
         trainer.Train(trainFeatures, new TrainingHooks(checkpointPath, hooks.Training, summary =>
         {
@@ -85,18 +70,41 @@ public static class Experiment
             if (trainer.State.TestEvaluations.Count > 0)
                 ReportFiles.WriteEvaluationsCsv(Path.Combine(output, EvaluationsFile), trainer.State.TestEvaluations);
             hooks.EpochFinished?.Invoke(summary);
-        }, testFeatures is null ? null : EvaluateTest), cancel);
+        }, testing is null ? null : testing.Evaluate), cancel);
 
-        if (testFeatures is null) return new ExperimentResult(trainer.State, null, []);
+        if (testing is null) return new ExperimentResult(trainer.State, null, []);
         var evaluations = trainer.State.TestEvaluations.ToList();
-        if (finalReport is null)                            // nothing left to train (a finished run resumed): evaluate it again
+        if (testing.FinalReport is null)                    // nothing left to train (a finished run resumed): evaluate it again
         {
             int epoch = trainer.State.CompletedEpochs;
-            finalReport = EvaluateAndSave(trainer.Model, testFeatures, test, config, output, request.Device);
-            evaluations = [.. evaluations.Where(e => e.Epoch != epoch), TestEvaluation.Of(epoch, finalReport)];
+            evaluations = [.. evaluations.Where(e => e.Epoch != epoch), testing.Evaluate(trainer.Model, epoch, final: true)];
             ReportFiles.WriteEvaluationsCsv(Path.Combine(output, EvaluationsFile), evaluations);
         }
-        return new ExperimentResult(trainer.State, finalReport, evaluations);
+        return new ExperimentResult(trainer.State, testing.FinalReport, evaluations);
+    }
+
+    /// <summary>The test set during training: image and pixel metrics every few epochs; after the last epoch everything
+    /// (AUPRO, defect types), saved with the maps as the run's results.</summary>
+    private sealed class TestSetEvaluation(Tensor features, IReadOnlyList<AnomalySample> test, UniadConfig config, string output,
+        Device device, ExperimentHooks hooks)
+    {
+        public EvaluationReport? FinalReport { get; private set; }
+
+        public TestEvaluation Evaluate(UniadModel model, int epoch) => Evaluate(model, epoch, final: epoch == config.Training.Epochs);
+
+        public TestEvaluation Evaluate(UniadModel model, int epoch, bool final)
+        {
+            TestEvaluation evaluation;
+            if (final) evaluation = TestEvaluation.Of(epoch, FinalReport = EvaluateAndSave(model, features, test, config, output, device));
+            else
+            {
+                using var maps = Evaluator.AnomalyMaps(model, features, config.Training.BatchSize, device);
+                evaluation = TestEvaluation.Of(epoch, Evaluator.Score(maps, test, config.Evaluation,
+                    config.Backbone.InputSize[0], config.Backbone.InputSize[1], full: false));
+            }
+            hooks.TestEvaluated?.Invoke(evaluation);
+            return evaluation;
+        }
     }
 
     /// <summary>Anomaly maps of the test set, saved with the metrics computed from them.</summary>
