@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using UniAD.Core.Configuration;
+using UniAD.Core.Evaluation;
 using UniAD.Core.Features;
 using UniAD.Core.Training;
 
@@ -37,12 +38,18 @@ internal static class EvalCommand
                 throw new InvalidOperationException("the checkpoint was trained on features of another backbone or weights file");
             using var model = trained.CreateModel(device);
             var cache = new FeatureCache(p.GetValue(CliOptions.Cache) ?? Path.Combine(outDir, "feature-cache"));
-            var report = RunProgress.Show(hooks =>
+            var (report, passThrough) = RunProgress.Show(hooks =>
             {
                 using var features = Experiment.CachedFeatures(extractor, cache, test, "test", config, dataset.Version, hooks, cancel);
-                return Experiment.EvaluateAndSave(model, features, test, config, outDir, device);
+                long[] normalImages = [.. Enumerable.Range(0, test.Count).Where(i => !test[i].IsAnomalous).Select(i => (long)i)];
+                using var normal = features.index_select(0, TorchSharp.torch.tensor(normalImages));
+                return (Experiment.EvaluateAndSave(model, features, test, config, outDir, device),
+                        normal.shape[0] > 0 ? ShortcutProbe.PassThrough(model, normal, device, config.Training.BatchSize) : (double?)null);
             });
             ResultsTable.Print(report);
+            if (passThrough is double share)
+                Console.WriteLine($"identity pass-through {share:F3}: how much of a change to one token of a normal test image the model copies " +
+                                  "into its reconstruction (1 = copies its input, the paper's identical shortcut; 0 = ignores it)");
             return 0;
         });
         return command;
