@@ -49,5 +49,6 @@ internal static class RunProgress
         TestEvaluated: e => Console.WriteLine(Describe(e)));
 
     public static string Describe(TestEvaluation e) =>
-        $"test after epoch {e.Epoch}: image AUROC {ResultsTable.Percent(e.Mean.ImageAuroc)}, pixel AUROC {ResultsTable.Percent(e.Mean.PixelAuroc)}";
+        $"test after epoch {e.Epoch}: image AUROC {ResultsTable.Percent(e.Mean.ImageAuroc)}, pixel AUROC {ResultsTable.Percent(e.Mean.PixelAuroc)}" +
+        (e.PassThrough is double p ? FormattableString.Invariant($", identity pass-through {p:F3}") : "");
 }

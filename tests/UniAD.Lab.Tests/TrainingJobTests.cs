@@ -104,8 +104,9 @@ public class TrainingJobTests
         // The test set was evaluated after every epoch, before and after the interruption, each epoch once.
         Assert.Equal([1, 2, 3], b.Evaluations.Where(e => e.IsMean).Select(e => e.Epoch));
         Assert.Equal(3 * 3, b.Evaluations.Count);                                          // 2 categories + mean, 3 epochs
-        Assert.Equal(a.Evaluations.Select(e => (e.Epoch, e.Category, e.ImageAuroc, e.PixelAuroc)),
-                     b.Evaluations.Select(e => (e.Epoch, e.Category, e.ImageAuroc, e.PixelAuroc)));
+        Assert.Equal(a.Evaluations.Select(e => (e.Epoch, e.Category, e.ImageAuroc, e.PixelAuroc, e.PassThrough)),
+                     b.Evaluations.Select(e => (e.Epoch, e.Category, e.ImageAuroc, e.PixelAuroc, e.PassThrough)));
+        Assert.All(b.Evaluations, e => Assert.Equal(e.IsMean, e.PassThrough is not null));    // the model's, on the mean row
         Assert.Equal(b.MeanImageAuroc, b.Evaluations.Single(e => e.IsMean && e.Epoch == 3).ImageAuroc);
         var best = b.Evaluations.Where(e => e.IsMean).OrderByDescending(e => e.PixelAuroc).ThenBy(e => e.Epoch).First();
         Assert.Equal((best.Epoch, best.ImageAuroc, best.PixelAuroc), (b.BestEpoch!.Value, b.BestImageAuroc!.Value, b.BestPixelAuroc));

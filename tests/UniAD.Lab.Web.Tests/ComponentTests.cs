@@ -93,7 +93,7 @@ public sealed class ComponentTests : BunitContext
         Evaluations = [.. means.SelectMany(m => new[]
         {
             new TestEvaluationRecord { Epoch = m.Epoch, Category = "nut", ImageAuroc = m.Image - 0.1, PixelAuroc = m.Pixel - 0.1 },
-            new TestEvaluationRecord { Epoch = m.Epoch, Category = CategoryResult.MeanRow, IsMean = true, ImageAuroc = m.Image, PixelAuroc = m.Pixel },
+            new TestEvaluationRecord { Epoch = m.Epoch, Category = CategoryResult.MeanRow, IsMean = true, ImageAuroc = m.Image, PixelAuroc = m.Pixel, PassThrough = m.Epoch / 100.0 },
         })],
     };
 
@@ -121,11 +121,14 @@ public sealed class ComponentTests : BunitContext
         var cut = Render<TestMetricsChart>(p => p.Add(c => c.Evaluations, run.Evaluations).Add(c => c.BestEpoch, run.BestEpoch));
 
         var traces = cut.Instance.Traces.Cast<Scatter>().ToList();
-        Assert.Equal(["mean image AUROC", "mean pixel AUROC", "nut: image AUROC", "best on test (selected on the test set)"], traces.Select(t => t.Name));
+        Assert.Equal(["mean image AUROC", "mean pixel AUROC", "nut: image AUROC", "identity pass-through (right)", "best on test (selected on the test set)"],
+            traces.Select(t => t.Name));
+        Assert.Equal(new object[] { 0.1, 0.2 }, traces[3].Y);
+        Assert.Equal("y2", traces[3].YAxis);
         Assert.Equal(new object[] { 90.0, 80.0 }, traces[0].Y.Select(y => (object)Math.Round((double)y, 6)));
         Assert.Equal(Plotly.Blazor.Traces.ScatterLib.VisibleEnum.LegendOnly, traces[2].Visible);
-        Assert.Equal([10], traces[3].X.Cast<int>());
-        Assert.Equal(95.0, Math.Round((double)traces[3].Y.Single(), 6));
+        Assert.Equal([10], traces[4].X.Cast<int>());
+        Assert.Equal(95.0, Math.Round((double)traces[4].Y.Single(), 6));
     }
 }
 

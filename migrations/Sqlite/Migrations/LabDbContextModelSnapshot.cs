@@ -326,6 +326,9 @@ namespace UniAD.Lab.Migrations.Sqlite.Migrations
                     b.Property<bool>("IsMean")
                         .HasColumnType("INTEGER");
 
+                    b.Property<double?>("PassThrough")
+                        .HasColumnType("REAL");
+
                     b.Property<double?>("PixelAuroc")
                         .HasColumnType("REAL");
 

@@ -41,10 +41,8 @@ internal static class EvalCommand
             var (report, passThrough) = RunProgress.Show(hooks =>
             {
                 using var features = Experiment.CachedFeatures(extractor, cache, test, "test", config, dataset.Version, hooks, cancel);
-                long[] normalImages = [.. Enumerable.Range(0, test.Count).Where(i => !test[i].IsAnomalous).Select(i => (long)i)];
-                using var normal = features.index_select(0, TorchSharp.torch.tensor(normalImages));
                 return (Experiment.EvaluateAndSave(model, features, test, config, outDir, device),
-                        normal.shape[0] > 0 ? ShortcutProbe.PassThrough(model, normal, device, config.Training.BatchSize) : (double?)null);
+                        ShortcutProbe.OnNormalImages(model, features, test, device, config.Training.BatchSize));
             });
             ResultsTable.Print(report);
             if (passThrough is double share)

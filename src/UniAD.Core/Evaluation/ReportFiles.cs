@@ -36,13 +36,17 @@ public static class ReportFiles
         File.WriteAllText(path, csv.ToString());
     }
 
-    /// <summary>The test-set evaluations of one run, one row per (epoch, category) plus each epoch's mean row.</summary>
+    /// <summary>The test-set evaluations of one run, one row per (epoch, category) plus each epoch's mean row, which also
+    /// holds the identity pass-through (a property of the model, not of a category).</summary>
     public static void WriteEvaluationsCsv(string path, IEnumerable<TestEvaluation> evaluations)
     {
-        var csv = new StringBuilder("epoch," + MetricColumns + "\n");
+        var csv = new StringBuilder("epoch," + MetricColumns + ",pass_through\n");
         foreach (var evaluation in evaluations)
-        foreach (var row in evaluation.Categories.Append(evaluation.Mean))
-            csv.AppendLine(evaluation.Epoch.ToString(CultureInfo.InvariantCulture) + "," + Row(row));
+        {
+            foreach (var row in evaluation.Categories)
+                csv.AppendLine(evaluation.Epoch.ToString(CultureInfo.InvariantCulture) + "," + Row(row) + ",");
+            csv.AppendLine(evaluation.Epoch.ToString(CultureInfo.InvariantCulture) + "," + Row(evaluation.Mean) + "," + Number(evaluation.PassThrough));
+        }
         File.WriteAllText(path, csv.ToString());
     }
 

@@ -1,3 +1,4 @@
+using UniAD.Core.Data;
 using UniAD.Core.Model;
 using static TorchSharp.torch;
 
@@ -10,6 +11,17 @@ namespace UniAD.Core.Evaluation;
 /// keep this low.</summary>
 public static class ShortcutProbe
 {
+    /// <summary><see cref="PassThrough"/> on the normal images among <paramref name="samples"/>; null when there are none.</summary>
+    /// <param name="features">N×C×H×W features of <paramref name="samples"/>, in their order.</param>
+    public static double? OnNormalImages(UniadModel model, Tensor features, IReadOnlyList<AnomalySample> samples, Device device, int batchSize)
+    {
+        long[] normal = [.. Enumerable.Range(0, samples.Count).Where(i => !samples[i].IsAnomalous).Select(i => (long)i)];
+        if (normal.Length == 0) return null;
+        using var index = tensor(normal);
+        using var normalFeatures = features.index_select(0, index);
+        return PassThrough(model, normalFeatures, device, batchSize);
+    }
+
     /// <param name="normalFeatures">N×C×H×W features of normal images.</param>
     /// <returns>The mean over the images of ‖Δreconstruction‖ / ‖δ‖ at one random token per image, where δ is a random
     /// direction as long as the token's own feature vector (so its size matches the features').</returns>
@@ -17,19 +29,21 @@ public static class ShortcutProbe
     {
         model.eval();
         using var _ = no_grad();
-        using var generator = new Generator((ulong)seed);
         long count = normalFeatures.shape[0], channels = normalFeatures.shape[1], height = normalFeatures.shape[2], width = normalFeatures.shape[3];
+        using var generator = new Generator((ulong)seed);
+        using var allSites = randint(height * width, [count], generator: generator);                             // N, drawn before batching:
+        using var allDirections = randn([count, channels], generator: generator);                                  // N×C, any batch size gives the same
         double sum = 0;
         for (long start = 0; start < count; start += batchSize)
         {
             using var scope = NewDisposeScope();
-            var x = normalFeatures.narrow(0, start, Math.Min(batchSize, count - start)).to(float32).to(device);   // B×C×H×W
-            long batch = x.shape[0];
-            var sites = randint(height * width, [batch], generator: generator).to(device);                       // B
+            long batch = Math.Min(batchSize, count - start);
+            var x = normalFeatures.narrow(0, start, batch).to(float32).to(device);                                   // B×C×H×W
+            var sites = allSites.narrow(0, start, batch).to(device);                                                  // B
             var rows = arange(batch, device: device);
             var tokens = x.flatten(2).permute(0, 2, 1);                                                          // B×L×C
             var token = tokens[rows, sites];                                                                     // B×C
-            var direction = randn([batch, channels], generator: generator).to(device);
+            var direction = allDirections.narrow(0, start, batch).to(device);
             var delta = direction / direction.norm(1, keepdim: true) * token.norm(1, keepdim: true);            // B×C, ‖δ‖ = ‖token‖
             var perturbed = tokens.clone();
             perturbed[rows, sites] = token + delta;

@@ -83,8 +83,8 @@ public static class Experiment
         return new ExperimentResult(trainer.State, testing.FinalReport, evaluations);
     }
 
-    /// <summary>The test set during training: image and pixel metrics every few epochs; after the last epoch everything
-    /// (AUPRO, defect types), saved with the maps as the run's results.</summary>
+    /// <summary>The test set during training: image and pixel metrics and the identity pass-through every few epochs;
+    /// after the last epoch everything (AUPRO, defect types), saved with the maps as the run's results.</summary>
     private sealed class TestSetEvaluation(Tensor features, IReadOnlyList<AnomalySample> test, UniadConfig config, string output,
         Device device, ExperimentHooks hooks)
     {
@@ -94,14 +94,14 @@ public static class Experiment
 
         public TestEvaluation Evaluate(UniadModel model, int epoch, bool final)
         {
-            TestEvaluation evaluation;
-            if (final) evaluation = TestEvaluation.Of(epoch, FinalReport = EvaluateAndSave(model, features, test, config, output, device));
+            EvaluationReport report;
+            if (final) report = FinalReport = EvaluateAndSave(model, features, test, config, output, device);
             else
             {
                 using var maps = Evaluator.AnomalyMaps(model, features, config.Training.BatchSize, device);
-                evaluation = TestEvaluation.Of(epoch, Evaluator.Score(maps, test, config.Evaluation,
-                    config.Backbone.InputSize[0], config.Backbone.InputSize[1], full: false));
+                report = Evaluator.Score(maps, test, config.Evaluation, config.Backbone.InputSize[0], config.Backbone.InputSize[1], full: false);
             }
+            var evaluation = TestEvaluation.Of(epoch, report, ShortcutProbe.OnNormalImages(model, features, test, device, config.Training.BatchSize));
             hooks.TestEvaluated?.Invoke(evaluation);
             return evaluation;
         }

@@ -121,4 +121,6 @@ public sealed class TestEvaluationRecord
     public bool IsMean { get; set; }
     public double ImageAuroc { get; set; }
     public double? PixelAuroc { get; set; }
+    /// <summary>The model's identity pass-through (ShortcutProbe), on the mean row: a property of the model, not of a category.</summary>
+    public double? PassThrough { get; set; }
 }

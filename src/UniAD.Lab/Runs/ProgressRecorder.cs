@@ -46,12 +46,12 @@ internal sealed class ProgressRecorder(int runId, string runFolder, IDbContextFa
     {
         if (!_evaluatedEpochs.Add(e.Epoch)) return;         // reported live, then again in the finished run's list
         RunLog.Append(runFolder, FormattableString.Invariant(
-            $"test after epoch {e.Epoch}: mean image AUROC {100 * e.Mean.ImageAuroc:F1}, pixel AUROC {100 * e.Mean.PixelAuroc:F1}"));
+            $"test after epoch {e.Epoch}: mean image AUROC {100 * e.Mean.ImageAuroc:F1}, pixel AUROC {100 * e.Mean.PixelAuroc:F1}, identity pass-through {e.PassThrough:F3}"));
         _pendingEvaluations.AddRange(e.Categories.Select(c => Row(c, false)).Append(Row(e.Mean, true)));
         TestEvaluationRecord Row(CategoryMetrics m, bool mean) => new()
         {
             RunId = runId, Epoch = e.Epoch, Category = mean ? CategoryResult.MeanRow : m.Category, IsMean = mean,
-            ImageAuroc = m.ImageAuroc, PixelAuroc = m.PixelAuroc,
+            ImageAuroc = m.ImageAuroc, PixelAuroc = m.PixelAuroc, PassThrough = mean ? e.PassThrough : null,
         };
     }
 

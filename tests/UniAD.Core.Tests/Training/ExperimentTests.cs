@@ -155,7 +155,9 @@ public class ExperimentTests(TinyDataset data) : IClassFixture<TinyDataset>
         Assert.All(evaluated.Evaluations.SkipLast(1), e => Assert.Null(e.Mean.Aupro));
         Assert.NotEqual(evaluated.Evaluations[0].Mean.PixelAuroc, evaluated.Evaluations[1].Mean.PixelAuroc);
 
+        Assert.All(evaluated.Evaluations, e => Assert.InRange(e.PassThrough!.Value, 0, 10));   // the identity pass-through, each time
         var csv = File.ReadAllLines(Path.Combine(output, Experiment.EvaluationsFile));
+        Assert.EndsWith(",pass_through", csv[0]);
         Assert.Equal(1 + 3 * 3, csv.Length);                                                    // header + 3 epochs × (2 categories + mean)
         Assert.StartsWith("2,nut,", csv[5]);
         var best = evaluated.BestOnTest!;

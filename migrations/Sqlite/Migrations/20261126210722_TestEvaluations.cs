@@ -39,7 +39,8 @@ namespace UniAD.Lab.Migrations.Sqlite.Migrations
                     Category = table.Column<string>(type: "TEXT", nullable: false),
                     IsMean = table.Column<bool>(type: "INTEGER", nullable: false),
                     ImageAuroc = table.Column<double>(type: "REAL", nullable: false),
-                    PixelAuroc = table.Column<double>(type: "REAL", nullable: true)
+                    PixelAuroc = table.Column<double>(type: "REAL", nullable: true),
+                    PassThrough = table.Column<double>(type: "REAL", nullable: true)
                 },
                 constraints: table =>
                 {

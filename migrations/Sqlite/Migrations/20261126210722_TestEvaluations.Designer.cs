@@ -11,7 +11,7 @@ using UniAD.Lab.Persistence;
 namespace UniAD.Lab.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(LabDbContext))]
-    [Migration("20261126201529_TestEvaluations")]
+    [Migration("20261126210722_TestEvaluations")]
     partial class TestEvaluations
     {
         /// <inheritdoc />
@@ -328,6 +328,9 @@ namespace UniAD.Lab.Migrations.Sqlite.Migrations
 
                     b.Property<bool>("IsMean")
                         .HasColumnType("INTEGER");
+
+                    b.Property<double?>("PassThrough")
+                        .HasColumnType("REAL");
 
                     b.Property<double?>("PixelAuroc")
                         .HasColumnType("REAL");
