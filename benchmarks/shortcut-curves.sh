@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Test metrics over training, full UniAD vs the vanilla transformer, to see whether vanilla falls into the paper's
-# "identical shortcut" (its test AUROC peaks, then falls while its training loss keeps dropping). Both variants train
+# "identical shortcut" (its test AUROC peaks, then falls while its training loss keeps dropping, and its identity
+# pass-through, the share of a changed input token it copies into its reconstruction, climbs towards 1). Both variants train
 # at the same time, one CPU thread each, on the demo set's hardest categories; the test set is evaluated every
 # 10 epochs (training.evaluate_every_epochs, the official val_freq_epoch).
 # Usage: benchmarks/shortcut-curves.sh [WORK_DIR] [EPOCHS] [CATEGORIES] [EXTRA --set ...]
@@ -26,8 +27,8 @@ for variant in full vanilla; do
 done
 wait
 for variant in full vanilla; do
-  echo "== $variant: epoch, mean image AUROC, mean pixel AUROC (from evaluations.csv), loss (history.csv)"
-  join -t, <(awk -F, '$2=="mean"{print $1","$5","$8}' "$work/$variant/evaluations.csv" | sort -t, -k1,1) \
+  echo "== $variant: epoch, mean image AUROC, mean pixel AUROC, identity pass-through (evaluations.csv), loss (history.csv)"
+  join -t, <(awk -F, '$2=="mean"{print $1","$5","$8","$12}' "$work/$variant/evaluations.csv" | sort -t, -k1,1) \
            <(tail -n +2 "$work/$variant/history.csv" | cut -d, -f1,2 | sort -t, -k1,1) | sort -t, -n -k1,1
   tail -n 1 "$work/$variant.log"
 done
