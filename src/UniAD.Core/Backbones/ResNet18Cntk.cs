@@ -1,3 +1,4 @@
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -64,7 +65,8 @@ public sealed class ResNet18Cntk : FeatureBackbone
         if (rgb.dim() != 4 || rgb.shape[1] != 3)
             throw new ArgumentException($"Expected a B×3×H×W RGB batch, got [{string.Join(",", rgb.shape)}].", nameof(rgb));
         using var scope = NewDisposeScope();
-        var x = rgb.flip(1) * 255f - meanBgr;                                // B×3×H×W, BGR minus mean, as trained
+        using var levels = 255f.ToScalar();                                  // explicit: see FeatureJitter
+        var x = rgb.flip(1).mul(levels) - meanBgr;                           // B×3×H×W, BGR minus mean, as trained
         x = maxpool.call(functional.relu(bn1.call(conv1.call(x))));          // B×64×H/4×W/4
         var taps = new List<Tensor>();
         for (int s = 0; s < layers.Count; s++)

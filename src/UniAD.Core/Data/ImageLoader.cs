@@ -27,14 +27,16 @@ public static class ImageLoader
         using var scope = NewDisposeScope();
         // Whatever the file holds (gray, palette, RGB), a pixel is foreground if any colour channel is.
         var rgba = DecodeRgba(path);
-        var foreground = rgba[.., .., TensorIndex.Slice(0, 3)].amax(2).gt(0);       // H×W
+        using var zero = 0.ToScalar();                                          // explicit: see FeatureJitter
+        var foreground = rgba[.., .., TensorIndex.Slice(0, 3)].amax(2).gt(zero);    // H×W
         var resized = foreground.index_select(0, CentreSamples(foreground.shape[0], height))
                                 .index_select(1, CentreSamples(foreground.shape[1], width));
         return resized.unsqueeze(0).MoveToOuterDisposeScope();
     }
 
+    /// <summary>Nearest-neighbour source indices for resizing <paramref name="source"/> samples to <paramref name="target"/>.</summary>
     private static Tensor CentreSamples(long source, int target) =>
-        ((arange(target, dtype: float64) + 0.5) * source / target).floor().clamp_max(source - 1).to(int64);
+        tensor(Enumerable.Range(0, target).Select(i => Math.Min(source - 1, (long)Math.Floor((i + 0.5) * source / target))).ToArray());
 
     /// <summary>Any supported file as H×W×4 RGBA bytes.</summary>
     private static Tensor DecodeRgba(string path)

@@ -21,10 +21,13 @@ public sealed class FeatureJitter : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor tokens)
     {
         if (!training || rand(1).item<float>() > _probability) return tokens;
-        long channels = tokens.shape[2];
         using var scope = NewDisposeScope();
-        var norm = tokens.norm(dim: 2, keepdim: true) / channels;          // L×B×1
-        var noise = randn_like(tokens) * norm * _scale;                    // L×B×C, std = scale·‖f‖/C
+        // An explicit Scalar, disposed after use: TorchSharp 0.107 leaves the implicit ones to the finalizer, which can
+        // free one while the native call still reads it (a training crashed so after hours).
+        using var channels = tokens.shape[2].ToScalar();
+        using var scale = _scale.ToScalar();
+        var norm = tokens.norm(dim: 2, keepdim: true).div(channels);       // L×B×1
+        var noise = (randn_like(tokens) * norm).mul(scale);                // L×B×C, std = scale·‖f‖/C
         return (tokens + noise).MoveToOuterDisposeScope();
     }
 }

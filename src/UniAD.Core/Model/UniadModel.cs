@@ -45,7 +45,7 @@ public sealed class UniadModel : nn.Module<Tensor, (Tensor FeatureRec, Tensor An
         var decoded = transformer.forward(hidden, pos_embed.forward(hidden.device));   // L×B×D
         var featureRec = output_proj.forward(decoded)                     // L×B×C
             .permute(1, 2, 0).reshape(batch, channels, height, width);    // B×C×H×W
-        var anomalyMap = (featureRec - featureAlign).pow(2).sum(1, keepdim: true).sqrt(); // B×1×H×W
+        var anomalyMap = (featureRec - featureAlign).square().sum(1, keepdim: true).sqrt(); // B×1×H×W
         return (featureRec.MoveToOuterDisposeScope(), anomalyMap.MoveToOuterDisposeScope());
     }
 
