@@ -19,7 +19,8 @@ public sealed record UniadRun(string Command, int Exit, string Stdout, string St
 /// <summary>Runs the real <c>uniad</c> program, built next to these tests, as a separate process.</summary>
 public static class Uniad
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
+    /// <summary>A safety net against a hung process, not a measurement: generous, so a busy machine never trips it.</summary>
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(10);
 
     public static UniadRun Run(params string[] args)
     {

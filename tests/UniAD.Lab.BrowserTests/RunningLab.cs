@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
+using System.Text.RegularExpressions;
 using UniAD.Tests;
 
 // Each test starts its own lab, which trains on the CPU: one at a time, so two trainings never share the cores.
@@ -9,20 +8,20 @@ using UniAD.Tests;
 
 namespace UniAD.Lab.BrowserTests;
 
-/// <summary>The real lab, started from its build output as a separate process on a free loopback port with a
-/// temporary data root, as a user starts it; stopped (and its data removed) at the end.</summary>
+/// <summary>The real lab, started from its build output as a separate process with a temporary data root, as a user
+/// starts it; stopped (and its data removed) at the end. It binds loopback port 0 and the test reads the port the
+/// server logs: a port picked in advance could be taken by another process before the lab binds it.</summary>
 public sealed class RunningLab : IDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _log = new();
 
     public string DataRoot { get; } = TestScratch.NewFolder("uniad-lab-e2e");
-    public string Url { get; }
+    public string Url { get; private set; } = "";
     public string Log { get { lock (_log) return _log.ToString(); } }
 
     public RunningLab()
     {
-        Url = $"http://127.0.0.1:{FreePort()}";
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
             WorkingDirectory = DataRoot,
@@ -30,7 +29,8 @@ public sealed class RunningLab : IDisposable
             RedirectStandardError = true,
         };
         start.ArgumentList.Add(WebAssembly());
-        start.Environment["ASPNETCORE_URLS"] = Url;
+        start.ArgumentList.Add("--urls");
+        start.ArgumentList.Add("http://127.0.0.1:0");
         start.Environment["Lab__DataRoot"] = DataRoot;
         start.Environment["Lab__Device"] = "cpu";
         _process = Process.Start(start)!;
@@ -62,26 +62,23 @@ public sealed class RunningLab : IDisposable
     private void WaitUntilServing()
     {
         using var http = new HttpClient();
-        var deadline = DateTime.UtcNow.AddMinutes(2);
+        var deadline = DateTime.UtcNow.AddMinutes(5);
         while (DateTime.UtcNow < deadline)
         {
             if (_process.HasExited) throw new InvalidOperationException($"the lab exited with {_process.ExitCode}:\n{Log}");
+            if (Url.Length == 0 && ListeningOn.Match(Log) is { Success: true } listening) Url = listening.Groups[1].Value;
             try
             {
-                if (http.GetAsync(Url).GetAwaiter().GetResult().IsSuccessStatusCode) return;
+                if (Url.Length > 0 && http.GetAsync(Url).GetAwaiter().GetResult().IsSuccessStatusCode) return;
             }
             catch (HttpRequestException) { }
             Thread.Sleep(250);
         }
-        throw new TimeoutException($"the lab did not answer at {Url} within 2 minutes:\n{Log}");
+        throw new TimeoutException($"the lab did not answer within 5 minutes (address: '{Url}'):\n{Log}");
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    /// <summary>ASP.NET's start-up line with the address it bound.</summary>
+    private static readonly Regex ListeningOn = new(@"Now listening on: (http://127\.0\.0\.1:\d+)");
 
     public void Dispose()
     {

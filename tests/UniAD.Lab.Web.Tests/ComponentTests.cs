@@ -6,6 +6,7 @@ using UniAD.Lab.Persistence;
 using UniAD.Lab.Runs;
 using UniAD.Lab.Web.Components.Pages.Runs;
 using UniAD.Lab.Web.Components.Shared;
+using UniAD.Tests;
 
 namespace UniAD.Lab.Web.Tests;
 
@@ -56,7 +57,7 @@ public sealed class ComponentTests : BunitContext
         Assert.StartsWith(CategoryResult.MeanRow, rows[2].Trim());
         var imageBars = Assert.IsType<Bar>(cut.Instance.Bars[0]);
         Assert.Equal(["fabric", "nut"], imageBars.X);
-        Assert.Equal(new object[] { 98.76, 25.0 }, imageBars.Y.Select(y => (object)Math.Round((double)y, 2)));
+        Close.Equal([98.76, 25.0], imageBars.Y, 1e-9);
     }
 
     [Fact]
@@ -125,10 +126,10 @@ public sealed class ComponentTests : BunitContext
             traces.Select(t => t.Name));
         Assert.Equal(new object[] { 0.1, 0.2 }, traces[3].Y);
         Assert.Equal("y2", traces[3].YAxis);
-        Assert.Equal(new object[] { 90.0, 80.0 }, traces[0].Y.Select(y => (object)Math.Round((double)y, 6)));
+        Close.Equal([90.0, 80.0], traces[0].Y, 1e-9);
         Assert.Equal(Plotly.Blazor.Traces.ScatterLib.VisibleEnum.LegendOnly, traces[2].Visible);
         Assert.Equal([10], traces[4].X.Cast<int>());
-        Assert.Equal(95.0, Math.Round((double)traces[4].Y.Single(), 6));
+        Assert.Equal(95.0, (double)traces[4].Y.Single(), 1e-9);
     }
 }
 
@@ -144,7 +145,6 @@ public class RocChartTests
         ];
         var curve = Assert.IsType<Scatter>(Assert.Single(RocChart.CurvesOf(tiles)));
         Assert.Equal("a (50.0)", curve.Name);
-        Assert.Equal((0.0, 0.0), ((double)curve.X[0], (double)curve.Y[0]));
-        Assert.Equal((1.0, 1.0), ((double)curve.X[^1], (double)curve.Y[^1]));
+        Close.Equal([0.0, 0.0, 1.0, 1.0], [curve.X[0], curve.Y[0], curve.X[^1], curve.Y[^1]], 1e-15);
     }
 }

@@ -1,4 +1,5 @@
 using Hangfire;
+using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using MudBlazor.Services;
@@ -54,9 +55,12 @@ public sealed class PageTests : IAsyncLifetime
         cut.Find("[data-testid=run-overrides]").Input("model.hidden_dim=64");
         cut.WaitForAssertion(() => Assert.Equal("", Problems(cut)));
         Assert.Contains("\"hidden_dim\": 64", cut.Find("[data-testid=run-config]").TextContent);
-        Assert.Contains("No estimate yet", cut.Find("[data-testid=run-estimate]").TextContent);
+        cut.WaitForAssertion(() => Assert.Contains("No estimate yet", cut.Find("[data-testid=run-estimate]").TextContent));   // read from the database
         cut.Find("[data-testid=queue-run]").Click();
 
+        // The handler queues asynchronously, then opens the new run's page: wait for that before reading the database.
+        var navigation = _bunit.Services.GetRequiredService<NavigationManager>();
+        cut.WaitForAssertion(() => Assert.Matches(@"/runs/\d+$", navigation.Uri));
         var run = Assert.Single((await _lab.Queries.PageAsync(new RunPageRequest(0, 10))).Runs);
         Assert.Equal(("my run", RunStatus.Queued), (run.Name, run.Status));
         Assert.Equal(1, _lab.JobStorage.GetMonitoringApi().EnqueuedCount(Queues.Training));

@@ -1,4 +1,5 @@
 using UniAD.Core.Evaluation;
+using UniAD.Tests;
 
 namespace UniAD.Core.Tests.Evaluation;
 
@@ -13,7 +14,8 @@ public class ScoreRankingTests
 
         Assert.Equal(0.75, ranking.Auroc, 1e-15);
         Assert.Equal(5.0 / 6, ranking.AveragePrecision, 1e-15);
-        Assert.Equal((0.8, 0.35f), (Math.Round(ranking.F1Max.F1, 12), ranking.F1Max.Threshold));
+        Assert.Equal(0.8, ranking.F1Max.F1, 1e-12);
+        Assert.Equal(0.35f, ranking.F1Max.Threshold);                  // one of the scores, not computed
     }
 
     [Fact]
@@ -21,9 +23,10 @@ public class ScoreRankingTests
     {
         var ranking = new ScoreRanking([0.9f, 0.8f, 0.2f, 0.1f, 0.3f], [true, true, false, false, false]);
 
-        Assert.Equal(1.0, ranking.Auroc);
-        Assert.Equal(1.0, ranking.AveragePrecision);
-        Assert.Equal((1.0, 0.8f), ranking.F1Max);
+        Assert.Equal(1.0, ranking.Auroc, 1e-15);
+        Assert.Equal(1.0, ranking.AveragePrecision, 1e-15);
+        Assert.Equal(1.0, ranking.F1Max.F1, 1e-15);
+        Assert.Equal(0.8f, ranking.F1Max.Threshold);
     }
 
     [Fact]
@@ -31,7 +34,7 @@ public class ScoreRankingTests
     {
         var ranking = new ScoreRanking([0.1f, 0.2f, 0.8f, 0.9f], [true, true, false, false]);
 
-        Assert.Equal(0.0, ranking.Auroc);
+        Assert.Equal(0.0, ranking.Auroc, 1e-15);
     }
 
     [Fact]
@@ -39,9 +42,10 @@ public class ScoreRankingTests
     {
         var ranking = new ScoreRanking([0.5f, 0.5f, 0.5f, 0.5f, 0.5f], [true, false, false, true, false]);
 
-        Assert.Equal(0.5, ranking.Auroc);
+        Assert.Equal(0.5, ranking.Auroc, 1e-15);
         Assert.Equal(2.0 / 5, ranking.AveragePrecision, 1e-15); // one threshold: recall 1 at precision 2/5
-        Assert.Equal((2.0 * 2 / (5 + 2), 0.5f), ranking.F1Max);
+        Assert.Equal(2.0 * 2 / (5 + 2), ranking.F1Max.F1, 1e-15);
+        Assert.Equal(0.5f, ranking.F1Max.Threshold);
     }
 
     [Fact]
@@ -64,8 +68,8 @@ public class ScoreRankingTests
         var roc = new ScoreRanking(scores, labels).RocCurve(maxPoints: 50);
 
         Assert.Equal(50, roc.Thresholds.Length);
-        Assert.Equal((0.0, 0.0, float.PositiveInfinity), (roc.FalsePositiveRates[0], roc.TruePositiveRates[0], roc.Thresholds[0]));
-        Assert.Equal((1.0, 1.0, 0f), (roc.FalsePositiveRates[^1], roc.TruePositiveRates[^1], roc.Thresholds[^1]));
+        Close.Equal([0.0, 0.0, 1.0, 1.0], [roc.FalsePositiveRates[0], roc.TruePositiveRates[0], roc.FalsePositiveRates[^1], roc.TruePositiveRates[^1]], 1e-15);
+        Assert.Equal((float.PositiveInfinity, 0f), (roc.Thresholds[0], roc.Thresholds[^1]));
         for (int i = 1; i < 50; i++)
             Assert.True(roc.Thresholds[i] < roc.Thresholds[i - 1] && roc.FalsePositiveRates[i] >= roc.FalsePositiveRates[i - 1]);
     }

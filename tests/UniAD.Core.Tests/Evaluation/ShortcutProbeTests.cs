@@ -41,6 +41,6 @@ public class ShortcutProbeTests
         // Untrained, the vanilla model's residual path carries a token straight to its own reconstruction; the masked
         // model's token reaches itself only through other tokens.
         Assert.True(copied > 5 * masked, $"vanilla {copied}, full {masked}");
-        Assert.Equal(copied, ShortcutProbe.PassThrough(vanilla, features, CPU, batchSize: 3), 6);    // same draws, any batching
+        Assert.Equal(copied, ShortcutProbe.PassThrough(vanilla, features, CPU, batchSize: 3), 1e-6);    // same draws, any batching
     }
 }

@@ -27,8 +27,9 @@ public class FeatureJitterTests
         float v = MathF.Sqrt(272);
         using var tokens = cat([full(1, 2000, 272, v), full(1, 2000, 272, 2 * v)]);
         using var noise = jitter.forward(tokens) - tokens;
-        Assert.Equal(20.0, noise[0].std().item<float>(), 0);
-        Assert.Equal(40.0, noise[1].std().item<float>(), 0);
+        // 544,000 draws each: the estimate's relative error is about 0.1%, so 1% is a five-sigma tolerance.
+        Assert.Equal(20.0, noise[0].std().item<float>(), 0.2);
+        Assert.Equal(40.0, noise[1].std().item<float>(), 0.4);
     }
 
     [Fact]
