@@ -33,6 +33,7 @@ public sealed class RunningLab : IDisposable
         start.ArgumentList.Add("http://127.0.0.1:0");
         start.Environment["Lab__DataRoot"] = DataRoot;
         start.Environment["Lab__Device"] = "cpu";
+        start.Environment["Logging__LogLevel__Hangfire"] = "Debug";                    // a failing test shows what the job server did
         _process = Process.Start(start)!;
         _process.OutputDataReceived += (_, e) => { lock (_log) _log.AppendLine(e.Data); };
         _process.ErrorDataReceived += (_, e) => { lock (_log) _log.AppendLine(e.Data); };
@@ -75,6 +76,16 @@ public sealed class RunningLab : IDisposable
             Thread.Sleep(250);
         }
         throw new TimeoutException($"the lab did not answer within 5 minutes (address: '{Url}'):\n{Log}");
+    }
+
+    /// <summary>A test failure with what the lab logged and every run's log appended: the lab is gone after the test.</summary>
+    public Exception Explain(Exception failure)
+    {
+        var runs = Path.Combine(DataRoot, "runs");
+        var runLogs = Directory.Exists(runs) ? Directory.EnumerateFiles(runs, "run.log", SearchOption.AllDirectories)
+            .Select(f => $"--- {Path.GetRelativePath(DataRoot, f)}\n{File.ReadAllText(f)}") : [];
+        var tail = Log.Split('\n').TakeLast(200);
+        return new Exception($"{failure.Message}\n--- lab log (last 200 lines)\n{string.Join('\n', tail)}\n{string.Join('\n', runLogs)}", failure);
     }
 
     /// <summary>ASP.NET's start-up line with the address it bound.</summary>

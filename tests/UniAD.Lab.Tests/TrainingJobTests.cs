@@ -90,7 +90,12 @@ public class TrainingJobTests
         lab.Job().Run(uninterrupted, CancellationToken.None);
 
         using var cancel = new CancellationTokenSource();
-        lab.Events.Changed += id => { if (id == interrupted && lab.Events.Latest(id) is { Epoch: 2, Step: > 0 }) cancel.Cancel(); };
+        lab.Events.Changed += id =>
+        {
+            if (id != interrupted || lab.Events.Latest(id) is not { Epoch: 2, Step: > 0 } || cancel.IsCancellationRequested) return;
+            lab.Launcher.CancelAsync(id).GetAwaiter().GetResult();         // as the run page's button: the job server then stops the job
+            cancel.Cancel();
+        };
         lab.Job().Run(interrupted, cancel.Token);
         Assert.Equal(RunStatus.Cancelled, (await lab.Queries.GetAsync(interrupted))!.Status);
 
@@ -112,6 +117,24 @@ public class TrainingJobTests
         var best = b.Evaluations.Where(e => e.IsMean).OrderByDescending(e => e.PixelAuroc).ThenBy(e => e.Epoch).First();
         Assert.Equal((best.Epoch, best.ImageAuroc, best.PixelAuroc), (b.BestEpoch!.Value, b.BestImageAuroc!.Value, b.BestPixelAuroc));
         Assert.Equal(a.BestEpoch, b.BestEpoch);
+    }
+
+    [Fact]
+    public async Task ARunTheJobServerStopsIsRecordedAsFailedNotCancelledAndResumes()
+    {
+        var (lab, datasetId) = await LabWithTinyDataset();
+        using var _ = lab;
+        int id = (await lab.Launcher.QueueAsync(new RunRequest(datasetId, Core.Tests.TinyDataset.Config(epochs: 2), [5], "stopped", "test")))[0];
+        using var cancel = new CancellationTokenSource();
+        lab.Events.Changed += run => { if (run == id && lab.Events.Latest(run) is { Epoch: 2 }) cancel.Cancel(); };   // no user asked
+
+        lab.Job().Run(id, cancel.Token);
+
+        var stopped = (await lab.Queries.GetAsync(id))!;
+        Assert.Equal((RunStatus.Failed, TrainingJob.StoppedByTheJobServer), (stopped.Status, stopped.Error));
+        await lab.Launcher.ResumeAsync(id);
+        lab.Job().Run(id, CancellationToken.None);
+        Assert.Equal(RunStatus.Finished, (await lab.Queries.GetAsync(id))!.Status);
     }
 
     [Fact]

@@ -153,6 +153,37 @@ namespace UniAD.Lab.Migrations.Sqlite.Migrations
                     b.ToTable("Epochs");
                 });
 
+            modelBuilder.Entity("UniAD.Lab.Persistence.ResourceSample", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("CpuPercent")
+                        .HasColumnType("REAL");
+
+                    b.Property<long?>("GpuMemoryBytes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("GpuUtilizationPercent")
+                        .HasColumnType("REAL");
+
+                    b.Property<long>("MemoryBytes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("RunId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("Seconds")
+                        .HasColumnType("REAL");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RunId", "Seconds");
+
+                    b.ToTable("ResourceSamples");
+                });
+
             modelBuilder.Entity("UniAD.Lab.Persistence.RunRecord", b =>
                 {
                     b.Property<int>("Id")
@@ -170,6 +201,9 @@ namespace UniAD.Lab.Migrations.Sqlite.Migrations
 
                     b.Property<double?>("BestPixelAuroc")
                         .HasColumnType("REAL");
+
+                    b.Property<bool>("CancelRequested")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Categories")
                         .IsRequired()
@@ -255,6 +289,12 @@ namespace UniAD.Lab.Migrations.Sqlite.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("PeakGpuMemoryBytes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("PeakMemoryBytes")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Preset")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -283,12 +323,22 @@ namespace UniAD.Lab.Migrations.Sqlite.Migrations
                     b.Property<int>("StepsPerEpoch")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("StudyId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Tags")
                         .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<int>("TotalEpochs")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Variant")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("WallSeconds")
+                        .HasColumnType("REAL");
 
                     b.Property<string>("Warnings")
                         .IsRequired()
@@ -304,7 +354,81 @@ namespace UniAD.Lab.Migrations.Sqlite.Migrations
 
                     b.HasIndex("Status");
 
+                    b.HasIndex("StudyId");
+
                     b.ToTable("Runs");
+                });
+
+            modelBuilder.Entity("UniAD.Lab.Persistence.StudyRecord", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("BaseConfigJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Baseline")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Categories")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("DatasetId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Device")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NormalClasses")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Preset")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Queue")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Seeds")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SweepAxesJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("VariantsJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DatasetId");
+
+                    b.ToTable("Studies");
                 });
 
             modelBuilder.Entity("UniAD.Lab.Persistence.TestEvaluationRecord", b =>
@@ -361,7 +485,32 @@ namespace UniAD.Lab.Migrations.Sqlite.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("UniAD.Lab.Persistence.ResourceSample", b =>
+                {
+                    b.HasOne("UniAD.Lab.Persistence.RunRecord", null)
+                        .WithMany("Resources")
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("UniAD.Lab.Persistence.RunRecord", b =>
+                {
+                    b.HasOne("UniAD.Lab.Persistence.DatasetRecord", "Dataset")
+                        .WithMany()
+                        .HasForeignKey("DatasetId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("UniAD.Lab.Persistence.StudyRecord", null)
+                        .WithMany("Runs")
+                        .HasForeignKey("StudyId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.Navigation("Dataset");
+                });
+
+            modelBuilder.Entity("UniAD.Lab.Persistence.StudyRecord", b =>
                 {
                     b.HasOne("UniAD.Lab.Persistence.DatasetRecord", "Dataset")
                         .WithMany()
@@ -387,7 +536,14 @@ namespace UniAD.Lab.Migrations.Sqlite.Migrations
 
                     b.Navigation("History");
 
+                    b.Navigation("Resources");
+
                     b.Navigation("Results");
+                });
+
+            modelBuilder.Entity("UniAD.Lab.Persistence.StudyRecord", b =>
+                {
+                    b.Navigation("Runs");
                 });
 #pragma warning restore 612, 618
         }

@@ -23,6 +23,24 @@ public static class HeatmapOverlay
     /// <param name="maxSide">Shrink the output so its longer side is at most this (0: the image's own size).</param>
     public static byte[] RenderPng(string imagePath, Tensor? map, float low, float high, string? maskPath = null, int maxSide = 0, float opacity = 0.5f)
     {
+        float range = Math.Max(high - low, 1e-12f);
+        return Render(imagePath, map, v => Jet(Math.Clamp((v - low) / range, 0, 1)), maskPath, maxSide, opacity);
+    }
+
+    /// <summary>A difference of two anomaly maps (B − A) over the image: blue where B is lower, red where it is higher,
+    /// white where they agree, on the symmetric scale ±<paramref name="limit"/>.</summary>
+    public static byte[] RenderDifferencePng(string imagePath, Tensor difference, float limit, string? maskPath = null, int maxSide = 0) =>
+        Render(imagePath, difference, v => Diverging(Math.Clamp(v / Math.Max(limit, 1e-12f), -1, 1)), maskPath, maxSide, opacity: 0.7f);
+
+    /// <summary>Blue (−1) → white (0) → red (+1).</summary>
+    public static (byte R, byte G, byte B) Diverging(float t)
+    {
+        byte fade = (byte)(255 * (1 - Math.Abs(t)));
+        return t < 0 ? (fade, fade, 255) : (255, fade, fade);
+    }
+
+    private static byte[] Render(string imagePath, Tensor? map, Func<float, (byte R, byte G, byte B)> colour, string? maskPath, int maxSide, float opacity)
+    {
         var decoded = ImageDecoder.Decode(imagePath);
         double shrink = maxSide > 0 ? Math.Min(1, maxSide / (double)Math.Max(decoded.Width, decoded.Height)) : 1;
         int width = Math.Max(1, (int)Math.Round(decoded.Width * shrink)), height = Math.Max(1, (int)Math.Round(decoded.Height * shrink));
@@ -31,7 +49,6 @@ public static class HeatmapOverlay
             size: [height, width], mode: InterpolationMode.Bilinear, align_corners: true);
         var values = resized?.data<float>().ToArray();
         var contour = maskPath is null ? null : Contour(maskPath, height, width);
-        float range = Math.Max(high - low, 1e-12f);
         var pixels = image.GetPixelSpan();                                    // RGBA
         for (int i = 0; i < width * height; i++)
         {
@@ -41,7 +58,7 @@ public static class HeatmapOverlay
                 continue;
             }
             if (values is null) continue;
-            var (r, g, b) = Jet(Math.Clamp((values[i] - low) / range, 0, 1));
+            var (r, g, b) = colour(values[i]);
             pixels[4 * i] = Blend(pixels[4 * i], r, opacity);
             pixels[4 * i + 1] = Blend(pixels[4 * i + 1], g, opacity);
             pixels[4 * i + 2] = Blend(pixels[4 * i + 2], b, opacity);

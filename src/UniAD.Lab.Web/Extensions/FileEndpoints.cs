@@ -7,7 +7,7 @@ using UniAD.Lab.Runs;
 namespace UniAD.Lab.Web.Extensions;
 
 /// <summary>Downloads of a run's artifacts (<c>/runs/{id}/files/{name}</c>), its heatmap tiles
-/// (<c>/runs/{id}/heatmaps/{index}.png</c>), a dataset's image tiles (<c>/datasets/{id}/images/{index}.png</c>), and
+/// (<c>/runs/{id}/heatmaps/{index}.png</c>) and the difference of two runs' maps, a dataset's image tiles (<c>/datasets/{id}/images/{index}.png</c>), and
 /// dataset uploads (<c>POST /datasets/uploads</c>).</summary>
 public static class FileEndpoints
 {
@@ -35,9 +35,13 @@ public static class FileEndpoints
                 ? Results.File(path, contentType, $"run-{id}-{name}")
                 : Results.NotFound();
         });
-        // ?scale=image asks for per-image min–max; the default is the run's one global scale.
-        app.MapGet("/runs/{id:int}/heatmaps/{index:int}.png", async (int id, int index, string? scale, RunMaps gallery) =>
-            await gallery.TileAsync(id, index, perImageScale: scale == "image") is { } png ? Results.File(png, "image/png") : Results.NotFound());
+        // ?scale=image asks for per-image min–max; ?low=&high= a scale shared by several runs; the default is the run's one global scale.
+        app.MapGet("/runs/{id:int}/heatmaps/{index:int}.png", async (int id, int index, string? scale, float? low, float? high, RunMaps gallery) =>
+            await gallery.TileAsync(id, index, perImageScale: scale == "image", low is float l && high is float h ? (l, h) : null) is { } png
+                ? Results.File(png, "image/png") : Results.NotFound());
+        // Run b's map minus run a's on one test image (by key), on the scale ±limit.
+        app.MapGet("/compare/heatmaps/difference.png", async (int a, int b, string image, float limit, RunMaps maps) =>
+            await maps.DifferenceAsync(a, b, image, limit) is { } png ? Results.File(png, "image/png") : Results.NotFound());
         // A zip as the raw request body, streamed to uploads/ up to Lab:MaxUploadBytes; the answer is its upload id.
         app.MapPost("/datasets/uploads", async (HttpContext http, DatasetCatalog catalog, IOptions<LabOptions> options) =>
         {

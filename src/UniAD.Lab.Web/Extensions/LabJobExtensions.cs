@@ -15,7 +15,13 @@ public static class LabJobExtensions
         builder.Services.AddHangfire(hangfire => hangfire
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
-            .UseSQLiteStorage(Path.GetFullPath(options.Expand(options.HangfireDatabase))));
+            .UseSQLiteStorage(Path.GetFullPath(options.Expand(options.HangfireDatabase)), new SQLiteStorageOptions
+            {
+                // The storage hands a job that has run longer than this to the next free worker, aborting the first
+                // (its default, 30 minutes, is shorter than most trainings). The lab recovers runs a crash left behind
+                // itself (LabInitializer), so the job server never needs to.
+                InvisibilityTimeout = TimeSpan.FromDays(30),
+            }));
         foreach (var (queue, configured) in options.Workers)
         {
             int workers = configured > 0 ? configured : queue == Queues.Training ? DeviceSelector.GpuCount(options.Device) : 1;

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using UniAD.Lab.Datasets;
 using UniAD.Lab.Migrations.Sqlite;
 using UniAD.Lab.Persistence;
+using UniAD.Lab.Compare;
 using UniAD.Lab.Runs;
 
 namespace UniAD.Lab.Web.Extensions;
@@ -34,6 +35,7 @@ public static class LabServiceExtensions
         builder.Services.AddSingleton<RunQueries>();
         builder.Services.AddSingleton<RunEditor>();
         builder.Services.AddSingleton<RunMaps>();
+        builder.Services.AddSingleton<CompareQueries>();
         builder.Services.AddSingleton<RunEstimator>();
         builder.Services.AddSingleton<DatasetBrowser>();
         builder.Services.AddTransient<TrainingJob>();

@@ -39,6 +39,9 @@ public sealed class RunRecord
     public string Device { get; set; } = "auto";
     public string Queue { get; set; } = Queues.Training;
     public RunStatus Status { get; set; }
+    /// <summary>Set when a user cancels a running run: the job then records it as cancelled. A job stopped without it
+    /// (the lab shutting down, the job server aborting the job) is recorded as failed, with that cause.</summary>
+    public bool CancelRequested { get; set; }
     public string? JobId { get; set; }
     public DateTime CreatedAt { get; set; }
     public string CreatedBy { get; set; } = "";
@@ -71,9 +74,68 @@ public sealed class RunRecord
     public int? BestEpoch { get; set; }
     public double? BestImageAuroc { get; set; }
     public double? BestPixelAuroc { get; set; }
+    /// <summary>The study this run belongs to (null for a run queued on its own) and its variant's name there.</summary>
+    public int? StudyId { get; set; }
+    public string Variant { get; set; } = "";
+    /// <summary>Time the training job ran, summed over its executions (a resumed run adds its second part); waiting in
+    /// the queue and a paused run's idle time are not counted.</summary>
+    public double? WallSeconds { get; set; }
+    /// <summary>Largest resident memory of the lab process and GPU memory in use on the device, over the run's
+    /// resource samples.</summary>
+    public long? PeakMemoryBytes { get; set; }
+    public long? PeakGpuMemoryBytes { get; set; }
     public List<EpochRecord> History { get; set; } = [];
     public List<CategoryResult> Results { get; set; } = [];
     public List<TestEvaluationRecord> Evaluations { get; set; } = [];
+    public List<ResourceSample> Resources { get; set; } = [];
+
+    /// <summary>One unified model over several categories (all of the dataset's when none were chosen), or a model of
+    /// one category: tables and charts keep the two apart.</summary>
+    public bool IsUnified => Categories.Split(',', StringSplitOptions.RemoveEmptyEntries).Length != 1;
+}
+
+/// <summary>What a training run used at one moment: CPU of the lab process (100 = one core busy), its resident memory,
+/// and on CUDA the device's utilisation and memory in use.</summary>
+public sealed class ResourceSample
+{
+    public int Id { get; set; }
+    public int RunId { get; set; }
+    /// <summary>Seconds of training-job time since the run first started (continues across a resume).</summary>
+    public double Seconds { get; set; }
+    public double CpuPercent { get; set; }
+    public long MemoryBytes { get; set; }
+    public double? GpuUtilizationPercent { get; set; }
+    public long? GpuMemoryBytes { get; set; }
+}
+
+public enum StudyKind { Ablation, Sweep }
+
+/// <summary>An ablation study or a sweep: a base config with named variants (each a list of overrides), every variant
+/// trained with every seed, queued as one group of runs. The baseline variant is what every other is compared with.</summary>
+public sealed class StudyRecord
+{
+    public int Id { get; set; }
+    public required string Name { get; set; }
+    public StudyKind Kind { get; set; }
+    public int DatasetId { get; set; }
+    public DatasetRecord? Dataset { get; set; }
+    public string Categories { get; set; } = "";
+    public string NormalClasses { get; set; } = "";
+    public string Preset { get; set; } = "";
+    /// <summary>The config every variant starts from (its seed is replaced by each run's).</summary>
+    public required string BaseConfigJson { get; set; }
+    /// <summary>JSON list of <c>{"name", "overrides": [...]}</c>, in the study's order.</summary>
+    public required string VariantsJson { get; set; }
+    public required string Baseline { get; set; }
+    /// <summary>Comma-separated.</summary>
+    public string Seeds { get; set; } = "";
+    /// <summary>For a sweep: JSON list of <c>{"key", "values": [...]}</c>, the grid its variants come from.</summary>
+    public string SweepAxesJson { get; set; } = "";
+    public string Device { get; set; } = "auto";
+    public string Queue { get; set; } = Queues.Training;
+    public DateTime CreatedAt { get; set; }
+    public string CreatedBy { get; set; } = "";
+    public List<RunRecord> Runs { get; set; } = [];
 }
 
 /// <summary>Loss and learning rate at the end of one epoch.</summary>

@@ -52,13 +52,10 @@ public sealed class RunLauncher(IDbContextFactory<LabDbContext> databases, IBack
         await using var db = await databases.CreateDbContextAsync(cancel);
         var run = await db.Runs.SingleAsync(r => r.Id == runId, cancel);
         if (run.Status is not (RunStatus.Queued or RunStatus.Running)) return;
+        run.CancelRequested = true;
+        if (run.Status == RunStatus.Queued) (run.Status, run.FinishedAt) = (RunStatus.Cancelled, DateTime.UtcNow);
+        await db.SaveChangesAsync(cancel);                  // before the job hears of it, so it knows the user asked
         if (run.JobId is not null) jobs.Delete(run.JobId);
-        if (run.Status == RunStatus.Queued)
-        {
-            run.Status = RunStatus.Cancelled;
-            run.FinishedAt = DateTime.UtcNow;
-            await db.SaveChangesAsync(cancel);
-        }
         events.Ended(runId);
     }
 
@@ -72,6 +69,7 @@ public sealed class RunLauncher(IDbContextFactory<LabDbContext> databases, IBack
         run.Status = RunStatus.Queued;
         run.FinishedAt = null;
         run.Error = null;
+        run.CancelRequested = false;
         run.JobId = Enqueue(run);
         await db.SaveChangesAsync(cancel);
         events.Ended(runId);

@@ -31,15 +31,34 @@ public sealed class RunMaps(RunQueries queries)
 
     public async Task<GalleryContents?> ContentsAsync(int runId) => (await LoadAsync(runId))?.Contents;
 
-    /// <summary>The tile as PNG, or null when the run or the index does not exist.</summary>
-    public async Task<byte[]?> TileAsync(int runId, int index, bool perImageScale)
+    /// <summary>The tile as PNG, or null when the run or the index does not exist. The colour scale is the run's own, the
+    /// image's own min–max (<paramref name="perImageScale"/>), or one given for several runs shown side by side.</summary>
+    public async Task<byte[]?> TileAsync(int runId, int index, bool perImageScale, (float Low, float High)? scale = null)
     {
         var loaded = await LoadAsync(runId);
         if (loaded is null || index < 0 || index >= loaded.Samples.Count) return null;
         var sample = loaded.Samples[index];
         using var map = loaded.Maps[index, 0];
-        var (low, high) = perImageScale ? (map.min().item<float>(), map.max().item<float>()) : (loaded.Contents.Low, loaded.Contents.High);
+        var (low, high) = perImageScale ? (map.min().item<float>(), map.max().item<float>()) : scale ?? (loaded.Contents.Low, loaded.Contents.High);
         return await Task.Run(() => HeatmapOverlay.RenderPng(sample.ImagePath, map, low, high, sample.MaskPath, TileSide));
+    }
+
+    /// <summary>Run B's map minus run A's on the same test image (by key), as PNG on the scale ±<paramref name="limit"/>,
+    /// with A's ground-truth contour; null when either run or the image is missing. Maps of different sizes are compared at
+    /// the larger one.</summary>
+    public async Task<byte[]?> DifferenceAsync(int runA, int runB, string key, float limit)
+    {
+        var (a, b) = (await LoadAsync(runA), await LoadAsync(runB));
+        int i = a?.Contents.Tiles.FirstOrDefault(t => t.Key == key)?.Index ?? -1, j = b?.Contents.Tiles.FirstOrDefault(t => t.Key == key)?.Index ?? -1;
+        if (i < 0 || j < 0) return null;
+        var sample = a!.Samples[i];
+        return await Task.Run(() =>
+        {
+            using var scope = NewDisposeScope();
+            long height = Math.Max(a.Maps.shape[^2], b!.Maps.shape[^2]), width = Math.Max(a.Maps.shape[^1], b.Maps.shape[^1]);
+            var difference = UniadModel.UpsampleMap(b.Maps[j..(j + 1)], (int)height, (int)width) - UniadModel.UpsampleMap(a.Maps[i..(i + 1)], (int)height, (int)width);
+            return HeatmapOverlay.RenderDifferencePng(sample.ImagePath, difference[0, 0], limit, sample.MaskPath, TileSide);
+        });
     }
 
     /// <summary>Image AUROC, AP and F1-max per category (and their mean, last) with <paramref name="kind"/> as the image

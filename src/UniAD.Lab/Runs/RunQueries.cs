@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using UniAD.Core.Configuration;
+using UniAD.Core.Statistics;
 using UniAD.Lab.Persistence;
 
 namespace UniAD.Lab.Runs;
@@ -13,7 +14,7 @@ public sealed record RunPage(IReadOnlyList<RunRecord> Runs, int Total);
 /// <summary>Runs that share one value of the grouping key, with mean ± sample standard deviation of their results
 /// (over finished runs; seeds of one config make the spread).</summary>
 public sealed record RunGroup(string Value, int Runs, int Finished, double? ImageAurocMean, double? ImageAurocStd,
-    double? PixelAurocMean, double? PixelAurocStd);
+    double? PixelAurocMean, double? PixelAurocStd, IReadOnlyList<int> RunIds);
 
 public sealed class RunQueries(IDbContextFactory<LabDbContext> databases)
 {
@@ -61,18 +62,10 @@ public sealed class RunQueries(IDbContextFactory<LabDbContext> databases)
             .Select(g =>
             {
                 var finished = g.Where(r => r.Status == RunStatus.Finished).ToList();
-                var (image, imageStd) = MeanStd(finished.Select(r => r.MeanImageAuroc));
-                var (pixel, pixelStd) = MeanStd(finished.Select(r => r.MeanPixelAuroc));
-                return new RunGroup(g.Key, g.Count(), finished.Count, image, imageStd, pixel, pixelStd);
+                var image = Summary.Of(finished.Select(r => r.MeanImageAuroc).OfType<double>());
+                var pixel = Summary.Of(finished.Select(r => r.MeanPixelAuroc).OfType<double>());
+                return new RunGroup(g.Key, g.Count(), finished.Count, image?.Mean, image?.Std, pixel?.Mean, pixel?.Std, [.. g.Select(r => r.Id).Order()]);
             }).ToList();
-    }
-
-    private static (double? Mean, double? Std) MeanStd(IEnumerable<double?> values)
-    {
-        var v = values.OfType<double>().ToList();
-        if (v.Count == 0) return (null, null);
-        double mean = v.Average();
-        return (mean, v.Count > 1 ? Math.Sqrt(v.Sum(x => (x - mean) * (x - mean)) / (v.Count - 1)) : null);
     }
 
     public async Task<RunRecord?> GetAsync(int id, CancellationToken cancel = default)

@@ -38,8 +38,16 @@ public sealed class TrainingJob(IDbContextFactory<LabDbContext> databases, RunEv
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         {
             recorder.Flush();
-            Finish(runId, RunStatus.Cancelled, null, null, null);
-            RunLog.Append(run.Folder, "cancelled; resume continues from the last checkpoint");
+            if (CancelRequested(runId))
+            {
+                Finish(runId, RunStatus.Cancelled, null, null, null);
+                RunLog.Append(run.Folder, "cancelled; resume continues from the last checkpoint");
+            }
+            else
+            {
+                Finish(runId, RunStatus.Failed, StoppedByTheJobServer, null, null);
+                RunLog.Append(run.Folder, $"failed: {StoppedByTheJobServer}");
+            }
         }
         catch (Exception e)
         {
@@ -48,6 +56,14 @@ public sealed class TrainingJob(IDbContextFactory<LabDbContext> databases, RunEv
             throw;                                          // Hangfire shows it as failed too (no retry)
         }
         finally { events.Ended(runId); }
+    }
+
+    public const string StoppedByTheJobServer = "the job server stopped this run before it finished (the lab shut down, or Hangfire aborted the job); resume continues from the last checkpoint";
+
+    private bool CancelRequested(int runId)
+    {
+        using var db = databases.CreateDbContext();
+        return db.Runs.Where(r => r.Id == runId).Select(r => r.CancelRequested).Single();
     }
 
     /// <summary>Marks the run running and returns it, or null when there is nothing to do.</summary>

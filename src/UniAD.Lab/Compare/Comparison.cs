@@ -1,0 +1,68 @@
+using UniAD.Core.Configuration;
+using UniAD.Core.Statistics;
+using UniAD.Lab.Persistence;
+
+namespace UniAD.Lab.Compare;
+
+/// <summary>What an item is: one unified model over several categories, models of one category each, or both mixed.</summary>
+public enum ModelKind { Unified, PerCategory, Mixed }
+
+/// <summary>An item with what the views label it by and what it cost.</summary>
+public sealed record ComparedItem(CompareItem Item, ModelKind Kind, IReadOnlyList<string> DatasetVersions, IReadOnlyList<string> ImageScores,
+    Summary? WallSeconds, Summary? ImagesPerSecond, long? PeakMemoryBytes, long? PeakGpuMemoryBytes)
+{
+    public string Label => Item.Label;
+    public IReadOnlyList<RunRecord> Runs => Item.Runs;
+
+    public string KindLabel => Kind switch
+    {
+        ModelKind.Unified => "unified",
+        ModelKind.PerCategory => "per-category",
+        _ => "unified + per-category (mixed)",
+    };
+}
+
+/// <summary>One config key (or run field) that differs between the compared runs: its value for each item, or "varies: …"
+/// where the item's own runs disagree.</summary>
+public sealed record ConfigRow(string Key, IReadOnlyList<string> Values);
+
+/// <summary>Runs or groups of runs side by side: labelled items, the differences of their configs, and every warning
+/// about what makes them less comparable (another dataset version, another image score, unfinished runs, different
+/// categories). Matrices per metric are built on demand.</summary>
+public sealed record Comparison(CompareSelection Selection, IReadOnlyList<ComparedItem> Items, IReadOnlyList<ConfigRow> ConfigDiff,
+    IReadOnlyList<string> Warnings)
+{
+    public MetricMatrix Matrix(Metric metric, int? baseline = null) => MetricMatrix.Build([.. Items.Select(i => i.Item)], metric, baseline);
+
+    /// <summary>Fields of a run that matter to a comparison besides its config.</summary>
+    internal static IEnumerable<(string Key, string Value)> RunFields(RunRecord run) =>
+    [
+        ("dataset", DatasetLabel(run)),
+        ("categories", run.Categories.Length == 0 ? "(all)" : run.Categories),
+        ("normal classes", run.NormalClasses),
+        ("image score", run.ImageScore),
+        ("device", run.Device),
+        ("code version", run.CodeVersion.Length > 12 ? run.CodeVersion[..12] : run.CodeVersion),
+    ];
+
+    internal static string DatasetLabel(RunRecord run) => run.Dataset is { } d ? $"{d.Name}@{d.ShortVersion}" : $"dataset {run.DatasetId}";
+
+    internal static IReadOnlyList<ConfigRow> Differences(IReadOnlyList<CompareItem> items)
+    {
+        var perRun = items.Select(item => item.Runs.Select(run =>
+            RunFields(run).Concat(Core.Configuration.ConfigDiff.Flatten(UniadConfig.FromJson(run.ConfigJson)).Where(kv => kv.Key != "training.seed")
+                .Select(kv => (kv.Key, kv.Value))).ToDictionary(f => f.Key, f => f.Value)).ToList()).ToList();
+        var keys = perRun.SelectMany(i => i).SelectMany(r => r.Keys).Distinct().ToList();
+        var rows = new List<ConfigRow>
+        {
+            new("seeds", [.. items.Select(i => string.Join(", ", i.Runs.Select(r => r.Seed).Distinct().Order()))]),
+        };
+        foreach (var key in keys)
+        {
+            var values = perRun.Select(runs => runs.Select(r => r.GetValueOrDefault(key, "(absent)")).Distinct().ToList()).ToList();
+            if (values.SelectMany(v => v).Distinct().Count() <= 1) continue;                         // the same everywhere
+            rows.Add(new ConfigRow(key, [.. values.Select(v => v.Count == 1 ? v[0] : $"varies: {string.Join(", ", v)}")]));
+        }
+        return rows;
+    }
+}
