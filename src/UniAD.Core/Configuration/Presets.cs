@@ -42,12 +42,15 @@ public static class Presets
     };
 
     /// <summary>The paper's ablations as config overrides on top of any config: "vanilla" is a plain encoder–decoder
-    /// transformer (no neighbor mask, no jitter, no layer-wise queries); the others remove one part each.</summary>
+    /// transformer (no neighbor mask, no jitter, no layer-wise queries); the others remove one part each, or keep the
+    /// neighbor mask in only the encoder or only the decoder's two attentions.</summary>
     public static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> Ablations = new Dictionary<string, IReadOnlyList<string>>
     {
         ["full"] = [],
         ["vanilla"] = ["model.queries=none", "model.neighbor_mask.enabled=false", "model.feature_jitter.enabled=false"],
         ["no-neighbor-mask"] = ["model.neighbor_mask.enabled=false"],
+        ["neighbor-mask-encoder-only"] = ["model.neighbor_mask.decoder_memory=false", "model.neighbor_mask.decoder_previous=false"],
+        ["neighbor-mask-decoder-only"] = ["model.neighbor_mask.encoder=false"],
         ["no-jitter"] = ["model.feature_jitter.enabled=false"],
         ["shared-query"] = ["model.queries=shared"],
         ["no-query"] = ["model.queries=none"],

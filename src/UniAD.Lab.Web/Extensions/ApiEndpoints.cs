@@ -56,8 +56,20 @@ public static class ApiEndpoints
     private static async Task<IResult> QueueAsync(QueueRunsBody body, DatasetCatalog catalog, RunLauncher launcher, IOptions<LabOptions> options,
         CancellationToken cancel)
     {
-        if (!Presets.ByName.ContainsKey(body.Preset)) return Problems($"unknown preset '{body.Preset}'; known: {string.Join(", ", Presets.ByName.Keys)}");
-        if (!Presets.Ablations.ContainsKey(body.Ablation)) return Problems($"unknown ablation '{body.Ablation}'; known: {string.Join(", ", Presets.Ablations.Keys)}");
+        var (draft, problems) = await DraftAsync(body, catalog, options, cancel);
+        problems.AddRange(draft?.Problems() ?? []);
+        if (problems.Count > 0) return Problems([.. problems]);
+        var ids = await launcher.QueueAsync(draft!.ToRequest(Environment.UserName), cancel);
+        return Results.Created($"/api/runs/{ids[0]}", new { Ids = ids });
+    }
+
+    /// <summary>The New run form filled from a request body, with the problems only the server can see (the dataset, its
+    /// categories, the queues); the form's own problems are left to the caller, which may add its own rules.</summary>
+    internal static async Task<(RunDraft? Draft, List<string> Problems)> DraftAsync(QueueRunsBody body, DatasetCatalog catalog,
+        IOptions<LabOptions> options, CancellationToken cancel)
+    {
+        if (!Presets.ByName.ContainsKey(body.Preset)) return (null, [$"unknown preset '{body.Preset}'; known: {string.Join(", ", Presets.ByName.Keys)}"]);
+        if (!Presets.Ablations.ContainsKey(body.Ablation)) return (null, [$"unknown ablation '{body.Ablation}'; known: {string.Join(", ", Presets.Ablations.Keys)}"]);
         var draft = new RunDraft();
         draft.ApplyPreset(body.Preset);
         draft.DatasetId = body.DatasetId;
@@ -70,7 +82,7 @@ public static class ApiEndpoints
         draft.Overrides = string.Join('\n', body.Overrides ?? []);
         (draft.Categories, draft.NormalClasses, draft.Device, draft.Queue) = (body.Categories ?? [], body.NormalClasses, body.Device, body.Queue);
 
-        var problems = draft.Problems().ToList();
+        var problems = new List<string>();
         if (await catalog.FindAsync(body.DatasetId, cancel) is null) problems.Add($"dataset {body.DatasetId} does not exist");
         else
         {
@@ -79,9 +91,7 @@ public static class ApiEndpoints
         }
         var queues = options.Value.Workers.Keys;                             // the queues this lab serves
         if (!queues.Contains(body.Queue)) problems.Add($"unknown queue '{body.Queue}'; known: {string.Join(", ", queues)}");
-        if (problems.Count > 0) return Problems([.. problems]);
-        var ids = await launcher.QueueAsync(draft.ToRequest(Environment.UserName), cancel);
-        return Results.Created($"/api/runs/{ids[0]}", new { Ids = ids });
+        return (draft, problems);
     }
 
     /// <summary>Stages and validates the source, then stores it unless the report has errors (the answer carries the
@@ -114,5 +124,5 @@ public static class ApiEndpoints
         return Results.Ok(RunSummary.Of((await queries.GetAsync(id, cancel))!));
     }
 
-    private static IResult Problems(params string[] problems) => Results.BadRequest(new { Problems = problems });
+    internal static IResult Problems(params string[] problems) => Results.BadRequest(new { Problems = problems });
 }

@@ -5,6 +5,7 @@ using UniAD.Lab.Migrations.Sqlite;
 using UniAD.Lab.Persistence;
 using UniAD.Lab.Compare;
 using UniAD.Lab.Runs;
+using UniAD.Lab.Studies;
 
 namespace UniAD.Lab.Web.Extensions;
 
@@ -36,6 +37,8 @@ public static class LabServiceExtensions
         builder.Services.AddSingleton<RunEditor>();
         builder.Services.AddSingleton<RunMaps>();
         builder.Services.AddSingleton<CompareQueries>();
+        builder.Services.AddSingleton<StudyQueries>();
+        builder.Services.AddScoped<StudyLauncher>();
         builder.Services.AddSingleton<RunEstimator>();
         builder.Services.AddSingleton<DatasetBrowser>();
         builder.Services.AddTransient<TrainingJob>();

@@ -24,6 +24,7 @@ public static class LabUiExtensions
         app.UseHangfireDashboard("/hangfire", new DashboardOptions { DashboardTitle = "UniAD Lab jobs" });
         app.MapLabFiles();
         app.MapLabApi();
+        app.MapStudyApi();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }
 }

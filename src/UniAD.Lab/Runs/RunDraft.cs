@@ -68,19 +68,25 @@ public sealed class RunDraft
         if (EvaluateEvery < 0) throw new ArgumentException("the test interval must be 0 (only after the last epoch) or more epochs");
         var overrides = Presets.Ablations[Ablation]
             .Append($"training.epochs={Epochs}").Append($"training.batch_size={BatchSize}").Append($"training.evaluate_every_epochs={EvaluateEvery}")
-            .Concat(Overrides.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Where(l => !l.StartsWith('#')));
+            .Concat(Lines(Overrides));
         var config = ConfigOverrides.Apply(Presets.ByName[Preset](), overrides);
         if (config.Backbone.Kind == BackboneKind.EfficientnetB4) EfficientNetB4.RequireWeightsFile(config.Backbone.WeightsPath);
         return config;
     }
+
+    /// <summary>Overrides as the form holds them: one per line; blank lines and lines starting with '#' are ignored.</summary>
+    public static IReadOnlyList<string> Lines(string text) =>
+        [.. text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Where(l => !l.StartsWith('#'))];
+
+    public const string NameMissing = "give the run a name", NoSeed = "give at least one seed";
 
     /// <summary>Every problem with the form, empty when it can be queued.</summary>
     public IReadOnlyList<string> Problems()
     {
         var problems = new List<string>();
         if (DatasetId is null) problems.Add("choose a dataset");
-        if (string.IsNullOrWhiteSpace(Name)) problems.Add("give the run a name");
-        try { if (SeedList().Count == 0) problems.Add("give at least one seed"); }
+        if (string.IsNullOrWhiteSpace(Name)) problems.Add(NameMissing);
+        try { if (SeedList().Count == 0) problems.Add(NoSeed); }
         catch (ArgumentException e) { problems.Add(e.Message); }
         try { Config(); }
         catch (ArgumentException e) { problems.Add(e.Message); }
@@ -88,9 +94,9 @@ public sealed class RunDraft
         return problems;
     }
 
-    public RunRequest ToRequest(string user)
+    public RunRequest ToRequest(string user, bool requireName = true)
     {
-        var problems = Problems();
+        var problems = Problems().Where(p => requireName || p != NameMissing).ToList();
         if (problems.Count > 0) throw new ArgumentException(string.Join("; ", problems));
         return new RunRequest(DatasetId!.Value, Config(), SeedList(), Name.Trim(), Ablation == "full" ? Preset : $"{Preset} {Ablation}",
             [.. Categories], NormalClasses.Trim(), Device, Queue, user);

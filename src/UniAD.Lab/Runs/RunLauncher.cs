@@ -19,31 +19,42 @@ public sealed class RunLauncher(IDbContextFactory<LabDbContext> databases, IBack
 {
     public async Task<IReadOnlyList<int>> QueueAsync(RunRequest request, CancellationToken cancel = default)
     {
-        if (request.Seeds.Count == 0) throw new ArgumentException("give at least one seed");
-        if (string.IsNullOrWhiteSpace(request.Name)) throw new ArgumentException("give the run a name");
         await using var db = await databases.CreateDbContextAsync(cancel);
         if (!await db.Datasets.AnyAsync(d => d.Id == request.DatasetId, cancel))
             throw new ArgumentException($"dataset {request.DatasetId} does not exist");
         string group = request.Seeds.Count > 1 ? $"{request.Name} ({DateTime.UtcNow:yyyy-MM-dd HH:mm:ss})" : "";
-        var runs = request.Seeds.Select(seed => new RunRecord
+        var runs = Records(request, group, request.Seeds.Count > 1 ? seed => $"{request.Name} seed {seed}" : _ => request.Name);
+        db.Runs.AddRange(runs);
+        await db.SaveChangesAsync(cancel);
+        await EnqueueAsync(db, runs, cancel);
+        return runs.Select(r => r.Id).ToList();
+    }
+
+    /// <summary>The runs a request asks for, one per seed, not yet saved.</summary>
+    internal static List<RunRecord> Records(RunRequest request, string group, Func<int, string> name)
+    {
+        if (request.Seeds.Count == 0) throw new ArgumentException("give at least one seed");
+        if (string.IsNullOrWhiteSpace(request.Name)) throw new ArgumentException("give the run a name");
+        return request.Seeds.Select(seed => new RunRecord
         {
-            Name = request.Seeds.Count > 1 ? $"{request.Name} seed {seed}" : request.Name,
-            Group = group, DatasetId = request.DatasetId, Preset = request.Preset,
+            Name = name(seed), Group = group, DatasetId = request.DatasetId, Preset = request.Preset,
             Categories = string.Join(',', request.Categories ?? []), NormalClasses = request.NormalClasses,
             ConfigJson = (request.Config with { Training = request.Config.Training with { Seed = seed } }).ToJson(),
             Seed = seed, Device = request.Device, Queue = request.Queue, Status = RunStatus.Queued,
             TotalEpochs = request.Config.Training.Epochs, CreatedAt = DateTime.UtcNow, CreatedBy = request.User,
             CodeVersion = CodeVersion.Current,
         }).ToList();
-        db.Runs.AddRange(runs);
-        await db.SaveChangesAsync(cancel);
+    }
+
+    /// <summary>Gives saved runs their folders and hands them to the job queue.</summary>
+    internal async Task EnqueueAsync(LabDbContext db, IEnumerable<RunRecord> runs, CancellationToken cancel)
+    {
         foreach (var run in runs)
         {
             run.Folder = Path.GetFullPath(Path.Combine(options.Value.RunsFolder, $"{run.Id}"));
             run.JobId = Enqueue(run);
         }
         await db.SaveChangesAsync(cancel);
-        return runs.Select(r => r.Id).ToList();
     }
 
     /// <summary>Stops a queued or running run; a running one stops between batches and keeps its last checkpoint.</summary>

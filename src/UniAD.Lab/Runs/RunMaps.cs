@@ -43,9 +43,9 @@ public sealed class RunMaps(RunQueries queries)
         return await Task.Run(() => HeatmapOverlay.RenderPng(sample.ImagePath, map, low, high, sample.MaskPath, TileSide));
     }
 
-    /// <summary>Run B's map minus run A's on the same test image (by key), as PNG on the scale ±<paramref name="limit"/>,
-    /// with A's ground-truth contour; null when either run or the image is missing. Maps of different sizes are compared at
-    /// the larger one.</summary>
+    /// <summary>Run B's map minus run A's on the same test image (by key), as PNG on the scale ±<paramref name="limit"/>
+    /// (0: this image's largest difference), with A's ground-truth contour; null when either run or the image is missing.
+    /// Maps of different sizes are compared at the larger one.</summary>
     public async Task<byte[]?> DifferenceAsync(int runA, int runB, string key, float limit)
     {
         var (a, b) = (await LoadAsync(runA), await LoadAsync(runB));
@@ -57,7 +57,8 @@ public sealed class RunMaps(RunQueries queries)
             using var scope = NewDisposeScope();
             long height = Math.Max(a.Maps.shape[^2], b!.Maps.shape[^2]), width = Math.Max(a.Maps.shape[^1], b.Maps.shape[^1]);
             var difference = UniadModel.UpsampleMap(b.Maps[j..(j + 1)], (int)height, (int)width) - UniadModel.UpsampleMap(a.Maps[i..(i + 1)], (int)height, (int)width);
-            return HeatmapOverlay.RenderDifferencePng(sample.ImagePath, difference[0, 0], limit, sample.MaskPath, TileSide);
+            float scale = limit > 0 ? limit : difference.abs().max().item<float>();
+            return HeatmapOverlay.RenderDifferencePng(sample.ImagePath, difference[0, 0], scale, sample.MaskPath, TileSide);
         });
     }
 

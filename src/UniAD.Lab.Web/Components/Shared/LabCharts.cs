@@ -25,6 +25,14 @@ public static class LabCharts
         YAxis = [new YAxis { Title = new Plotly.Blazor.LayoutLib.YAxisLib.Title { Text = y } }],
     };
 
+    /// <summary>The legend under the plot, in rows: for charts with many long trace names.</summary>
+    public static Plotly.Blazor.Layout WithLegendBelow(this Plotly.Blazor.Layout layout)
+    {
+        layout.Legend = [new Legend { Orientation = Plotly.Blazor.LayoutLib.LegendLib.OrientationEnum.H, Y = -0.25m, YAnchor = Plotly.Blazor.LayoutLib.LegendLib.YAnchorEnum.Top }];
+        layout.Margin!.B = 60;
+        return layout;
+    }
+
     /// <summary>Bars of several traces side by side per x value.</summary>
     public static Plotly.Blazor.Layout GroupedBars(int height, string y)
     {
