@@ -16,6 +16,8 @@ public sealed class LabOptions
     /// <summary>auto (CUDA when available), cpu, cuda or cuda:N.</summary>
     public string Device { get; set; } = "auto";
     public long MaxUploadBytes { get; set; } = 20L << 30;
+    /// <summary>How often a training run's CPU, memory and GPU use is sampled.</summary>
+    public double ResourceSampleSeconds { get; set; } = 5;
 
     public string DatasetsFolder => Path.Combine(DataRoot, "datasets");
     public string RunsFolder => Path.Combine(DataRoot, "runs");

@@ -24,7 +24,7 @@ public sealed class Lab : IDisposable
 
     public Lab()
     {
-        Options = new LabOptions { DataRoot = TestScratch.NewFolder("uniad-lab") };
+        Options = new LabOptions { DataRoot = TestScratch.NewFolder("uniad-lab"), ResourceSampleSeconds = 0.1 };   // tiny runs take seconds
         var dbOptions = new DbContextOptionsBuilder<LabDbContext>()
             .UseSqlite($"Data Source={Path.Combine(Options.DataRoot, "lab.db")}", SqliteMigrations.Configure).Options;
         Databases = new Factory(dbOptions);

@@ -50,6 +50,14 @@ public class TrainingJobTests
         Assert.Contains("finished: mean image AUROC", log[^1]);
         Assert.Equal(2, run.Results.Single(r => r.Category == "nut").AnomalousImages / 3);   // 3 defect types × 2 images
 
+        // What it cost: resource samples through the training, their peak, and the training-job time.
+        var samples = await lab.Queries.ResourcesAsync(ids[0]);
+        Assert.NotEmpty(samples);
+        Assert.True(samples.Zip(samples.Skip(1)).All(p => p.First.Seconds < p.Second.Seconds));
+        Assert.All(samples, s => Assert.True(s.MemoryBytes > 0 && s.CpuPercent >= 0 && s.GpuMemoryBytes is null));
+        Assert.Equal(samples.Max(s => s.MemoryBytes), run.PeakMemoryBytes);
+        Assert.InRange(run.WallSeconds!.Value, samples[^1].Seconds, (run.FinishedAt!.Value - run.StartedAt!.Value).TotalSeconds + 1);
+
         // The gallery's scores are the ones the metrics came from: its AUROC per category equals the stored one.
         var gallery = new RunMaps(lab.Queries);
         var contents = (await gallery.ContentsAsync(ids[0]))!;
@@ -104,6 +112,9 @@ public class TrainingJobTests
 
         var (a, b) = ((await lab.Queries.GetAsync(uninterrupted))!, (await lab.Queries.GetAsync(interrupted))!);
         Assert.Equal(RunStatus.Finished, b.Status);
+        var samples = await lab.Queries.ResourcesAsync(interrupted);                       // one timeline across the resume
+        Assert.True(samples.Zip(samples.Skip(1)).All(p => p.First.Seconds < p.Second.Seconds));
+        Assert.True(b.WallSeconds >= samples[^1].Seconds, $"wall {b.WallSeconds}, last sample {samples[^1].Seconds}, {samples.Count} samples");
         Assert.Equal(a.History.Select(e => e.Loss), b.History.Select(e => e.Loss));
         Assert.Equal(a.MeanImageAuroc, b.MeanImageAuroc);
 

@@ -8,9 +8,11 @@ namespace UniAD.Lab.Runs;
 
 /// <summary>Turns a job's training hooks into live events (every step) and database writes in batches (at most
 /// every <see cref="FlushInterval"/>): the job never holds a transaction while it trains.</summary>
-internal sealed class ProgressRecorder(int runId, string runFolder, IDbContextFactory<LabDbContext> databases, RunEvents events)
+internal sealed class ProgressRecorder(int runId, string runFolder, IDbContextFactory<LabDbContext> databases, RunEvents events,
+    ResourceSampler resources)
 {
     private static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(2);
+    public int RunId => runId;
     private readonly Stopwatch _sinceFlush = Stopwatch.StartNew();
     private readonly List<EpochRecord> _pendingEpochs = [];
     private readonly List<TestEvaluationRecord> _pendingEvaluations = [];
@@ -72,7 +74,20 @@ internal sealed class ProgressRecorder(int runId, string runFolder, IDbContextFa
         if (_sinceFlush.Elapsed >= FlushInterval) Flush();
     }
 
-    /// <summary>Writes the latest progress and the epochs finished since the last write, in one short transaction.</summary>
+    /// <summary>Adds the resources sampled since the last write, the run's peaks and its training-job time so far.</summary>
+    /// <param name="final">Take a last sample first: the job's execution ends.</param>
+    public void RecordResources(LabDbContext db, RunRecord run, bool final = false)
+    {
+        if (final) resources.Sample();
+        db.ResourceSamples.AddRange(resources.Drain());
+        (run.PeakMemoryBytes, run.PeakGpuMemoryBytes) = (Max(run.PeakMemoryBytes, resources.PeakMemoryBytes), Max(run.PeakGpuMemoryBytes, resources.PeakGpuMemoryBytes));
+        run.WallSeconds = resources.Seconds;
+    }
+
+    private static long? Max(long? stored, long? sampled) => stored is null ? sampled : sampled is null ? stored : Math.Max(stored.Value, sampled.Value);
+
+    /// <summary>Writes the latest progress, the epochs finished and the resources sampled since the last write, and the
+    /// training-job time so far, in one short transaction.</summary>
     public void Flush()
     {
         _sinceFlush.Restart();
@@ -85,6 +100,7 @@ internal sealed class ProgressRecorder(int runId, string runFolder, IDbContextFa
         db.Epochs.AddRange(_pendingEpochs.Where(e => known.Add(e.Epoch)));          // each epoch once, even when reported again
         var evaluated = db.TestEvaluations.Where(e => e.RunId == runId && e.IsMean).Select(e => e.Epoch).ToHashSet();
         db.TestEvaluations.AddRange(_pendingEvaluations.Where(e => !evaluated.Contains(e.Epoch)));
+        RecordResources(db, run);
         db.SaveChanges();
         _pendingEpochs.Clear();
         _pendingEvaluations.Clear();

@@ -77,6 +77,16 @@ public sealed class RunQueries(IDbContextFactory<LabDbContext> databases)
             .SingleOrDefaultAsync(r => r.Id == id, cancel);
     }
 
+    /// <summary>A run's resource samples in time order, thinned evenly to at most <paramref name="maxPoints"/> (a chart
+    /// needs no more; a day of training at the default rate is 17,000 samples).</summary>
+    public async Task<IReadOnlyList<ResourceSample>> ResourcesAsync(int runId, int maxPoints = 2000, CancellationToken cancel = default)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancel);
+        var samples = await db.ResourceSamples.AsNoTracking().Where(s => s.RunId == runId).OrderBy(s => s.Seconds).ToListAsync(cancel);
+        int stride = (samples.Count + maxPoints - 1) / Math.Max(1, maxPoints);
+        return stride <= 1 ? samples : samples.Where((_, i) => i % stride == 0).ToList();
+    }
+
     /// <summary>Queued and running runs, oldest first: the queue in the order workers take it.</summary>
     public async Task<IReadOnlyList<RunRecord>> ActiveAsync(CancellationToken cancel = default)
     {

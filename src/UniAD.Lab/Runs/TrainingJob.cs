@@ -20,7 +20,10 @@ public sealed class TrainingJob(IDbContextFactory<LabDbContext> databases, RunEv
     {
         var run = Start(runId);
         if (run is null) return;
-        var recorder = new ProgressRecorder(runId, run.Folder, databases, events);
+        var device = DeviceSelector.Resolve(run.Device);
+        using var resources = new ResourceSampler(runId, TimeSpan.FromSeconds(options.Value.ResourceSampleSeconds), run.WallSeconds ?? 0,
+            device.type == TorchSharp.DeviceType.CUDA ? Math.Max(0, (int)device.index) : null);
+        var recorder = new ProgressRecorder(runId, run.Folder, databases, events, resources);
         try
         {
             RunLog.Append(run.Folder, $"started on {Environment.MachineName}, device {run.Device}, seed {run.Seed}");
@@ -28,11 +31,11 @@ public sealed class TrainingJob(IDbContextFactory<LabDbContext> databases, RunEv
             var classFolder = run.NormalClasses.Length > 0 ? ClassFolderOptions.Parse([run.NormalClasses]) : null;
             var dataset = DatasetVersion.Open(run.Dataset!.Folder).Load(classFolder)
                 .WithCategories(run.Categories.Length > 0 ? run.Categories.Split(',') : null);
-            var request = new ExperimentRequest(config, dataset, run.Folder, DeviceSelector.Resolve(run.Device),
+            var request = new ExperimentRequest(config, dataset, run.Folder, device,
                 options.Value.FeatureCacheFolder, Resume: File.Exists(Path.Combine(run.Folder, Experiment.CheckpointFile)));
             var result = Experiment.Run(request, recorder.Hooks, cancel);
             recorder.Complete(result);
-            Finish(runId, RunStatus.Finished, null, result.Report, result.BestOnTest);
+            Finish(recorder, RunStatus.Finished, null, result.Report, result.BestOnTest);
             RunLog.Append(run.Folder, "finished" + (result.Report is { } r ? FormattableString.Invariant($": mean image AUROC {100 * r.Mean.ImageAuroc:F1}") : ""));
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
@@ -40,18 +43,18 @@ public sealed class TrainingJob(IDbContextFactory<LabDbContext> databases, RunEv
             recorder.Flush();
             if (CancelRequested(runId))
             {
-                Finish(runId, RunStatus.Cancelled, null, null, null);
+                Finish(recorder, RunStatus.Cancelled, null, null, null);
                 RunLog.Append(run.Folder, "cancelled; resume continues from the last checkpoint");
             }
             else
             {
-                Finish(runId, RunStatus.Failed, StoppedByTheJobServer, null, null);
+                Finish(recorder, RunStatus.Failed, StoppedByTheJobServer, null, null);
                 RunLog.Append(run.Folder, $"failed: {StoppedByTheJobServer}");
             }
         }
         catch (Exception e)
         {
-            Finish(runId, RunStatus.Failed, $"{e.GetType().Name}: {e.Message}", null, null);
+            Finish(recorder, RunStatus.Failed, $"{e.GetType().Name}: {e.Message}", null, null);
             RunLog.Append(run.Folder, $"failed: {e}");
             throw;                                          // Hangfire shows it as failed too (no retry)
         }
@@ -89,10 +92,11 @@ public sealed class TrainingJob(IDbContextFactory<LabDbContext> databases, RunEv
         $".NET {System.Environment.Version}; TorchSharp {typeof(TorchSharp.torch).Assembly.GetName().Version}; " +
         $"{System.Runtime.InteropServices.RuntimeInformation.OSDescription}";
 
-    private void Finish(int runId, RunStatus status, string? error, EvaluationReport? report, TestEvaluation? bestOnTest)
+    private void Finish(ProgressRecorder recorder, RunStatus status, string? error, EvaluationReport? report, TestEvaluation? bestOnTest)
     {
         using var db = databases.CreateDbContext();
-        var run = db.Runs.Include(r => r.Results).Single(r => r.Id == runId);
+        var run = db.Runs.Include(r => r.Results).Single(r => r.Id == recorder.RunId);
+        recorder.RecordResources(db, run, final: true);
         run.Status = status;
         run.Error = error;
         run.FinishedAt = DateTime.UtcNow;
