@@ -34,6 +34,7 @@ public sealed class RunningLab : IDisposable
         start.Environment["Lab__DataRoot"] = DataRoot;
         start.Environment["Lab__Device"] = "cpu";
         start.Environment["Logging__LogLevel__Hangfire"] = "Debug";                    // a failing test shows what the job server did
+        start.Environment["Logging__LogLevel__Microsoft.EntityFrameworkCore"] = "Warning";  // and not every SQL command
         _process = Process.Start(start)!;
         _process.OutputDataReceived += (_, e) => { lock (_log) _log.AppendLine(e.Data); };
         _process.ErrorDataReceived += (_, e) => { lock (_log) _log.AppendLine(e.Data); };

@@ -1,0 +1,181 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.Data.Sqlite;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace UniAD.Lab.BrowserTests;
+
+/// <summary>A team's ablation, in Debian's chromium against the real lab: a 2-variant × 2-seed study on a tiny dataset built
+/// in the New study form, followed to the end, its matrix read and exported as CSV and LaTeX (and checked against the
+/// lab's SQLite file), its variants compared, the compare link opened in a fresh browser, and two runs' heatmaps side by
+/// side. Screenshots go to <c>artifacts/screenshots/</c>.</summary>
+public sealed class StudyJourneyTests : IAsyncLifetime, IDisposable
+{
+    private const string Chromium = "/usr/bin/chromium";
+    private static readonly string Screenshots = RunningLab.RepositoryFolder(Path.Combine("artifacts", "screenshots"));
+
+    private readonly RunningLab _lab = new();
+    private IPlaywright _playwright = null!;
+    private IBrowser _browser = null!;
+    private IPage _page = null!;
+
+    public async Task InitializeAsync()
+    {
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ["--no-sandbox"] });
+        _page = await NewPageAsync();
+        SetDefaultExpectTimeout(60_000);
+        Directory.CreateDirectory(Screenshots);
+    }
+
+    private async Task<IPage> NewPageAsync()
+    {
+        var context = await _browser.NewContextAsync(new() { ViewportSize = new() { Width = 1400, Height = 1000 } });
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(60_000);
+        return page;
+    }
+
+    [Fact]
+    public async Task AStudyTrainsItsVariantsAndItsMatrixExportsWhatTheDatabaseHolds()
+    {
+        try
+        {
+            await ImportTinyDatasetAsync();
+
+            // New study: the tiny config as base overrides, full vs no jitter, seeds 1 and 2.
+            await _page.GotoAsync($"{_lab.Url}/studies/new");
+            await _page.GetByTestId("study-name").FillAsync("jitter ablation");
+            await _page.GetByTestId("run-epochs").FillAsync("2");
+            await _page.GetByTestId("run-evaluate-every").FillAsync("1");
+            await _page.GetByTestId("run-seeds").FillAsync("1, 2");
+            await _page.GetByTestId("run-overrides").FillAsync(string.Join('\n', TinyLabData.Overrides));
+            await _page.GetByTestId("variant-name").Nth(1).FillAsync("no jitter");
+            await _page.GetByTestId("variant-overrides").Nth(1).FillAsync("model.feature_jitter.enabled=false");
+            await Expect(_page.GetByTestId("study-problem")).ToHaveCountAsync(0);
+            await Expect(_page.GetByTestId("queue-study")).ToContainTextAsync("Queue 4 runs");
+            await Screenshot("new-study");
+            await _page.GetByTestId("queue-study").ClickAsync();
+
+            // The study page follows its runs live to the end.
+            await _page.WaitForURLAsync(new Regex(@"/studies/\d+$"));
+            int studyId = int.Parse(_page.Url.Split('/')[^1], CultureInfo.InvariantCulture);
+            await Expect(_page.GetByTestId("study-progress")).ToContainTextAsync("4 of 4 runs finished", new() { Timeout = 600_000 });
+            await Expect(_page.GetByTestId("matrix-row")).ToHaveCountAsync(2);
+            await Expect(_page.GetByTestId("metric-matrix")).ToContainTextAsync("baseline");
+            await Expect(_page.GetByTestId("matrix-legend")).ToContainTextAsync("Wilcoxon signed-rank");
+            await Screenshot("study-matrix");
+
+            // The exports hold the database's numbers: each cell is the mean (and sample std) of the runs' stored values.
+            var stored = StoredResults(studyId);
+            var csv = await DownloadAsync("export-csv");
+            var header = csv[0].Split(',');
+            foreach (var line in csv.Skip(1))
+            {
+                var fields = line.Split(',');
+                var variant = fields[Array.IndexOf(header, "row")];
+                foreach (var category in stored.Select(s => s.Category).Distinct())
+                {
+                    var values = stored.Where(s => s.Variant == variant && s.Category == category).Select(s => s.ImageAuroc).ToList();
+                    Assert.Equal(2, values.Count);
+                    Assert.Equal(values.Average(), Number(fields[Array.IndexOf(header, $"{category}_mean")]), 1e-12);
+                    Assert.Equal(SampleStd(values), Number(fields[Array.IndexOf(header, $"{category}_std")]), 1e-12);
+                }
+            }
+            var latex = string.Join('\n', await DownloadAsync("export-latex"));
+            Assert.Contains("\\toprule", latex);
+            foreach (var variant in new[] { "full", "no jitter" })
+            {
+                var row = latex.Split('\n').Single(l => l.StartsWith(variant + " &"));
+                var printed = Regex.Matches(row, @"(\d+\.\d)\}? \$\\pm\$").Select(m => Number(m.Groups[1].Value)).ToList();
+                var categories = stored.Select(s => s.Category).Distinct().Order(StringComparer.Ordinal).ToList();
+                Assert.Equal(categories.Count + 1, printed.Count);                         // each category, then the mean
+                for (int c = 0; c < categories.Count; c++)
+                    Assert.Equal(100 * stored.Where(s => s.Variant == variant && s.Category == categories[c]).Average(s => s.ImageAuroc), printed[c], 0.05 + 1e-9);
+            }
+
+            // Compare the variants, then open the same link in a fresh browser: the same selection.
+            await _page.GetByTestId("study-compare").ClickAsync();
+            await _page.WaitForURLAsync("**/compare?**");
+            await Expect(_page.GetByTestId("compare-item")).ToHaveCountAsync(2);
+            await Expect(_page.GetByTestId("compare-chart").Locator("svg.main-svg").First).ToBeVisibleAsync();
+            await Expect(_page.GetByTestId("config-diff")).ToContainTextAsync("model.feature_jitter.enabled");
+            var link = _page.Url;
+            var items = await _page.GetByTestId("compare-item").AllInnerTextsAsync();
+            var cells = await _page.GetByTestId("matrix-cell").AllInnerTextsAsync();
+            await Screenshot("compare");
+            var fresh = await NewPageAsync();
+            await fresh.GotoAsync(link);
+            await Expect(fresh.GetByTestId("compare-item")).ToHaveCountAsync(2);
+            Assert.Equal(items, await fresh.GetByTestId("compare-item").AllInnerTextsAsync());
+            await Expect(fresh.GetByTestId("matrix-cell")).ToHaveCountAsync(cells.Count);
+            Assert.Equal(cells, await fresh.GetByTestId("matrix-cell").AllInnerTextsAsync());
+
+            // Two single runs: where they disagree, and their heatmaps side by side with the difference map.
+            var runs = stored.Select(s => (s.RunId, s.Variant)).Distinct().ToList();
+            int a = runs.First(r => r.Variant == "full").RunId, b = runs.First(r => r.Variant == "no jitter").RunId;
+            await fresh.GotoAsync($"{_lab.Url}/compare?runs={a},{b}");
+            await Expect(fresh.GetByTestId("disagreements")).ToBeVisibleAsync();
+            await fresh.GetByTestId("open-heatmaps").ClickAsync();
+            await fresh.WaitForURLAsync("**/compare/heatmaps?**");
+            await Expect(fresh.GetByTestId("compare-heatmap")).ToHaveCountAsync(2);
+            await fresh.WaitForFunctionAsync("() => [...document.querySelectorAll('[data-testid=compare-heatmap] img, [data-testid=difference-map] img')].every(i => i.complete && i.naturalWidth > 0)");
+            await fresh.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, "heatmaps-compare.png"), FullPage = true });
+        }
+        catch (Exception e) { throw _lab.Explain(e); }                 // with the lab's log: the lab is gone afterwards
+    }
+
+    private async Task ImportTinyDatasetAsync()
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(_lab.Url), Timeout = TimeSpan.FromMinutes(5) };
+        using var zip = new StreamContent(File.OpenRead(TinyLabData.Zip()));
+        var upload = JsonDocument.Parse(await (await http.PostAsync("/datasets/uploads", zip)).Content.ReadAsStringAsync()).RootElement;
+        var imported = await http.PostAsJsonAsync("/api/datasets", new { name = "tiny", upload = upload.GetProperty("upload").GetString() });
+        Assert.True(imported.IsSuccessStatusCode, await imported.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>Each study run's per-category image AUROC, straight from the lab's SQLite file.</summary>
+    private List<(int RunId, string Variant, string Category, double ImageAuroc)> StoredResults(int studyId)
+    {
+        using var db = new SqliteConnection($"Data Source={Path.Combine(_lab.DataRoot, "lab.db")};Mode=ReadOnly");
+        db.Open();
+        using var query = db.CreateCommand();
+        query.CommandText = "SELECT r.Id, r.Variant, c.Category, c.ImageAuroc FROM Runs r JOIN CategoryResults c ON c.RunId = r.Id " +
+                            "WHERE r.StudyId = $study AND c.IsMean = 0";
+        query.Parameters.AddWithValue("$study", studyId);
+        var rows = new List<(int, string, string, double)>();
+        using var reader = query.ExecuteReader();
+        while (reader.Read()) rows.Add((reader.GetInt32(0), reader.GetString(1), reader.GetString(2), reader.GetDouble(3)));
+        return rows;
+    }
+
+    private async Task<string[]> DownloadAsync(string button)
+    {
+        var href = await _page.GetByTestId(button).GetAttributeAsync("href");
+        var response = await _page.APIRequest.GetAsync(new Uri(new Uri(_lab.Url), href).ToString());
+        Assert.True(response.Ok, $"{href}: {response.Status}");
+        return (await response.TextAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+    }
+
+    private static double Number(string text) => double.Parse(text, CultureInfo.InvariantCulture);
+
+    private static double SampleStd(IReadOnlyList<double> v) => Math.Sqrt(v.Sum(x => (x - v.Average()) * (x - v.Average())) / (v.Count - 1));
+
+    /// <summary>From the top of the page: a full-page capture of a scrolled page repeats the fixed app bar halfway down.</summary>
+    private async Task Screenshot(string name)
+    {
+        await _page.EvaluateAsync("window.scrollTo(0, 0)");
+        await _page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, $"{name}.png"), FullPage = true });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _browser.DisposeAsync();
+        _playwright.Dispose();
+    }
+
+    public void Dispose() => _lab.Dispose();
+}
