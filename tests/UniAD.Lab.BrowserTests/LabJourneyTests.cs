@@ -8,24 +8,14 @@ namespace UniAD.Lab.BrowserTests;
 /// per-category table and chart. A screenshot of each page goes to <c>artifacts/screenshots/</c>.</summary>
 public sealed class LabJourneyTests : IAsyncLifetime, IDisposable
 {
-    private const string Chromium = "/usr/bin/chromium";
-    private static readonly string Screenshots = RunningLab.RepositoryFolder(Path.Combine("artifacts", "screenshots"));
-
     private readonly RunningLab _lab = new();
-    private IPlaywright _playwright = null!;
-    private IBrowser _browser = null!;
+    private LabBrowser _browser = null!;
     private IPage _page = null!;
 
     public async Task InitializeAsync()
     {
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ["--no-sandbox"] });
-        _page = await _browser.NewPageAsync(new() { ViewportSize = new() { Width = 1400, Height = 1000 } });
-        // Waits end as soon as their condition holds; the limits only have to outlast a busy two-core machine. Playwright's
-        // assertions (Expect) have their own default of 5 s, raised here too.
-        _page.SetDefaultTimeout(60_000);
-        SetDefaultExpectTimeout(60_000);
-        Directory.CreateDirectory(Screenshots);
+        _browser = await LabBrowser.StartAsync();
+        _page = await _browser.NewPageAsync();
     }
 
     [Fact]
@@ -116,13 +106,9 @@ public sealed class LabJourneyTests : IAsyncLifetime, IDisposable
         catch (Exception e) { throw _lab.Explain(e); }                 // with the lab's log: the lab is gone afterwards
     }
 
-    private Task Screenshot(string name) => _page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, $"{name}.png"), FullPage = true });
+    private Task Screenshot(string name) => LabBrowser.ScreenshotAsync(_page, name);
 
-    public async Task DisposeAsync()
-    {
-        await _browser.DisposeAsync();
-        _playwright.Dispose();
-    }
+    public async Task DisposeAsync() => await _browser.DisposeAsync();
 
     public void Dispose() => _lab.Dispose();
 }

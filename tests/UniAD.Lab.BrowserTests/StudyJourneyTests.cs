@@ -14,29 +14,14 @@ namespace UniAD.Lab.BrowserTests;
 /// side. Screenshots go to <c>artifacts/screenshots/</c>.</summary>
 public sealed class StudyJourneyTests : IAsyncLifetime, IDisposable
 {
-    private const string Chromium = "/usr/bin/chromium";
-    private static readonly string Screenshots = RunningLab.RepositoryFolder(Path.Combine("artifacts", "screenshots"));
-
     private readonly RunningLab _lab = new();
-    private IPlaywright _playwright = null!;
-    private IBrowser _browser = null!;
+    private LabBrowser _browser = null!;
     private IPage _page = null!;
 
     public async Task InitializeAsync()
     {
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ["--no-sandbox"] });
-        _page = await NewPageAsync();
-        SetDefaultExpectTimeout(60_000);
-        Directory.CreateDirectory(Screenshots);
-    }
-
-    private async Task<IPage> NewPageAsync()
-    {
-        var context = await _browser.NewContextAsync(new() { ViewportSize = new() { Width = 1400, Height = 1000 } });
-        var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(60_000);
-        return page;
+        _browser = await LabBrowser.StartAsync();
+        _page = await _browser.NewPageAsync();
     }
 
     [Fact]
@@ -107,7 +92,7 @@ public sealed class StudyJourneyTests : IAsyncLifetime, IDisposable
             var items = await _page.GetByTestId("compare-item").AllInnerTextsAsync();
             var cells = await _page.GetByTestId("matrix-cell").AllInnerTextsAsync();
             await Screenshot("compare");
-            var fresh = await NewPageAsync();
+            var fresh = await _browser.NewPageAsync();
             await fresh.GotoAsync(link);
             await Expect(fresh.GetByTestId("compare-item")).ToHaveCountAsync(2);
             Assert.Equal(items, await fresh.GetByTestId("compare-item").AllInnerTextsAsync());
@@ -123,7 +108,7 @@ public sealed class StudyJourneyTests : IAsyncLifetime, IDisposable
             await fresh.WaitForURLAsync("**/compare/heatmaps?**");
             await Expect(fresh.GetByTestId("compare-heatmap")).ToHaveCountAsync(2);
             await fresh.WaitForFunctionAsync("() => [...document.querySelectorAll('[data-testid=compare-heatmap] img, [data-testid=difference-map] img')].every(i => i.complete && i.naturalWidth > 0)");
-            await fresh.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, "heatmaps-compare.png"), FullPage = true });
+            await LabBrowser.ScreenshotAsync(fresh, "heatmaps-compare");
         }
         catch (Exception e) { throw _lab.Explain(e); }                 // with the lab's log: the lab is gone afterwards
     }
@@ -164,18 +149,9 @@ public sealed class StudyJourneyTests : IAsyncLifetime, IDisposable
 
     private static double SampleStd(IReadOnlyList<double> v) => Math.Sqrt(v.Sum(x => (x - v.Average()) * (x - v.Average())) / (v.Count - 1));
 
-    /// <summary>From the top of the page: a full-page capture of a scrolled page repeats the fixed app bar halfway down.</summary>
-    private async Task Screenshot(string name)
-    {
-        await _page.EvaluateAsync("window.scrollTo(0, 0)");
-        await _page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, $"{name}.png"), FullPage = true });
-    }
+    private Task Screenshot(string name) => LabBrowser.ScreenshotAsync(_page, name);
 
-    public async Task DisposeAsync()
-    {
-        await _browser.DisposeAsync();
-        _playwright.Dispose();
-    }
+    public async Task DisposeAsync() => await _browser.DisposeAsync();
 
     public void Dispose() => _lab.Dispose();
 }

@@ -14,6 +14,9 @@ public sealed record ComparedItem(CompareItem Item, ModelKind Kind, IReadOnlyLis
     public string Label => Item.Label;
     public IReadOnlyList<RunRecord> Runs => Item.Runs;
 
+    /// <summary>The label with the kind of model: how every table and chart names the item.</summary>
+    public string Title => $"{Label} ({KindLabel})";
+
     public string KindLabel => Kind switch
     {
         ModelKind.Unified => "unified",

@@ -25,10 +25,12 @@ public sealed class RunQueries(IDbContextFactory<LabDbContext> databases)
         nameof(RunRecord.BestPixelAuroc), nameof(RunRecord.Group), nameof(RunRecord.Tags),
     ];
 
+    /// <summary>The page's run ids are sorted and cut first, then only those runs are read: sorting whole rows (each with its
+    /// config) is what made a sort by a metric over 10,000 runs slow (BENCHMARKS.md).</summary>
     public async Task<RunPage> PageAsync(RunPageRequest request, CancellationToken cancel = default)
     {
         await using var db = await databases.CreateDbContextAsync(cancel);
-        var runs = db.Runs.AsNoTracking().Include(r => r.Dataset).Where(r => request.IncludeArchived || !r.Archived);
+        var runs = db.Runs.AsNoTracking().Where(r => request.IncludeArchived || !r.Archived);
         if (!string.IsNullOrWhiteSpace(request.Search))
         {
             var term = request.Search.Trim();
@@ -36,10 +38,11 @@ public sealed class RunQueries(IDbContextFactory<LabDbContext> databases)
                                    || r.Group.Contains(term) || r.Dataset!.Name.Contains(term));
         }
         string sortBy = request.SortBy is not null && Sortable.Contains(request.SortBy) ? request.SortBy : nameof(RunRecord.Id);
-        runs = request.Descending ? runs.OrderByDescending(r => EF.Property<object>(r, sortBy)) : runs.OrderBy(r => EF.Property<object>(r, sortBy));
+        var sorted = request.Descending ? runs.OrderByDescending(r => EF.Property<object>(r, sortBy)) : runs.OrderBy(r => EF.Property<object>(r, sortBy));
         int total = await runs.CountAsync(cancel);
-        var page = await runs.Skip(request.Page * request.PageSize).Take(request.PageSize).ToListAsync(cancel);
-        return new RunPage(page, total);
+        var ids = await sorted.ThenBy(r => r.Id).Skip(request.Page * request.PageSize).Take(request.PageSize).Select(r => r.Id).ToListAsync(cancel);
+        var rows = await db.Runs.AsNoTracking().Include(r => r.Dataset).Where(r => ids.Contains(r.Id)).ToDictionaryAsync(r => r.Id, cancel);
+        return new RunPage([.. ids.Select(id => rows[id])], total);
     }
 
     /// <summary>Keys runs can be grouped by: run fields, then every config key.</summary>
