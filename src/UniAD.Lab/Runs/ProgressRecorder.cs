@@ -79,12 +79,14 @@ internal sealed class ProgressRecorder(int runId, string runFolder, IDbContextFa
     public void RecordResources(LabDbContext db, RunRecord run, bool final = false)
     {
         if (final) resources.Sample();
-        db.ResourceSamples.AddRange(resources.Drain());
-        (run.PeakMemoryBytes, run.PeakGpuMemoryBytes) = (Max(run.PeakMemoryBytes, resources.PeakMemoryBytes), Max(run.PeakGpuMemoryBytes, resources.PeakGpuMemoryBytes));
+        var samples = resources.Drain();                    // the peaks are those of the samples stored, by construction
+        db.ResourceSamples.AddRange(samples);
+        run.PeakMemoryBytes = Max(run.PeakMemoryBytes, samples.Select(s => (long?)s.MemoryBytes));
+        run.PeakGpuMemoryBytes = Max(run.PeakGpuMemoryBytes, samples.Select(s => s.GpuMemoryBytes));
         run.WallSeconds = resources.Seconds;
     }
 
-    private static long? Max(long? stored, long? sampled) => stored is null ? sampled : sampled is null ? stored : Math.Max(stored.Value, sampled.Value);
+    private static long? Max(long? stored, IEnumerable<long?> sampled) => sampled.Append(stored).Max();
 
     /// <summary>Writes the latest progress, the epochs finished and the resources sampled since the last write, and the
     /// training-job time so far, in one short transaction.</summary>

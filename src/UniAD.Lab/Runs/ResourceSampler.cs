@@ -33,8 +33,6 @@ internal sealed class ResourceSampler : IDisposable
     }
 
     public int RunId { get; }
-    public long? PeakMemoryBytes { get; private set; }
-    public long? PeakGpuMemoryBytes { get; private set; }
     /// <summary>Seconds of training-job time in all, this execution's included.</summary>
     public double Seconds => _secondsBefore + _clock.Elapsed.TotalSeconds;
 
@@ -61,8 +59,6 @@ internal sealed class ResourceSampler : IDisposable
             RunId = RunId, Seconds = _secondsBefore + wall, CpuPercent = percent, MemoryBytes = _process.WorkingSet64,
             GpuUtilizationPercent = gpu?.UtilizationPercent, GpuMemoryBytes = gpu?.UsedBytes,
         };
-        PeakMemoryBytes = Math.Max(PeakMemoryBytes ?? 0, sample.MemoryBytes);
-        if (sample.GpuMemoryBytes is long used) PeakGpuMemoryBytes = Math.Max(PeakGpuMemoryBytes ?? 0, used);
         _pending.Enqueue(sample);
     }
 
