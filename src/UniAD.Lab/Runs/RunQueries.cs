@@ -30,19 +30,23 @@ public sealed class RunQueries(IDbContextFactory<LabDbContext> databases)
     public async Task<RunPage> PageAsync(RunPageRequest request, CancellationToken cancel = default)
     {
         await using var db = await databases.CreateDbContextAsync(cancel);
-        var runs = db.Runs.AsNoTracking().Where(r => request.IncludeArchived || !r.Archived);
-        if (!string.IsNullOrWhiteSpace(request.Search))
-        {
-            var term = request.Search.Trim();
-            runs = runs.Where(r => r.Name.Contains(term) || r.Tags.Contains(term) || r.Notes.Contains(term) || r.Preset.Contains(term)
-                                   || r.Group.Contains(term) || r.Dataset!.Name.Contains(term));
-        }
+        var runs = Filtered(db, request);
         string sortBy = request.SortBy is not null && Sortable.Contains(request.SortBy) ? request.SortBy : nameof(RunRecord.Id);
         var sorted = request.Descending ? runs.OrderByDescending(r => EF.Property<object>(r, sortBy)) : runs.OrderBy(r => EF.Property<object>(r, sortBy));
         int total = await runs.CountAsync(cancel);
         var ids = await sorted.ThenBy(r => r.Id).Skip(request.Page * request.PageSize).Take(request.PageSize).Select(r => r.Id).ToListAsync(cancel);
         var rows = await db.Runs.AsNoTracking().Include(r => r.Dataset).Where(r => ids.Contains(r.Id)).ToDictionaryAsync(r => r.Id, cancel);
         return new RunPage([.. ids.Select(id => rows[id])], total);
+    }
+
+    /// <summary>The runs the search text and the archived switch let through, unsorted.</summary>
+    private static IQueryable<RunRecord> Filtered(LabDbContext db, RunPageRequest request)
+    {
+        var runs = db.Runs.AsNoTracking().Where(r => request.IncludeArchived || !r.Archived);
+        if (string.IsNullOrWhiteSpace(request.Search)) return runs;
+        var term = request.Search.Trim();
+        return runs.Where(r => r.Name.Contains(term) || r.Tags.Contains(term) || r.Notes.Contains(term) || r.Preset.Contains(term)
+                               || r.Group.Contains(term) || r.Dataset!.Name.Contains(term));
     }
 
     /// <summary>Keys runs can be grouped by: run fields, then every config key.</summary>
@@ -52,8 +56,9 @@ public sealed class RunQueries(IDbContextFactory<LabDbContext> databases)
     public async Task<IReadOnlyList<RunGroup>> GroupAsync(string key, RunPageRequest filter, CancellationToken cancel = default)
     {
         if (!GroupingKeys.Contains(key)) throw new ArgumentException($"unknown grouping key '{key}'");
-        var page = await PageAsync(filter with { Page = 0, PageSize = int.MaxValue }, cancel);
-        return page.Runs.GroupBy(r => key switch
+        await using var db = await databases.CreateDbContextAsync(cancel);
+        var runs = await Filtered(db, filter).Include(r => r.Dataset).ToListAsync(cancel);
+        return runs.GroupBy(r => key switch
             {
                 "preset" => r.Preset,
                 "dataset" => $"{r.Dataset?.Name}@{r.Dataset?.ShortVersion}",
