@@ -31,13 +31,18 @@ public class StartupTests
                 VALUES ('old', 'abc', 'mvtec', '/x', 1, 1, 1, 1, 0, '2026-01-01', '', '');
                 INSERT INTO Runs (Name, "Group", DatasetId, Categories, NormalClasses, Preset, ConfigJson, Seed, Device, Queue, Status, CreatedAt, CreatedBy,
                                   Epoch, TotalEpochs, Step, StepsPerEpoch, Folder, ImageScore, Tags, Notes, Archived, CodeVersion)
-                VALUES ('kept', '', 1, '', '', 'quick', '{{}}', 1, 'cpu', 'training', 'Finished', '2026-01-01', '', 3, 3, 1, 1, '', '', '', '', 0, '');
+                VALUES ('kept', '', 1, '', '', 'quick', '{"training": {"epochs": 3}, "model": {"feature_jitter": {"scale": 20}}}', 1, 'cpu', 'training', 'Finished', '2026-01-01', '', 3, 3, 1, 1, '', '', '', '', 0, '');
                 """);
         }
         using var upgraded = new LabDbContext(options);
         upgraded.Database.Migrate();
         var run = upgraded.Runs.Single();
         Assert.Equal(("kept", RunStatus.Finished, ""), (run.Name, run.Status, run.Warnings));
+        // It trained before the official learning-rate timing and jitter stream: it must resume the way it started.
+        var config = Core.Configuration.UniadConfig.FromJson(run.ConfigJson);
+        Assert.Equal((3, 20.0), (config.Training.Epochs, config.Model.FeatureJitter.Scale));
+        Assert.Equal(Core.Configuration.EngineBehaviour.LabV1, config.Training.LrStepTiming);
+        Assert.Equal(Core.Configuration.EngineBehaviour.LabV1, config.Model.FeatureJitter.NoiseStream);
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
     }
 

@@ -2,6 +2,7 @@ using System.Collections;
 using TorchSharp;
 using TorchSharp.Modules;
 using TorchSharp.PyBridge;
+using UniAD.Core.Interop;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
@@ -132,11 +133,28 @@ public sealed class EfficientNetB4 : FeatureBackbone
                                              int nominalImageSize = DefaultNominalImageSize)
     {
         RequireWeightsFile(path);
+        var weights = ReadStateDict(path);
+        try
+        {
+            return FromStateDict(weights, outLayers, $"'{path}'", nominalImageSize: nominalImageSize);
+        }
+        finally
+        {
+            StateDict.DisposeAll(weights.Values);
+        }
+    }
 
+    /// <summary>The frozen backbone with these ImageNet weights (the official state-dict keys), e.g. the ones inside an
+    /// official UniAD checkpoint. <paramref name="source"/> and <paramref name="keyPrefix"/> name them in errors.</summary>
+    /// <exception cref="InvalidDataException">Missing or unexpected keys, or shape mismatches, all listed.</exception>
+    public static EfficientNetB4 FromStateDict(IReadOnlyDictionary<string, Tensor> weights, IReadOnlyList<int> outLayers, string source,
+        string keyPrefix = "", int nominalImageSize = DefaultNominalImageSize)
+    {
         var model = new EfficientNetB4(outLayers, nominalImageSize);
         try
         {
-            model.LoadStrict(ReadStateDict(path), path);
+            StateDict.LoadStrict(model, weights, source, "an EfficientNet-B4 state dict",
+                optional: k => k.EndsWith(".num_batches_tracked"), keyPrefix: keyPrefix);   // older PyTorch files lack them; unused in eval
         }
         catch
         {
@@ -190,36 +208,5 @@ public sealed class EfficientNetB4 : FeatureBackbone
                 ?? throw new InvalidDataException(
                     $"'{path}' is not a plain state dict: key '{entry.Key}' holds a {entry.Value?.GetType().Name ?? "null"}.");
         return result;
-    }
-
-    /// <summary>Copies <paramref name="weights"/> into the model after checking that keys and shapes match
-    /// exactly; every problem is reported in one exception. <c>num_batches_tracked</c> may be absent
-    /// (older PyTorch files lack it, and PyTorch's own loader tolerates that): it has no effect in eval.</summary>
-    private void LoadStrict(Dictionary<string, Tensor> weights, string path)
-    {
-        try
-        {
-            var own = state_dict();
-            var missing = own.Keys.Where(k => !weights.ContainsKey(k) && !k.EndsWith(".num_batches_tracked")).ToList();
-            var unexpected = weights.Keys.Where(k => !own.ContainsKey(k)).ToList();
-            var mismatched = own.Keys
-                .Where(k => weights.TryGetValue(k, out var w) && !w.shape.SequenceEqual(own[k].shape))
-                .Select(k => $"{k}: file [{string.Join(", ", weights[k].shape)}], model [{string.Join(", ", own[k].shape)}]")
-                .ToList();
-
-            var problems = new List<string>();
-            if (missing.Count > 0) problems.Add($"missing keys ({missing.Count}): {string.Join(", ", missing)}");
-            if (unexpected.Count > 0) problems.Add($"unexpected keys ({unexpected.Count}): {string.Join(", ", unexpected)}");
-            if (mismatched.Count > 0) problems.Add($"shape mismatches ({mismatched.Count}): {string.Join("; ", mismatched)}");
-            if (problems.Count > 0)
-                throw new InvalidDataException(
-                    $"'{path}' is not an EfficientNet-B4 state dict:\n  {string.Join("\n  ", problems)}");
-
-            load_state_dict(weights, strict: false);
-        }
-        finally
-        {
-            foreach (var w in weights.Values) w.Dispose();
-        }
     }
 }

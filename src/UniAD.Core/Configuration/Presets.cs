@@ -1,6 +1,6 @@
 namespace UniAD.Core.Configuration;
 
-/// <summary>Named starting points. The paper configs are the official ones (uniad-spec.md); they need the
+/// <summary>Named starting points. The paper configs are the official ones (docs/model.md); they need the
 /// EfficientNet-B4 ImageNet weights, which the user supplies (backbone.weights_path).</summary>
 public static class Presets
 {

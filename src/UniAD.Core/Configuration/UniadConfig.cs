@@ -1,10 +1,11 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 
 namespace UniAD.Core.Configuration;
 
 /// <summary>Everything that defines a UniAD experiment. Defaults are the official MVTec-AD config
-/// (uniad-spec.md), except the backbone: EfficientNet-B4 weights are not obtainable here, so the
+/// (docs/model.md), except the backbone: EfficientNet-B4 weights do not ship with the lab, so the
 /// default is the ImageNet ResNet-18 that ships in NuGet.</summary>
 public sealed record UniadConfig
 {
@@ -24,7 +25,37 @@ public sealed record UniadConfig
 
     public static UniadConfig FromJson(string json) =>
         JsonSerializer.Deserialize<UniadConfig>(json, Json) ?? throw new InvalidDataException("empty config");
+
+    /// <summary>The config a run stored (in its checkpoint or the lab's database). One stored before a
+    /// <see cref="EngineBehaviour"/> switch existed trained the <see cref="EngineBehaviour.LabV1"/> way, and must
+    /// go on that way to resume identically.</summary>
+    public static UniadConfig FromStoredJson(string json)
+    {
+        var root = JsonNode.Parse(json) as JsonObject ?? throw new InvalidDataException("empty config");
+        foreach (var path in EngineBehaviourKeys)
+        {
+            var parent = root;
+            foreach (var key in path[..^1]) parent = parent[key] as JsonObject ?? (JsonObject)(parent[key] = new JsonObject());
+            parent.TryAdd(path[^1], "lab_v1");
+        }
+        return FromJson(root.ToJsonString());
+    }
+
+    /// <summary>Where the <see cref="EngineBehaviour"/> switches live in the JSON.</summary>
+    public static readonly string[][] EngineBehaviourKeys = [["training", "lr_step_timing"], ["model", "feature_jitter", "noise_stream"]];
+
+    /// <summary>This config for a new run: every <see cref="EngineBehaviour"/> switch back to the official one.</summary>
+    public UniadConfig ForNewRun() => this with
+    {
+        Training = Training with { LrStepTiming = EngineBehaviour.Official },
+        Model = Model with { FeatureJitter = Model.FeatureJitter with { NoiseStream = EngineBehaviour.Official } },
+    };
 }
+
+/// <summary>Where the lab once computed something differently from the official code. New runs are always
+/// <see cref="Official"/>; <see cref="LabV1"/> exists only so that runs trained before the fix resume with
+/// the numbers they started with (docs/model.md, "Engine behaviour switches").</summary>
+public enum EngineBehaviour { Official, LabV1 }
 
 public enum BackboneKind { Resnet18, EfficientnetB4 }
 
@@ -70,6 +101,9 @@ public sealed record FeatureJitterConfig
     public bool Enabled { get; init; } = true;
     public double Scale { get; init; } = 20.0;
     public double Probability { get; init; } = 1.0;
+    /// <summary>Official: the noise is <c>randn(L, B, C)</c> from the CPU generator and nothing is drawn when jitter is
+    /// off. LabV1: <c>randn_like</c> on the permuted token view, after a gate draw even when off.</summary>
+    public EngineBehaviour NoiseStream { get; init; } = EngineBehaviour.Official;
 }
 
 public sealed record ReconstructionConfig
@@ -96,6 +130,9 @@ public sealed record TrainingConfig
     /// <summary>StepLR: multiply the learning rate by <see cref="LrGamma"/> every this many epochs.</summary>
     public int LrStepEpochs { get; init; } = 800;
     public double LrGamma { get; init; } = 0.1;
+    /// <summary>Official: epoch e (0-based) trains at γ^⌊(e−1)/step⌋, because the official loop steps the scheduler
+    /// after each epoch. LabV1: γ^⌊e/step⌋, one epoch early.</summary>
+    public EngineBehaviour LrStepTiming { get; init; } = EngineBehaviour.Official;
     public int Seed { get; init; } = 133;
     /// <summary>Store cached backbone features as fp16 (half the disk and memory; see BENCHMARKS.md).</summary>
     public bool CacheFeaturesHalf { get; init; } = true;
@@ -107,7 +144,7 @@ public sealed record TrainingConfig
     public int EvaluateEveryEpochs { get; init; } = 10;
 }
 
-/// <summary>How an anomaly map becomes one image score (uniad-spec.md section 5).</summary>
+/// <summary>How an anomaly map becomes one image score (docs/model.md section 5).</summary>
 public enum ImageScoreKind
 {
     /// <summary>Max of the map after a k×k stride-1 average pool: the paper's MVTec-AD score.</summary>

@@ -10,8 +10,8 @@ public abstract class PositionalEmbedding : nn.Module
 {
     protected PositionalEmbedding(string name) : base(name) { }
 
-    /// <param name="device">Where the result is needed (the input's device).</param>
-    public abstract Tensor forward(Device device);
+    /// <returns>L×1×D, on the module's device.</returns>
+    public abstract Tensor forward();
 }
 
 /// <summary>Learned embedding: pos[h·W + w] = concat(col_embed[w], row_embed[h]), both U[0, 1) at init.</summary>
@@ -34,7 +34,7 @@ public sealed class LearnedPositionalEmbedding : PositionalEmbedding
         }
     }
 
-    public override Tensor forward(Device device)
+    public override Tensor forward()
     {
         using var scope = NewDisposeScope();
         var x = col_embed.weight!.unsqueeze(0).expand(_height, -1, -1);   // H×W×D/2
@@ -46,34 +46,35 @@ public sealed class LearnedPositionalEmbedding : PositionalEmbedding
 /// <summary>DETR's fixed sine embedding (normalised to 2π, temperature 10000), the official "sine" option.</summary>
 public sealed class SinePositionalEmbedding : PositionalEmbedding
 {
-    private Tensor _embedding;
+    private Tensor table;                                // L×1×D; a non-persistent buffer: the official module has no such state
 
     public SinePositionalEmbedding(int height, int width, int dim) : base(nameof(SinePositionalEmbedding))
     {
         const double temperature = 10000, eps = 1e-6;
         int feats = dim / 2;
-        using var scope = NewDisposeScope();
-        var y = arange(1, height + 1, dtype: float32).unsqueeze(1).expand(height, width) / (height + eps) * 2 * Math.PI;
-        var x = arange(1, width + 1, dtype: float32).unsqueeze(0).expand(height, width) / (width + eps) * 2 * Math.PI;
-        var dimT = pow(temperature, 2 * arange(feats, dtype: float32).div(2, rounding_mode: RoundingMode.floor) / feats);
-        Tensor Encode(Tensor p)                                            // H×W → H×W×feats
+        using (var scope = NewDisposeScope())
         {
-            var scaled = p.unsqueeze(2) / dimT;
-            return stack([scaled[.., .., TensorIndex.Slice(0, null, 2)].sin(),
-                          scaled[.., .., TensorIndex.Slice(1, null, 2)].cos()], dim: 3).flatten(2);
+            var y = arange(1, height + 1, dtype: float32).unsqueeze(1).expand(height, width) / (height + eps) * 2 * Math.PI;
+            var x = arange(1, width + 1, dtype: float32).unsqueeze(0).expand(height, width) / (width + eps) * 2 * Math.PI;
+            var dimT = pow(temperature, 2 * arange(feats, dtype: float32).div(2, rounding_mode: RoundingMode.floor) / feats);
+            Tensor Encode(Tensor p)                                        // H×W → H×W×feats
+            {
+                var scaled = p.unsqueeze(2) / dimT;
+                return stack([scaled[.., .., TensorIndex.Slice(0, null, 2)].sin(),
+                              scaled[.., .., TensorIndex.Slice(1, null, 2)].cos()], dim: 3).flatten(2);
+            }
+            table = cat([Encode(y), Encode(x)], dim: 2).flatten(0, 1).unsqueeze(1).MoveToOuterDisposeScope(); // L×1×D
         }
-        _embedding = cat([Encode(y), Encode(x)], dim: 2).flatten(0, 1).unsqueeze(1).MoveToOuterDisposeScope(); // L×1×D
+        register_buffer(nameof(table), table, persistent: false);
+        RegisterComponents();
     }
 
-    /// <summary>Fixed, so not part of the state dict; it follows the input to its device.</summary>
-    public override Tensor forward(Device device)
+    public override Tensor forward() => table.alias();
+
+    protected override void _toEpilog(ScalarType? dtype, Device? device, bool non_blocking)
     {
-        if (_embedding.device != device)
-        {
-            var moved = _embedding.to(device).DetachFromDisposeScope();
-            _embedding.Dispose();
-            _embedding = moved;
-        }
-        return _embedding.alias();
+        base._toEpilog(dtype, device, non_blocking);
+        table = FixedTable.To(table, dtype, device);
+        ConditionallyRegisterBuffer(nameof(table), table, persistent: false);
     }
 }

@@ -21,8 +21,7 @@ public sealed class UniadModel : nn.Module<Tensor, (Tensor FeatureRec, Tensor An
     /// <param name="channels">C of the aligned features (e.g. 272 for EfficientNet-B4 layers 1–4).</param>
     public UniadModel(ReconstructionConfig config, int channels, int gridHeight, int gridWidth) : base(nameof(UniadModel))
     {
-        var jitter = config.FeatureJitter;
-        feature_jitter = new FeatureJitter(jitter.Scale, jitter.Enabled ? jitter.Probability : 0);
+        feature_jitter = new FeatureJitter(config.FeatureJitter);
         input_proj = nn.Linear(channels, config.HiddenDim);
         pos_embed = config.PositionalEmbedding == PositionalEmbeddingKind.Learned
             ? new LearnedPositionalEmbedding(gridHeight, gridWidth, config.HiddenDim)
@@ -42,7 +41,7 @@ public sealed class UniadModel : nn.Module<Tensor, (Tensor FeatureRec, Tensor An
         var tokens = featureAlign.flatten(2).permute(2, 0, 1);            // B×C×H×W → L×B×C, L = H·W
         tokens = feature_jitter.forward(tokens);                          // training only
         var hidden = input_proj.forward(tokens);                          // L×B×D
-        var decoded = transformer.forward(hidden, pos_embed.forward(hidden.device));   // L×B×D
+        var decoded = transformer.forward(hidden, pos_embed.forward());   // L×B×D
         var featureRec = output_proj.forward(decoded)                     // L×B×C
             .permute(1, 2, 0).reshape(batch, channels, height, width);    // B×C×H×W
         var anomalyMap = (featureRec - featureAlign).square().sum(1, keepdim: true).sqrt(); // B×1×H×W

@@ -3,6 +3,7 @@ using System.Text.Json;
 using TorchSharp;
 using TorchSharp.Modules;
 using UniAD.Core.Configuration;
+using UniAD.Core.Interop;
 using UniAD.Core.Model;
 using static TorchSharp.torch;
 
@@ -60,7 +61,7 @@ public sealed class Checkpoint
             });
             var checkpoint = new Checkpoint
             {
-                Config = UniadConfig.FromJson(System.Text.Encoding.UTF8.GetString(blobs[ConfigEntry])),
+                Config = UniadConfig.FromStoredJson(System.Text.Encoding.UTF8.GetString(blobs[ConfigEntry])),
                 State = JsonSerializer.Deserialize<TrainingState>(blobs[StateEntry], UniadConfig.Json)!,
             };
             foreach (var (name, bytes) in blobs) checkpoint._blobs[name] = bytes;
@@ -76,9 +77,39 @@ public sealed class Checkpoint
     public UniadModel CreateModel(Device device)
     {
         var model = new UniadModel(Config.Model, State.Channels, State.GridHeight, State.GridWidth);
-        model.load(new MemoryStream(_blobs[ModelEntry]));
+        var weights = StateDict.ReadTorchSharp(new MemoryStream(_blobs[ModelEntry]));
+        try
+        {
+            StateDict.LoadStrict(model, RenameFromBeforeOfficialNames(weights), "the checkpoint's model", "this run's model");
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+        finally
+        {
+            StateDict.DisposeAll(weights.Values);
+        }
         model.to(device);
         return model;
+    }
+
+    /// <summary>Checkpoints written before the transformer took the official names kept its parts in flat
+    /// containers, and the sine table in the state dict; this maps them onto the current names.</summary>
+    private static Dictionary<string, Tensor> RenameFromBeforeOfficialNames(Dictionary<string, Tensor> weights)
+    {
+        (string Old, string New)[] renames =
+        [
+            ("transformer.encoder_layers.", "transformer.encoder.layers."),
+            ("transformer.decoder_layers.", "transformer.decoder.layers."),
+            ("transformer.decoder_norm.", "transformer.decoder.norm."),
+            ("transformer.shared_query.", "transformer.decoder.shared_query."),
+        ];
+        return weights.Where(kv => kv.Key != "pos_embed._embedding").ToDictionary(
+            kv => renames.Where(r => kv.Key.StartsWith(r.Old, StringComparison.Ordinal))
+                      .Select(r => r.New + kv.Key[r.Old.Length..]).FirstOrDefault() ?? kv.Key,
+            kv => kv.Value);
     }
 
     /// <summary>Restores the optimizer moments and both RNG streams for an exact continuation.</summary>

@@ -57,9 +57,7 @@ public static class Experiment
         using var trainer = File.Exists(checkpointPath)
             ? ResumeMatching(checkpointPath, config, extractor.Fingerprint, request.Device)
             : Trainer.Start(config, extractor.Channels, extractor.GridHeight, extractor.GridWidth, extractor.Fingerprint, request.Device);
-        File.WriteAllText(Path.Combine(output, ConfigFile), config.ToJson());
-        File.WriteAllLines(Path.Combine(output, DatasetFile), [$"root: {dataset.Root}", $"version: {dataset.Version ?? "(a plain folder, not a stored version)"}",
-            $"categories: {string.Join(", ", dataset.Categories)}", $"images: {train.Count} train, {dataset.Test.Count} test"]);
+        WriteRunFiles(output, trainer.Config, dataset);
         var test = dataset.Test;
         using var testFeatures = test.Count == 0 ? null : CachedFeatures(extractor, cache, test, "test", config, dataset.Version, hooks, cancel);
         var testing = testFeatures is null ? null : new TestSetEvaluation(testFeatures, test, config, output, request.Device, hooks);
@@ -107,6 +105,14 @@ public static class Experiment
         }
     }
 
+    /// <summary>The run's config and what it trained on.</summary>
+    public static void WriteRunFiles(string output, UniadConfig config, AnomalyDataset dataset)
+    {
+        File.WriteAllText(Path.Combine(output, ConfigFile), config.ToJson());
+        File.WriteAllLines(Path.Combine(output, DatasetFile), [$"root: {dataset.Root}", $"version: {dataset.Version ?? "(a plain folder, not a stored version)"}",
+            $"categories: {string.Join(", ", dataset.Categories)}", $"images: {dataset.Train.Count} train, {dataset.Test.Count} test"]);
+    }
+
     /// <summary>Anomaly maps of the test set, saved with the metrics computed from them.</summary>
     public static EvaluationReport EvaluateAndSave(UniadModel model, Tensor testFeatures, IReadOnlyList<AnomalySample> test,
         UniadConfig config, string output, Device device)
@@ -129,13 +135,17 @@ public static class Experiment
             hooks.ImagesProcessed is null ? null : new SynchronousProgress<int>(done => hooks.ImagesProcessed(stage, done, samples.Count)), cancel));
     }
 
+    /// <summary>Resumes with the checkpoint's own config. The request may change only the number of epochs; the
+    /// engine behaviour switches are the checkpoint's, since they keep an old run's numbers (docs/model.md).</summary>
     private static Trainer ResumeMatching(string checkpointPath, UniadConfig config, string fingerprint, Device device)
     {
         var checkpoint = Checkpoint.Load(checkpointPath);
-        var stored = checkpoint.Config with { Training = checkpoint.Config.Training with { Epochs = config.Training.Epochs } };
-        if (stored.ToJson() != config.ToJson())
-            throw new InvalidOperationException($"the checkpoint in {checkpointPath} was trained with a different config; " +
-                                                "only the number of epochs may change when resuming");
+        var stored = checkpoint.Config.ForNewRun() with { Training = checkpoint.Config.ForNewRun().Training with { Epochs = config.Training.Epochs } };
+        var differences = ConfigDiff.Differences(stored, config.ForNewRun());
+        if (differences.Count > 0)
+            throw new InvalidOperationException($"the checkpoint in {checkpointPath} was trained with a different config " +
+                $"({string.Join(", ", differences.Select(d => $"{d.Key}: {d.Left ?? "absent"} in the run, {d.Right ?? "absent"} now"))}); " +
+                "only the number of epochs may change when resuming");
         if (checkpoint.State.FeatureFingerprint != fingerprint)
             throw new InvalidOperationException($"the checkpoint in {checkpointPath} was trained on features of another backbone or weights file");
         return Trainer.Resume(checkpoint, device, config.Training.Epochs);

@@ -14,7 +14,7 @@ public sealed record TrainingHooks(
     Action<EpochSummary>? EpochFinished = null,
     Func<UniadModel, int, TestEvaluation>? EvaluateTest = null);   // (model, epoch): every training.evaluate_every_epochs and after the last
 
-/// <summary>UniAD's optimisation (uniad-spec.md section 4): MSE between the reconstruction and the clean
+/// <summary>UniAD's optimisation (docs/model.md section 4): MSE between the reconstruction and the clean
 /// aligned features, AdamW (weight decay on every parameter), global gradient-norm clipping, StepLR.
 /// Trains from cached features, so an epoch costs only the transformer.</summary>
 public sealed class Trainer : IDisposable
@@ -25,6 +25,8 @@ public sealed class Trainer : IDisposable
     private readonly Generator _shuffle;
 
     public UniadModel Model { get; }
+    /// <summary>The config it trains with: on a resume, the checkpoint's.</summary>
+    public UniadConfig Config => _config;
     public TrainingState State { get; private set; }
 
     private Trainer(UniadConfig config, Device device, UniadModel model, TrainingState state)
@@ -45,8 +47,17 @@ public sealed class Trainer : IDisposable
             new TrainingState(0, 0, channels, gridHeight, gridWidth, featureFingerprint, []));
     }
 
-    /// <summary>Continues a checkpointed run where it stopped. The config may differ only in the number of
-    /// epochs (to extend a finished run) and in how often checkpoints are written.</summary>
+    /// <summary>A run that goes on from weights trained elsewhere (an official checkpoint): fresh AdamW moments, as the
+    /// official resume starts with (it does not restore the optimizer), and a shuffling stream seeded anew.</summary>
+    public static Trainer FromWeights(UniadConfig config, UniadModel model, TrainingState state, Device device)
+    {
+        manual_seed(config.Training.Seed);                                 // jitter and dropout of the training that may follow
+        model.to(device);
+        return new Trainer(config, device, model, state);
+    }
+
+    /// <summary>Continues a checkpointed run where it stopped, with the checkpoint's own config; only the number of
+    /// epochs may be given anew (to extend a finished run).</summary>
     public static Trainer Resume(Checkpoint checkpoint, Device device, int? epochs = null)
     {
         var config = checkpoint.Config with { Training = checkpoint.Config.Training with { Epochs = epochs ?? checkpoint.Config.Training.Epochs } };
@@ -55,10 +66,15 @@ public sealed class Trainer : IDisposable
         return trainer;
     }
 
-    /// <summary>StepLR in closed form: lr = base · γ^⌊epoch / step⌋ for 0-based epoch (official
-    /// <c>lr_scheduler.step(epoch)</c> after each epoch).</summary>
-    public static double LearningRateAt(TrainingConfig t, int epoch) =>
-        t.LearningRate * Math.Pow(t.LrGamma, epoch / t.LrStepEpochs);
+    /// <summary>StepLR in closed form for 0-based <paramref name="epoch"/>. The official loop calls
+    /// <c>lr_scheduler.step(epoch)</c> after training epoch e, which sets the rate of epoch e + 1 to
+    /// base · γ^⌊e / step⌋; so epoch e trains at base · γ^⌊(e − 1) / step⌋, and epoch 0 at base
+    /// (docs/model.md section 4). <see cref="EngineBehaviour.LabV1"/> runs stepped one epoch early.</summary>
+    public static double LearningRateAt(TrainingConfig t, int epoch)
+    {
+        int stepped = t.LrStepTiming == EngineBehaviour.LabV1 ? epoch : Math.Max(epoch - 1, 0);
+        return t.LearningRate * Math.Pow(t.LrGamma, stepped / t.LrStepEpochs);
+    }
 
     /// <summary>One optimisation step on a batch of aligned features (B×C×H×W, any float dtype, on the
     /// trainer's device): reconstruct, MSE against the clean features, backward, clip, AdamW.</summary>
@@ -119,8 +135,15 @@ public sealed class Trainer : IDisposable
                 State = State with { Evaluations = [.. State.TestEvaluations, hooks.EvaluateTest(Model, epoch + 1)] };
             hooks.EpochFinished?.Invoke(summary);
             if (hooks.CheckpointPath is not null && (last || (epoch + 1) % Math.Max(1, t.CheckpointEveryEpochs) == 0))
-                Checkpoint.Save(hooks.CheckpointPath, _config, State, Model, _optimizer, _shuffle);
+                SaveCheckpoint(hooks.CheckpointPath, State);
         }
+    }
+
+    /// <summary>Everything needed to continue exactly from here, with <paramref name="state"/> as where the run stands.</summary>
+    public void SaveCheckpoint(string path, TrainingState state)
+    {
+        State = state;
+        Checkpoint.Save(path, _config, State, Model, _optimizer, _shuffle);
     }
 
     public void Dispose()

@@ -34,7 +34,7 @@ public sealed class RunDraft
         var draft = new RunDraft();
         string preset = run.Preset.Split(' ')[0];
         draft.ApplyPreset(Presets.ByName.ContainsKey(preset) ? preset : "resnet18");
-        var config = UniadConfig.FromJson(run.ConfigJson);
+        var config = UniadConfig.FromJson(run.ConfigJson).ForNewRun();   // a new run, so the official engine behaviour
         string[] inForm = ["training.epochs", "training.batch_size", "training.seed", "training.evaluate_every_epochs"];
         draft.Overrides = string.Join('\n', ConfigDiff.Overrides(Presets.ByName[draft.Preset](), config)
             .Where(o => !inForm.Contains(o[..o.IndexOf('=')])));

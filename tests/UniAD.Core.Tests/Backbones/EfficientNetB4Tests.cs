@@ -183,7 +183,8 @@ public class EfficientNetB4Tests
         }
 
         var error = Assert.Throws<InvalidDataException>(() => EfficientNetB4.FromWeights(path, [1, 2, 3, 4]));
-        Assert.Contains("_blocks.6._depthwise_conv.weight: file [192, 1, 3, 3], model [192, 1, 5, 5]", error.Message);
+        Assert.Contains("_blocks.6._depthwise_conv.weight is [192, 1, 3, 3] in the file, [192, 1, 5, 5] in the model", error.Message);
+        Assert.DoesNotContain("\n", error.Message);                      // one line
         Assert.Contains("missing keys (1): _blocks.30._project_conv.weight", error.Message);
         Assert.Contains("unexpected keys (1): _blocks.32._bn2.weight", error.Message);
     }

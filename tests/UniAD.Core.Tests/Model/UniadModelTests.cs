@@ -1,3 +1,4 @@
+using TorchSharp;
 using UniAD.Core.Configuration;
 using UniAD.Core.Model;
 using static TorchSharp.torch;
@@ -11,7 +12,7 @@ public class UniadModelTests
         model.parameters().Where(p => p.requires_grad).Sum(p => p.numel());
 
     [Theory]
-    [InlineData(272, 7_717_392)]   // EfficientNet-B4 layers 1-4, the MVTec-AD config (uniad-spec.md section 10)
+    [InlineData(272, 7_717_392)]   // EfficientNet-B4 layers 1-4, the MVTec-AD config (docs/model.md section 3)
     [InlineData(720, 7_947_216)]   // layers 1-5, the CIFAR-10 config
     public void PaperConfigHasTheOfficialParameterCount(int channels, long expected)
     {
@@ -26,12 +27,28 @@ public class UniadModelTests
         var keys = model.state_dict().Keys.ToHashSet();
         Assert.Contains("input_proj.weight", keys);
         Assert.Contains("pos_embed.row_embed.weight", keys);
-        Assert.Contains("transformer.encoder_layers.3.self_attn.in_proj_weight", keys);
-        Assert.Contains("transformer.decoder_layers.0.learned_embed.weight", keys);
-        Assert.Contains("transformer.decoder_layers.3.multihead_attn.out_proj.bias", keys);
-        Assert.Contains("transformer.decoder_layers.3.norm3.weight", keys);
-        Assert.Contains("transformer.decoder_norm.weight", keys);
-        Assert.DoesNotContain(keys, k => k.Contains("neighbor_mask"));   // rebuilt from config, not stored
+        Assert.Contains("transformer.encoder.layers.3.self_attn.in_proj_weight", keys);
+        Assert.Contains("transformer.decoder.layers.0.learned_embed.weight", keys);
+        Assert.Contains("transformer.decoder.layers.3.multihead_attn.out_proj.bias", keys);
+        Assert.Contains("transformer.decoder.layers.3.norm3.weight", keys);
+        Assert.Contains("transformer.decoder.norm.weight", keys);
+        Assert.Equal(132, keys.Count);                                   // as many as the official module's state dict
+    }
+
+    [Theory]
+    [InlineData(PositionalEmbeddingKind.Learned)]
+    [InlineData(PositionalEmbeddingKind.Sine)]
+    public void FixedTablesStayOutOfTheStateDictWhereverTheModelGoes(PositionalEmbeddingKind pos)
+    {
+        using var model = new UniadModel(new ReconstructionConfig { PositionalEmbedding = pos }, 272, 14, 14);
+        int learned = pos == PositionalEmbeddingKind.Learned ? 2 : 0;
+        Assert.Equal(130 + learned, model.state_dict().Count);
+        model.to(float64);                                               // TorchSharp re-registers converted buffers
+        Assert.Equal(130 + learned, model.state_dict().Count);
+        using var input = randn(1, 272, 14, 14, dtype: float64);
+        var (rec, map) = model.forward(input);                           // the mask and the sine table followed
+        Assert.Equal(float64, rec.dtype);
+        Assert.Equal(float64, map.dtype);
     }
 
     [Fact]

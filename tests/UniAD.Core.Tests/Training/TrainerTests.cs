@@ -88,11 +88,18 @@ public class TrainerTests
 
     [Theory]
     [InlineData(0, 1e-4)]
+    [InlineData(1, 1e-4)]
+    [InlineData(800, 1e-4)]                                               // the official loop steps after the epoch
+    [InlineData(801, 1e-5)]
+    [InlineData(999, 1e-5)]
+    public void StepLrDropsTenfoldAfterEpoch800AsTheOfficialLoop(int epoch, double expected) =>
+        Assert.Equal(expected, Trainer.LearningRateAt(new TrainingConfig(), epoch), 1e-15);
+
+    [Theory]
     [InlineData(799, 1e-4)]
     [InlineData(800, 1e-5)]
-    [InlineData(999, 1e-5)]
-    public void StepLrDropsTenfoldAtEpoch800(int epoch, double expected) =>
-        Assert.Equal(expected, Trainer.LearningRateAt(new TrainingConfig(), epoch), 1e-15);
+    public void LabV1RunsKeepTheirOneEpochEarlyStep(int epoch, double expected) =>
+        Assert.Equal(expected, Trainer.LearningRateAt(new TrainingConfig { LrStepTiming = EngineBehaviour.LabV1 }, epoch), 1e-15);
 
     [Fact]
     public void ACheckpointFileIsNeverLeftHalfWritten()

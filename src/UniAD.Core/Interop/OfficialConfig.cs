@@ -1,0 +1,357 @@
+using System.Globalization;
+using System.Text;
+using UniAD.Core.Configuration;
+using YamlDotNet.RepresentationModel;
+
+namespace UniAD.Core.Interop;
+
+/// <summary>The official code's experiment YAML (<c>experiments/MVTec-AD/config.yaml</c>, docs/model.md section 6) to and
+/// from the lab's config. What the lab cannot do as the YAML asks (another backbone, loss, optimizer or schedule,
+/// augmentation, pre-norm) is refused with the key named; what only concerns the official scripts (paths, ports,
+/// workers, logging, visualisation) is not needed and not read.</summary>
+public static class OfficialConfig
+{
+    public const string EfficientNetB4Type = "models.backbones.efficientnet_b4";
+
+    /// <exception cref="InvalidDataException">The YAML asks for something the lab does not do, or is malformed; the message names the key.</exception>
+    public static UniadConfig FromYaml(string yaml)
+    {
+        YamlMappingNode root;
+        try
+        {
+            var stream = new YamlStream();
+            stream.Load(new StringReader(yaml));
+            root = stream.Documents.FirstOrDefault()?.RootNode as YamlMappingNode
+                   ?? throw new InvalidDataException("the YAML is empty or not a mapping");
+        }
+        catch (YamlDotNet.Core.YamlException e)
+        {
+            throw new InvalidDataException($"not valid YAML: {e.Message}");
+        }
+        var y = new Node(root, "");
+        var defaults = new UniadConfig();
+
+        var dataset = y.Child("dataset");
+        foreach (var flip in new[] { "hflip", "vflip", "rotate" })
+            if (dataset.Child("train").Bool(flip) == true)
+                throw new InvalidDataException($"dataset.train.{flip}: the lab trains without augmentation, as the official MVTec-AD config does");
+        RequireIfPresent(dataset.Doubles("pixel_mean"), [0.485, 0.456, 0.406], "dataset.pixel_mean", "the lab normalises with the ImageNet mean");
+        RequireIfPresent(dataset.Doubles("pixel_std"), [0.229, 0.224, 0.225], "dataset.pixel_std", "the lab normalises with the ImageNet std");
+
+        foreach (var criterion in y.Items("criterion"))
+            if (criterion.String("type") is { } type && type != "FeatureMSELoss")
+                throw new InvalidDataException($"criterion {type}: the lab trains with FeatureMSELoss only");
+
+        var trainer = y.Child("trainer");
+        var schedule = trainer.Child("lr_scheduler");
+        if (schedule.String("type") is { } scheduleType && scheduleType != "StepLR")
+            throw new InvalidDataException($"trainer.lr_scheduler.type {scheduleType}: the lab has StepLR only");
+        var optimizer = trainer.Child("optimizer");
+        if (optimizer.String("type") is { } optimizerType && optimizerType != "AdamW")
+            throw new InvalidDataException($"trainer.optimizer.type {optimizerType}: the lab has AdamW only");
+        RequireIfPresent(optimizer.Child("kwargs").Doubles("betas"), [0.9, 0.999], "trainer.optimizer.kwargs.betas", "the lab's AdamW uses betas [0.9, 0.999]");
+
+        var net = y.Items("net").ToDictionary(n => n.String("name") ?? "", n => n);
+        var backbone = net.GetValueOrDefault(OfficialCheckpoint.Backbone) ?? throw new InvalidDataException("net has no part named backbone");
+        if (backbone.String("type") != EfficientNetB4Type)
+            throw new InvalidDataException($"net backbone type {backbone.String("type") ?? "(none)"}: the lab has no such backbone " +
+                "(of the official ones it has EfficientNet-B4; its ResNet-18 is CNTK's, not torchvision's)");
+        var neck = net.GetValueOrDefault("neck") ?? throw new InvalidDataException("net has no part named neck");
+        if (neck.String("type") != "models.necks.MFCN")
+            throw new InvalidDataException($"net neck type {neck.String("type") ?? "(none)"}: the lab has the MFCN neck only");
+        var outStrides = neck.Child("kwargs").Ints("outstrides") ?? [defaults.Backbone.OutStride];
+        if (outStrides.Length != 1) throw new InvalidDataException("net neck kwargs.outstrides: the lab takes one stride");
+        var reconstruction = net.GetValueOrDefault(OfficialCheckpoint.Reconstruction) ?? throw new InvalidDataException("net has no part named reconstruction");
+        if (reconstruction.String("type") != "models.reconstructions.UniAD")
+            throw new InvalidDataException($"net reconstruction type {reconstruction.String("type") ?? "(none)"}: the lab has UniAD only");
+        var r = reconstruction.Child("kwargs");
+        if (r.String("activation") is { } activation && activation != "relu")
+            throw new InvalidDataException($"net reconstruction kwargs.activation {activation}: the lab's transformer uses relu");
+        if (r.Bool("normalize_before") == true)
+            throw new InvalidDataException("net reconstruction kwargs.normalize_before: the lab's transformer is post-norm, as the official config");
+
+        var jitter = r.Child("feature_jitter");
+        var mask = r.Child("neighbor_mask");
+        var maskSites = mask.Bools("mask") ?? [true, true, true];
+        if (maskSites.Length != 3) throw new InvalidDataException("net reconstruction kwargs.neighbor_mask.mask: three flags [encoder, decoder 1, decoder 2]");
+        var metrics = y.Child("evaluator").Child("metrics").Items("auc").ToList();
+        var names = metrics.Select(m => m.String("name")).ToList();
+        var pool = metrics.FirstOrDefault(m => m.String("name") == "max")?.Child("kwargs").Ints("avgpool_size") ?? [defaults.Evaluation.AvgPoolKernel, defaults.Evaluation.AvgPoolKernel];
+        if (pool.Length != 2 || pool[0] != pool[1]) throw new InvalidDataException("evaluator max avgpool_size: the lab pools with a square kernel");
+
+        return new UniadConfig
+        {
+            Backbone = new BackboneConfig
+            {
+                Kind = BackboneKind.EfficientnetB4,
+                OutLayers = backbone.Child("kwargs").Ints("outlayers") ?? throw new InvalidDataException("net backbone kwargs.outlayers is missing"),
+                OutStride = outStrides[0],
+                InputSize = dataset.Ints("input_size") ?? defaults.Backbone.InputSize,
+            },
+            Model = new ReconstructionConfig
+            {
+                HiddenDim = r.Int("hidden_dim") ?? defaults.Model.HiddenDim,
+                Heads = r.Int("nhead") ?? defaults.Model.Heads,
+                EncoderLayers = r.Int("num_encoder_layers") ?? defaults.Model.EncoderLayers,
+                DecoderLayers = r.Int("num_decoder_layers") ?? defaults.Model.DecoderLayers,
+                FeedForwardDim = r.Int("dim_feedforward") ?? defaults.Model.FeedForwardDim,
+                Dropout = r.Double("dropout") ?? defaults.Model.Dropout,
+                PositionalEmbedding = (r.String("pos_embed_type") ?? "learned") switch
+                {
+                    "learned" or "v3" => PositionalEmbeddingKind.Learned,
+                    "sine" or "v2" => PositionalEmbeddingKind.Sine,
+                    var other => throw new InvalidDataException($"net reconstruction kwargs.pos_embed_type {other}: learned or sine"),
+                },
+                FeatureJitter = jitter.Exists
+                    ? new FeatureJitterConfig { Scale = jitter.Double("scale") ?? 20, Probability = jitter.Double("prob") ?? 1 }
+                    : new FeatureJitterConfig { Enabled = false },
+                NeighborMask = mask.Exists
+                    ? new NeighborMaskConfig
+                    {
+                        Size = mask.Ints("neighbor_size") ?? defaults.Model.NeighborMask.Size,
+                        Encoder = maskSites[0], DecoderMemory = maskSites[1], DecoderPrevious = maskSites[2],
+                    }
+                    : new NeighborMaskConfig { Enabled = false },
+            },
+            Training = new TrainingConfig
+            {
+                Epochs = trainer.Int("max_epoch") ?? defaults.Training.Epochs,
+                BatchSize = dataset.Int("batch_size") ?? defaults.Training.BatchSize,
+                LearningRate = optimizer.Child("kwargs").Double("lr") ?? defaults.Training.LearningRate,
+                WeightDecay = optimizer.Child("kwargs").Double("weight_decay") ?? defaults.Training.WeightDecay,
+                ClipGradNorm = trainer.Double("clip_max_norm") ?? defaults.Training.ClipGradNorm,
+                LrStepEpochs = schedule.Child("kwargs").Int("step_size") ?? defaults.Training.LrStepEpochs,
+                LrGamma = schedule.Child("kwargs").Double("gamma") ?? defaults.Training.LrGamma,
+                Seed = y.Int("random_seed") ?? defaults.Training.Seed,
+                EvaluateEveryEpochs = trainer.Int("val_freq_epoch") ?? defaults.Training.EvaluateEveryEpochs,
+                // Official weights are judged on the features they were trained on: full precision (docs/model.md section 2).
+                CacheFeaturesHalf = false,
+            },
+            Evaluation = new EvaluationConfig
+            {
+                ImageScore = ImageScoreOf(y.Child("evaluator").String("key_metric"), names),
+                AvgPoolKernel = pool[0],
+                PixelMetrics = names.Contains("pixel"),
+            },
+        };
+    }
+
+    /// <summary>The image score the official run was judged by: the one its key metric names, else <c>max</c> when
+    /// listed (the paper's MVTec-AD score), else the first listed.</summary>
+    private static ImageScoreKind ImageScoreOf(string? keyMetric, IReadOnlyList<string?> names)
+    {
+        static ImageScoreKind? Kind(string? name) => name switch
+        {
+            "max" => ImageScoreKind.MaxAvgPool, "mean" => ImageScoreKind.Mean, "std" => ImageScoreKind.Std, _ => null,
+        };
+        var named = keyMetric is { } k && k.StartsWith("mean_") && k.EndsWith("_auc") ? Kind(k["mean_".Length..^"_auc".Length]) : null;
+        return named ?? (names.Contains("max") ? ImageScoreKind.MaxAvgPool : names.Select(Kind).FirstOrDefault(n => n is not null) ?? ImageScoreKind.MaxAvgPool);
+    }
+
+    /// <summary>The official YAML for a lab config, in the layout of the official MVTec-AD config. The dataset
+    /// paths are the official ones: point them at your copy of the data.</summary>
+    public static string ToYaml(UniadConfig config)
+    {
+        if (config.Backbone.Kind != BackboneKind.EfficientnetB4)
+            throw new InvalidDataException($"backbone {config.Backbone.Kind}: the official code has no such backbone " +
+                "(the lab's ResNet-18 is CNTK's recipe, not torchvision's); only EfficientNet-B4 runs can be exported");
+        var (b, m, t, e) = (config.Backbone, config.Model, config.Training, config.Evaluation);
+        string List<T>(IEnumerable<T> values) => "[" + string.Join(", ", values.Select(v => Format(v!))) + "]";
+        var imageScore = e.ImageScore switch { ImageScoreKind.Mean => "mean", ImageScoreKind.Std => "std", _ => "max" };
+        var yaml = new StringBuilder();
+        yaml.Append(CultureInfo.InvariantCulture, $"""
+            version: v1.0.0
+            random_seed: {t.Seed}
+            port: 11111
+
+            dataset:
+              type: custom
+              image_reader:
+                type: opencv
+                kwargs:
+                  image_dir: ../../data/MVTec-AD/mvtec_anomaly_detection/
+                  color_mode: RGB
+              train:
+                meta_file: ../../data/MVTec-AD/train.json
+                rebalance: False
+                hflip: False
+                vflip: False
+                rotate: False
+              test:
+                meta_file: ../../data/MVTec-AD/test.json
+              input_size: {List(b.InputSize)}
+              pixel_mean: [0.485, 0.456, 0.406]
+              pixel_std: [0.229, 0.224, 0.225]
+              batch_size: {t.BatchSize}
+              workers: 4
+
+            criterion:
+              - name: FeatureMSELoss
+                type: FeatureMSELoss
+                kwargs:
+                  weight: 1.0
+
+            trainer:
+              max_epoch: {t.Epochs}
+              clip_max_norm: {Format(t.ClipGradNorm)}
+              val_freq_epoch: {Math.Max(1, t.EvaluateEveryEpochs)}
+              print_freq_step: 1
+              tb_freq_step: 1
+              lr_scheduler:
+                type: StepLR
+                kwargs:
+                  step_size: {t.LrStepEpochs}
+                  gamma: {Format(t.LrGamma)}
+              optimizer:
+                type: AdamW
+                kwargs:
+                  lr: {Format(t.LearningRate)}
+                  betas: [0.9, 0.999]
+                  weight_decay: {Format(t.WeightDecay)}
+
+            saver:
+              auto_resume: False
+              always_save: False
+              load_path: checkpoints/ckpt.pth.tar
+              save_dir: checkpoints/
+              log_dir: log/
+
+            evaluator:
+              save_dir: result_eval_temp
+              key_metric: {(e.PixelMetrics ? "mean_pixel_auc" : $"mean_{imageScore}_auc")}
+              metrics:
+                auc:
+                  - name: std
+                  - name: max
+                    kwargs:
+                      avgpool_size: [{e.AvgPoolKernel}, {e.AvgPoolKernel}]
+                  - name: mean
+
+            """);
+        if (e.PixelMetrics) yaml.Append("      - name: pixel\n");
+        yaml.Append(CultureInfo.InvariantCulture, $"""
+
+            frozen_layers: [backbone]
+
+            net:
+              - name: backbone
+                type: {EfficientNetB4Type}
+                frozen: True
+                kwargs:
+                  pretrained: True
+                  outlayers: {List(b.OutLayers)}
+              - name: neck
+                prev: backbone
+                type: models.necks.MFCN
+                kwargs:
+                  outstrides: [{b.OutStride}]
+              - name: reconstruction
+                prev: neck
+                type: models.reconstructions.UniAD
+                kwargs:
+                  pos_embed_type: {(m.PositionalEmbedding == PositionalEmbeddingKind.Sine ? "sine" : "learned")}
+                  hidden_dim: {m.HiddenDim}
+                  nhead: {m.Heads}
+                  num_encoder_layers: {m.EncoderLayers}
+                  num_decoder_layers: {m.DecoderLayers}
+                  dim_feedforward: {m.FeedForwardDim}
+                  dropout: {Format(m.Dropout)}
+                  activation: relu
+                  normalize_before: False
+
+            """);
+        if (m.FeatureJitter.Enabled)
+            yaml.Append(CultureInfo.InvariantCulture, $"        feature_jitter:\n          scale: {Format(m.FeatureJitter.Scale)}\n          prob: {Format(m.FeatureJitter.Probability)}\n");
+        if (m.NeighborMask.Enabled)
+            yaml.Append(CultureInfo.InvariantCulture, $"        neighbor_mask:\n          neighbor_size: {List(m.NeighborMask.Size)}\n" +
+                $"          mask: {List(new[] { m.NeighborMask.Encoder, m.NeighborMask.DecoderMemory, m.NeighborMask.DecoderPrevious })}\n");
+        yaml.Append("        initializer:\n          method: xavier_uniform\n");
+        return yaml.ToString();
+    }
+
+    private static string Format(object value) => value switch
+    {
+        bool flag => flag ? "True" : "False",
+        double d => d.ToString("R", CultureInfo.InvariantCulture) is var s && (s.Contains('.') || s.Contains('E')) ? s : s + ".0",
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString()!,
+    };
+
+    private static void RequireIfPresent(double[]? values, double[] expected, string key, string why)
+    {
+        if (values is not null && !values.SequenceEqual(expected))
+            throw new InvalidDataException($"{key} [{string.Join(", ", values.Select(v => v.ToString(CultureInfo.InvariantCulture)))}]: {why}");
+    }
+
+    /// <summary>A YAML mapping, read leniently where a key is absent and strictly where its value has the wrong type.</summary>
+    private sealed record Node(YamlMappingNode? Mapping, string Path)
+    {
+        public bool Exists => Mapping is not null;
+
+        private YamlNode? Value(string key) =>
+            Mapping?.Children.TryGetValue(new YamlScalarNode(key), out var value) == true && !IsNull(value) ? value : null;
+
+        private static bool IsNull(YamlNode node) => node is YamlScalarNode { Value: null or "" or "~" or "null" or "None" };
+
+        private string Key(string key) => Path.Length == 0 ? key : $"{Path}.{key}";
+
+        public Node Child(string key) => Value(key) switch
+        {
+            null => new Node(null, Key(key)),
+            YamlMappingNode map => new Node(map, Key(key)),
+            _ => throw new InvalidDataException($"{Key(key)} should be a mapping"),
+        };
+
+        public IEnumerable<Node> Items(string key) => Value(key) switch
+        {
+            null => [],
+            YamlSequenceNode list => list.Children.Select((item, i) => item as YamlMappingNode is { } map
+                ? new Node(map, $"{Key(key)}[{i}]") : throw new InvalidDataException($"{Key(key)}[{i}] should be a mapping")).ToList(),
+            _ => throw new InvalidDataException($"{Key(key)} should be a list"),
+        };
+
+        public string? String(string key) => Value(key) switch
+        {
+            null => null,
+            YamlScalarNode scalar => scalar.Value,
+            _ => throw new InvalidDataException($"{Key(key)} should be a single value"),
+        };
+
+        public double? Double(string key) => String(key) is { } text
+            ? double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d) ? d
+              : throw new InvalidDataException($"{Key(key)} should be a number, not {text}")
+            : null;
+
+        public int? Int(string key) => String(key) is { } text
+            ? int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var i) ? i
+              : throw new InvalidDataException($"{Key(key)} should be a whole number, not {text}")
+            : null;
+
+        public bool? Bool(string key) => String(key) is { } text
+            ? text.ToLowerInvariant() switch
+            {
+                "true" => true, "false" => false,
+                _ => throw new InvalidDataException($"{Key(key)} should be True or False, not {text}"),
+            }
+            : null;
+
+        private string[]? Scalars(string key) => Value(key) switch
+        {
+            null => null,
+            YamlSequenceNode list => list.Children.Select(c => (c as YamlScalarNode)?.Value
+                ?? throw new InvalidDataException($"{Key(key)} should be a list of values")).ToArray(),
+            _ => throw new InvalidDataException($"{Key(key)} should be a list"),
+        };
+
+        public int[]? Ints(string key) => Scalars(key)?.Select(s => int.TryParse(s, CultureInfo.InvariantCulture, out var i) ? i
+            : throw new InvalidDataException($"{Key(key)} should hold whole numbers, not {s}")).ToArray();
+
+        public double[]? Doubles(string key) => Scalars(key)?.Select(s => double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d
+            : throw new InvalidDataException($"{Key(key)} should hold numbers, not {s}")).ToArray();
+
+        public bool[]? Bools(string key) => Scalars(key)?.Select(s => s.ToLowerInvariant() switch
+        {
+            "true" => true, "false" => false, _ => throw new InvalidDataException($"{Key(key)} should hold True or False, not {s}"),
+        }).ToArray();
+    }
+}

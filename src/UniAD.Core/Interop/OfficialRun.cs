@@ -1,0 +1,142 @@
+using System.Collections;
+using System.Security.Cryptography;
+using System.Text.Json;
+using TorchSharp.PyBridge;
+using UniAD.Core.Backbones;
+using UniAD.Core.Configuration;
+using UniAD.Core.Data;
+using UniAD.Core.Evaluation;
+using UniAD.Core.Features;
+using UniAD.Core.Model;
+using UniAD.Core.Training;
+using static TorchSharp.torch;
+
+namespace UniAD.Core.Interop;
+
+/// <param name="SaveBackboneAs">Also keep the checkpoint's EfficientNet-B4 ImageNet weights here, as the backbone weights
+/// file for later runs.</param>
+public sealed record OfficialImportRequest(string CheckpointPath, string ConfigPath, AnomalyDataset Dataset, string OutputDirectory,
+    Device Device, string? FeatureCacheDirectory = null, string? SaveBackboneAs = null);
+
+/// <summary>Where an imported run came from, written beside it as <see cref="OfficialRun.ProvenanceFile"/>.</summary>
+public sealed record OfficialProvenance(string Source, string FileName, string Sha256, int Epoch, double? BestMetric, string BackboneWeights);
+
+public sealed record OfficialImportResult(UniadConfig Config, OfficialProvenance Provenance, EvaluationReport Report, TestEvaluation Evaluation);
+
+/// <summary>Moves runs between the lab and the official code (docs/model.md section 6): an official checkpoint and its YAML
+/// become a finished lab run, evaluated on a dataset of the lab; a lab run becomes a <c>ckpt.pth.tar</c> and
+/// <c>config.yaml</c> that the official <c>load_state</c> loads with no key missing or left over.</summary>
+public static class OfficialRun
+{
+    public const string ProvenanceFile = "imported.json", BackboneFile = "backbone-efficientnet-b4.safetensors",
+        ExportCheckpointFile = "ckpt.pth.tar", ExportConfigFile = "config.yaml", OfficialSource = "the official UniAD code";
+
+    /// <summary>Checks everything first (YAML, checkpoint, every key and shape); only then writes the run folder.</summary>
+    /// <exception cref="InvalidDataException">The YAML or the checkpoint, with the keys or setting at fault named.</exception>
+    public static OfficialImportResult Import(OfficialImportRequest request, ExperimentHooks hooks, CancellationToken cancel = default)
+    {
+        var config = ReadConfig(request.ConfigPath);
+        string name = Path.GetFileName(request.CheckpointPath), output = request.OutputDirectory;
+        if (File.Exists(Path.Combine(output, Experiment.CheckpointFile)))
+            throw new InvalidOperationException($"{output} already holds a run (checkpoint.uniad): choose another output folder");
+        var test = request.Dataset.Test;
+        if (test.Count == 0) throw new DatasetException($"the dataset in {request.Dataset.Root} has no test images to evaluate the import on");
+
+        using var checkpoint = OfficialCheckpoint.Read(request.CheckpointPath);
+        var leftOver = checkpoint.Parts.Where(p => p.Key is not (OfficialCheckpoint.Backbone or OfficialCheckpoint.Reconstruction))
+            .SelectMany(p => p.Value.Keys.Select(k => $"{OfficialCheckpoint.Ddp}{p.Key}{(p.Key.Length > 0 ? "." : "")}{k}")).Order(StringComparer.Ordinal).ToList();
+        if (leftOver.Count > 0)
+            throw new InvalidDataException($"{name} is not a UniAD checkpoint of this config: unexpected keys ({leftOver.Count}): {string.Join(", ", leftOver)}");
+        int channels = BackboneFactory.Channels(config.Backbone.Kind, config.Backbone.OutLayers);
+        int gridHeight = config.Backbone.InputSize[0] / config.Backbone.OutStride, gridWidth = config.Backbone.InputSize[1] / config.Backbone.OutStride;
+        var model = new UniadModel(config.Model, channels, gridHeight, gridWidth);
+        try
+        {
+            StateDict.LoadStrict(model, checkpoint.Part(OfficialCheckpoint.Reconstruction), name, "a UniAD reconstruction of this config",
+                keyPrefix: $"{OfficialCheckpoint.Ddp}{OfficialCheckpoint.Reconstruction}.");
+            EfficientNetB4.FromStateDict(checkpoint.Part(OfficialCheckpoint.Backbone), config.Backbone.OutLayers, name,
+                keyPrefix: $"{OfficialCheckpoint.Ddp}{OfficialCheckpoint.Backbone}.").Dispose();
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+
+        // Valid: from here on the run folder is written.
+        Directory.CreateDirectory(output);
+        var backbonePath = Path.GetFullPath(Path.Combine(output, BackboneFile));
+        SaveSorted(checkpoint.Part(OfficialCheckpoint.Backbone), backbonePath);
+        if (request.SaveBackboneAs is { } keep)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(keep))!);
+            File.Copy(backbonePath, keep, overwrite: true);
+        }
+        config = config with { Backbone = config.Backbone with { WeightsPath = backbonePath } };
+        var provenance = new OfficialProvenance(OfficialSource, name, Sha256(request.CheckpointPath), checkpoint.Epoch, checkpoint.BestMetric,
+            request.SaveBackboneAs is { } saved ? Path.GetFullPath(saved) : backbonePath);
+
+        using var extractor = new FeatureExtractor(config.Backbone, request.Device);
+        var cache = new FeatureCache(request.FeatureCacheDirectory ?? Path.Combine(output, "feature-cache"));
+        using var testFeatures = Experiment.CachedFeatures(extractor, cache, test, "test", config, request.Dataset.Version, hooks, cancel);
+        using var trainer = Trainer.FromWeights(config, model,
+            new TrainingState(checkpoint.Epoch, 0, channels, gridHeight, gridWidth, extractor.Fingerprint, []), request.Device);
+        Experiment.WriteRunFiles(output, config, request.Dataset);
+        var report = Experiment.EvaluateAndSave(trainer.Model, testFeatures, test, config, output, request.Device);
+        var evaluation = TestEvaluation.Of(checkpoint.Epoch, report,
+            ShortcutProbe.OnNormalImages(trainer.Model, testFeatures, test, request.Device, config.Training.BatchSize));
+        ReportFiles.WriteEvaluationsCsv(Path.Combine(output, Experiment.EvaluationsFile), [evaluation]);
+        trainer.SaveCheckpoint(Path.Combine(output, Experiment.CheckpointFile), trainer.State with { Evaluations = [evaluation] });
+        File.WriteAllText(Path.Combine(output, ProvenanceFile), JsonSerializer.Serialize(provenance, UniadConfig.Json));
+        return new OfficialImportResult(config, provenance, report, evaluation);
+    }
+
+    public static UniadConfig ReadConfig(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"config not found: {path}", path);
+        try { return OfficialConfig.FromYaml(File.ReadAllText(path)); }
+        catch (InvalidDataException e) { throw new InvalidDataException($"{Path.GetFileName(path)}: {e.Message}", e); }
+    }
+
+    /// <summary>Writes <see cref="ExportCheckpointFile"/> and <see cref="ExportConfigFile"/> for a trained run.</summary>
+    /// <exception cref="InvalidDataException">A run whose backbone the official code lacks.</exception>
+    public static void Export(string runFolder, string outputDirectory)
+    {
+        var checkpoint = Checkpoint.Load(Path.Combine(runFolder, Experiment.CheckpointFile));
+        var config = checkpoint.Config;
+        var yaml = OfficialConfig.ToYaml(config);                          // refuses a backbone the official code lacks
+        using var model = checkpoint.CreateModel(CPU);
+        using var backbone = EfficientNetB4.FromWeights(config.Backbone.WeightsPath, config.Backbone.OutLayers);
+        var best = TestEvaluation.BestOnTest(checkpoint.State.TestEvaluations);
+        using var official = new OfficialCheckpoint
+        {
+            Epoch = checkpoint.State.CompletedEpochs, BestMetric = best?.KeyMetric,
+            Parts = new Dictionary<string, Dictionary<string, Tensor>>
+            {
+                [OfficialCheckpoint.Backbone] = backbone.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone()),
+                [OfficialCheckpoint.Reconstruction] = model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone()),
+            },
+        };
+        Directory.CreateDirectory(outputDirectory);
+        official.Write(Path.Combine(outputDirectory, ExportCheckpointFile), Arch());
+        File.WriteAllText(Path.Combine(outputDirectory, ExportConfigFile), yaml);
+    }
+
+    /// <summary>What the official code stores as <c>arch</c> (its <c>net</c> list); it never reads it back.</summary>
+    private static IList Arch() => new ArrayList
+    {
+        new Hashtable { ["name"] = OfficialCheckpoint.Backbone, ["type"] = OfficialConfig.EfficientNetB4Type },
+        new Hashtable { ["name"] = "neck", ["type"] = "models.necks.MFCN" },
+        new Hashtable { ["name"] = OfficialCheckpoint.Reconstruction, ["type"] = "models.reconstructions.UniAD" },
+    };
+
+    /// <summary>Safetensors with the keys in order, so the same weights always give the same file (and feature-cache key).</summary>
+    private static void SaveSorted(IReadOnlyDictionary<string, Tensor> tensors, string path) =>
+        Safetensors.SaveStateDict(path, tensors.OrderBy(kv => kv.Key, StringComparer.Ordinal).ToDictionary(kv => kv.Key, kv => kv.Value));
+
+    private static string Sha256(string path)
+    {
+        using var file = File.OpenRead(path);
+        return Convert.ToHexStringLower(SHA256.HashData(file));
+    }
+}
