@@ -71,16 +71,17 @@ public sealed class OfficialCheckpoint : IDisposable
 
     private static Hashtable Unpickle(string path, string name)
     {
+        var format = FormatOf(path);
+        if (format == FileFormat.Other)
+            throw new InvalidDataException($"{name} is not a PyTorch checkpoint: it is neither the zip archive torch.save writes nor its older pickle format");
+        if (format == FileFormat.LegacyPickle)
+            throw new InvalidDataException($"{name} is not in the zip format torch.save has written since PyTorch 1.6: re-save it with a " +
+                "recent PyTorch (python3 -c \"import torch; torch.save(torch.load('ckpt.pth.tar', map_location='cpu'), 'ckpt-new.pth.tar')\") " +
+                "and import that");
         using var file = File.OpenRead(path);
         try
         {
             return PyTorchUnpickler.UnpickleStateDict(file);
-        }
-        catch (NotImplementedException) when (!IsZip(path))
-        {
-            throw new InvalidDataException($"{name} is not in the zip format torch.save has written since PyTorch 1.6: if it " +
-                "is an older checkpoint, re-save it with a recent PyTorch (python3 -c \"import torch; torch.save(torch.load(" +
-                "'ckpt.pth.tar', map_location='cpu'), 'ckpt-new.pth.tar')\") and import that");
         }
         catch (Exception e) when (e is InvalidDataException or InvalidCastException or InvalidOperationException
                                       or NotImplementedException or Razorvine.Pickle.PickleException or KeyNotFoundException)
@@ -89,11 +90,16 @@ public sealed class OfficialCheckpoint : IDisposable
         }
     }
 
-    private static bool IsZip(string path)
+    private enum FileFormat { Zip, LegacyPickle, Other }
+
+    /// <summary>torch.save writes a zip archive since PyTorch 1.6; before, a pickle stream (protocol 2: bytes 0x80 0x02).</summary>
+    private static FileFormat FormatOf(string path)
     {
         using var file = File.OpenRead(path);
-        Span<byte> signature = stackalloc byte[4];
-        return file.Read(signature) == 4 && signature.SequenceEqual("PK\u0003\u0004"u8);
+        Span<byte> head = stackalloc byte[4];
+        int read = file.Read(head);
+        if (read == 4 && head.SequenceEqual("PK\u0003\u0004"u8)) return FileFormat.Zip;
+        return read >= 2 && head[0] == 0x80 && head[1] == 0x02 ? FileFormat.LegacyPickle : FileFormat.Other;
     }
 
     public void Dispose()

@@ -261,11 +261,11 @@ public static class OfficialConfig
 
             """);
         if (m.FeatureJitter.Enabled)
-            yaml.Append(CultureInfo.InvariantCulture, $"        feature_jitter:\n          scale: {Format(m.FeatureJitter.Scale)}\n          prob: {Format(m.FeatureJitter.Probability)}\n");
+            yaml.Append(CultureInfo.InvariantCulture, $"      feature_jitter:\n        scale: {Format(m.FeatureJitter.Scale)}\n        prob: {Format(m.FeatureJitter.Probability)}\n");
         if (m.NeighborMask.Enabled)
-            yaml.Append(CultureInfo.InvariantCulture, $"        neighbor_mask:\n          neighbor_size: {List(m.NeighborMask.Size)}\n" +
-                $"          mask: {List(new[] { m.NeighborMask.Encoder, m.NeighborMask.DecoderMemory, m.NeighborMask.DecoderPrevious })}\n");
-        yaml.Append("        initializer:\n          method: xavier_uniform\n");
+            yaml.Append(CultureInfo.InvariantCulture, $"      neighbor_mask:\n        neighbor_size: {List(m.NeighborMask.Size)}\n" +
+                $"        mask: {List(new[] { m.NeighborMask.Encoder, m.NeighborMask.DecoderMemory, m.NeighborMask.DecoderPrevious })}\n");
+        yaml.Append("      initializer:\n        method: xavier_uniform\n");
         return yaml.ToString();
     }
 
