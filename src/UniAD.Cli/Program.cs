@@ -12,6 +12,8 @@ var root = new RootCommand("UniAD: one unified model for multi-class anomaly det
     DemoCommand.Create(),
     DatasetCommand.Create(),
     BenchCommand.Create(),
+    OfficialCommands.Import(),
+    OfficialCommands.Export(),
 };
 // Spectre wraps at 80 columns when it cannot see a terminal; logs read better unwrapped.
 if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 200;
