@@ -74,7 +74,7 @@ public sealed record BackboneConfig
 
 public enum PositionalEmbeddingKind { Learned, Sine }
 
-/// <summary>How each decoder layer gets its query tokens (paper section 3.3 and its ablation).</summary>
+/// <summary>How each decoder layer gets its query tokens (docs/model.md section 3.3: the paper's layer-wise queries and the lab's ablations).</summary>
 public enum QueryKind
 {
     /// <summary>UniAD: every decoder layer owns a learned query table.</summary>

@@ -7,7 +7,7 @@ namespace UniAD.Core.Evaluation;
 
 /// <summary>Computes UniAD's anomaly maps for the test set and scores them per category: image AUROC, AP
 /// and F1-max from the image score; pixel AUROC, AP, F1-max and AUPRO over all pixels of the category at
-/// the input resolution (uniad-spec.md section 5). Metrics are computed from feature-resolution maps, so
+/// the input resolution (docs/model.md section 5). Metrics are computed from feature-resolution maps, so
 /// they can be recomputed later from the saved maps with another image score.</summary>
 public static class Evaluator
 {

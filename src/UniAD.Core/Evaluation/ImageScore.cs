@@ -4,7 +4,7 @@ using static TorchSharp.torch.nn.functional;
 
 namespace UniAD.Core.Evaluation;
 
-/// <summary>Turns input-resolution anomaly maps into one score per image (uniad-spec.md section 5). The
+/// <summary>Turns input-resolution anomaly maps into one score per image (docs/model.md section 5). The
 /// paper uses <see cref="ImageScoreKind.MaxAvgPool"/> (k = 16) for MVTec-AD and <see cref="ImageScoreKind.Mean"/>
 /// for CIFAR-10; every report says which one it used.</summary>
 public static class ImageScore

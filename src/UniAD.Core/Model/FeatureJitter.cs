@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 
 namespace UniAD.Core.Model;
 
-/// <summary>Feature jittering (paper section 3.4): during training, add Gaussian noise whose scale
+/// <summary>Feature jittering (docs/model.md section 3.1): during training, add Gaussian noise whose scale
 /// follows each token's own norm, so the model learns to denoise rather than to copy.
 /// The clean features stay the reconstruction target.</summary>
 public sealed class FeatureJitter : nn.Module<Tensor, Tensor>

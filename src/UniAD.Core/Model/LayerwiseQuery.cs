@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 
 namespace UniAD.Core.Model;
 
-/// <summary>Layer-wise learnable query (paper section 3.2): a table of L query tokens, N(0, 1) at init,
+/// <summary>Layer-wise learnable query (docs/model.md section 3.3): a table of L query tokens, N(0, 1) at init,
 /// that a decoder layer starts from instead of its input, so the decoder cannot simply pass the
 /// (possibly anomalous) input through.</summary>
 public sealed class LayerwiseQuery : nn.Module<long, Tensor>

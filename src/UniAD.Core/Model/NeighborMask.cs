@@ -2,7 +2,7 @@ using static TorchSharp.torch;
 
 namespace UniAD.Core.Model;
 
-/// <summary>Neighbor-masked attention (paper section 3.3): a token may not look at itself or at the
+/// <summary>Neighbor-masked attention (docs/model.md section 3.3): a token may not look at itself or at the
 /// tokens of its own neighbourhood, so it cannot copy its input through attention (the "identical
 /// shortcut") and must reconstruct it from farther context.</summary>
 public static class NeighborMask

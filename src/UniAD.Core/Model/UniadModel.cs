@@ -6,7 +6,7 @@ using static TorchSharp.torch.nn.functional;
 
 namespace UniAD.Core.Model;
 
-/// <summary>UniAD's reconstruction network (paper section 3; official <c>models/reconstructions/uniad.py</c>).
+/// <summary>UniAD's reconstruction network (docs/model.md section 3; official <c>models/reconstructions/uniad.py</c>).
 /// It takes the frozen backbone's aligned features, jitters them while training, reconstructs them with the
 /// neighbor-masked, query-driven transformer, and returns the reconstruction and its per-position L2 error,
 /// which is the anomaly map.</summary>

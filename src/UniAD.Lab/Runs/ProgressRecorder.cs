@@ -6,8 +6,9 @@ using UniAD.Lab.Persistence;
 
 namespace UniAD.Lab.Runs;
 
-/// <summary>Turns a job's training hooks into live events (every step) and database writes in batches (at most
-/// every <see cref="FlushInterval"/>): the job never holds a transaction while it trains.</summary>
+/// <summary>Turns a job's training hooks into live events (every step) and database writes in batches: at the first
+/// report once <see cref="FlushInterval"/> has passed since the last write, right after each test evaluation, and
+/// when the run ends. The job never holds a transaction while it trains.</summary>
 internal sealed class ProgressRecorder(int runId, string runFolder, IDbContextFactory<LabDbContext> databases, RunEvents events,
     ResourceSampler resources)
 {

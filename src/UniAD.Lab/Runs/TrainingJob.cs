@@ -10,8 +10,8 @@ using UniAD.Lab.Persistence;
 
 namespace UniAD.Lab.Runs;
 
-/// <summary>The Hangfire job that trains and evaluates one run. Idempotent: only a queued run starts, and a run
-/// whose folder holds a checkpoint continues from it. Never retried blindly (an out-of-memory failure would only
+/// <summary>The Hangfire job that trains and evaluates one run. Idempotent: it starts a queued run, or a running one
+/// whose worker restarted it, and a run whose folder holds a checkpoint continues from it. Never retried blindly (an out-of-memory failure would only
 /// fail again): a failure is recorded with its cause and the user chooses to resume or rerun.</summary>
 public sealed class TrainingJob(IDbContextFactory<LabDbContext> databases, RunEvents events, IOptions<LabOptions> options)
 {
