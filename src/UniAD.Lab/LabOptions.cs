@@ -23,6 +23,8 @@ public sealed class LabOptions
     public string RunsFolder => Path.Combine(DataRoot, "runs");
     public string UploadsFolder => Path.Combine(DataRoot, "uploads");
     public string FeatureCacheFolder => Path.Combine(DataRoot, "feature-cache");
+    /// <summary>Backbone weights files the lab keeps for new runs (e.g. the EfficientNet-B4 of an imported official checkpoint).</summary>
+    public string WeightsFolder => Path.Combine(DataRoot, "weights");
 
     public string Expand(string value) => value.Replace("{DataRoot}", DataRoot);
 }

@@ -43,7 +43,9 @@ public sealed class Lab : IDisposable
         return (await Catalog.CommitAsync(staged)).Id;
     }
 
-    public TrainingJob Job() => new(Databases, Events, Microsoft.Extensions.Options.Options.Create(Options));
+    public OfficialImports Imports => new(Databases, Launcher, Microsoft.Extensions.Options.Options.Create(Options));
+
+    public TrainingJob Job() => new(Databases, Events, Microsoft.Extensions.Options.Options.Create(Options), Imports);
 
     public LabDbContext Db() => Databases.CreateDbContext();
 

@@ -29,7 +29,7 @@ public class ReferenceResultsTests
         Assert.Equal(["dataset", "backbone", "input size", "epochs", "effective batch", "selection", "image score", "backbone features"], quick.Keys);
         Assert.Equal(("resnet18", "efficientnet_b4"), (quick["backbone"].Run, quick["backbone"].Reference));
         Assert.Equal("max of 8x8 average-pooled map", quick["image score"].Run);
-        Assert.Equal("rounded to fp16 (cached once)", quick["backbone features"].Run);
+        Assert.Equal("features rounded to fp16 (cached once; training.cache_features_half)", quick["backbone features"].Run);
 
         var faithful = Presets.PaperMvtec with { Training = Presets.PaperMvtec.Training with { BatchSize = 64 } };
         var close = ReferenceResults.Differences(ReferenceResults.SettingsOf(faithful, ""), "MVTec AD", unified: false, paper).Select(d => d.Setting);

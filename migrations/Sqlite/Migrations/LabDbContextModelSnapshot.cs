@@ -259,6 +259,12 @@ namespace UniAD.Lab.Migrations.Sqlite.Migrations
                     b.Property<double?>("ImagesPerSecond")
                         .HasColumnType("REAL");
 
+                    b.Property<string>("ImportedFrom")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ImportedSha256")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("JobId")
                         .HasColumnType("TEXT");
 

@@ -23,10 +23,11 @@ public sealed class OfficialCheckpoint : IDisposable
         Parts.TryGetValue(name, out var tensors) ? tensors : new Dictionary<string, Tensor>();
 
     /// <exception cref="InvalidDataException">Not a PyTorch file, or not the official layout; the message names what is wrong.</exception>
-    public static OfficialCheckpoint Read(string path)
+    /// <param name="name">What to call the file in messages (default: its name).</param>
+    public static OfficialCheckpoint Read(string path, string? name = null)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"checkpoint not found: {path}", path);
-        string name = Path.GetFileName(path);
+        name ??= Path.GetFileName(path);
         var top = Unpickle(path, name);
         if (top["state_dict"] is not Hashtable stateDict)
             throw new InvalidDataException(top.Values.OfType<Tensor>().Any()

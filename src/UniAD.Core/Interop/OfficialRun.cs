@@ -15,13 +15,17 @@ namespace UniAD.Core.Interop;
 
 /// <param name="SaveBackboneAs">Also keep the checkpoint's EfficientNet-B4 ImageNet weights here, as the backbone weights
 /// file for later runs.</param>
+/// <param name="CheckpointName">The file's name as its user knows it (an upload is stored under another), for messages and the record.</param>
 public sealed record OfficialImportRequest(string CheckpointPath, string ConfigPath, AnomalyDataset Dataset, string OutputDirectory,
-    Device Device, string? FeatureCacheDirectory = null, string? SaveBackboneAs = null);
+    Device Device, string? FeatureCacheDirectory = null, string? SaveBackboneAs = null, string? CheckpointName = null);
 
 /// <summary>Where an imported run came from, written beside it as <see cref="OfficialRun.ProvenanceFile"/>.</summary>
 public sealed record OfficialProvenance(string Source, string FileName, string Sha256, int Epoch, double? BestMetric, string BackboneWeights);
 
-public sealed record OfficialImportResult(UniadConfig Config, OfficialProvenance Provenance, EvaluationReport Report, TestEvaluation Evaluation);
+public sealed record OfficialImportResult(UniadConfig Config, OfficialProvenance Provenance, ExperimentResult Result)
+{
+    public EvaluationReport Report => Result.Report!;
+}
 
 /// <summary>Moves runs between the lab and the official code (docs/model.md section 6): an official checkpoint and its YAML
 /// become a finished lab run, evaluated on a dataset of the lab; a lab run becomes a <c>ckpt.pth.tar</c> and
@@ -31,24 +35,29 @@ public static class OfficialRun
     public const string ProvenanceFile = "imported.json", BackboneFile = "backbone-efficientnet-b4.safetensors",
         ExportCheckpointFile = "ckpt.pth.tar", ExportConfigFile = "config.yaml", OfficialSource = "the official UniAD code";
 
-    /// <summary>Checks everything first (YAML, checkpoint, every key and shape); only then writes the run folder.</summary>
-    /// <exception cref="InvalidDataException">The YAML or the checkpoint, with the keys or setting at fault named.</exception>
-    public static OfficialImportResult Import(OfficialImportRequest request, ExperimentHooks hooks, CancellationToken cancel = default)
-    {
-        var config = ReadConfig(request.ConfigPath);
-        string name = Path.GetFileName(request.CheckpointPath), output = request.OutputDirectory;
-        if (File.Exists(Path.Combine(output, Experiment.CheckpointFile)))
-            throw new InvalidOperationException($"{output} already holds a run (checkpoint.uniad): choose another output folder");
-        var test = request.Dataset.Test;
-        if (test.Count == 0) throw new DatasetException($"the dataset in {request.Dataset.Root} has no test images to evaluate the import on");
+    /// <summary>What an import would record, after every check passed.</summary>
+    public sealed record Checked(UniadConfig Config, int Epoch, double? BestMetric, string Sha256);
 
-        using var checkpoint = OfficialCheckpoint.Read(request.CheckpointPath);
+    /// <summary>Every check an import makes (YAML, checkpoint, each key and shape) without writing anything: what a lab
+    /// runs before it queues the import.</summary>
+    /// <exception cref="InvalidDataException">The YAML or the checkpoint, with the keys or setting at fault named.</exception>
+    /// <param name="checkpointName">What to call the files in messages (an upload is stored under another name).</param>
+    public static Checked Check(string checkpointPath, string configPath, string? checkpointName = null, string? configName = null)
+    {
+        var config = ReadConfig(configPath, configName);
+        using var checkpoint = OfficialCheckpoint.Read(checkpointPath, checkpointName);
+        using var model = LoadChecked(config, checkpoint, checkpointName ?? Path.GetFileName(checkpointPath));
+        return new Checked(config, checkpoint.Epoch, checkpoint.BestMetric, Sha256(checkpointPath));
+    }
+
+    /// <summary>The reconstruction of <paramref name="checkpoint"/>, loaded strictly, after its backbone was checked too.</summary>
+    private static UniadModel LoadChecked(UniadConfig config, OfficialCheckpoint checkpoint, string name)
+    {
         var leftOver = checkpoint.Parts.Where(p => p.Key is not (OfficialCheckpoint.Backbone or OfficialCheckpoint.Reconstruction))
             .SelectMany(p => p.Value.Keys.Select(k => $"{OfficialCheckpoint.Ddp}{p.Key}{(p.Key.Length > 0 ? "." : "")}{k}")).Order(StringComparer.Ordinal).ToList();
         if (leftOver.Count > 0)
             throw new InvalidDataException($"{name} is not a UniAD checkpoint of this config: unexpected keys ({leftOver.Count}): {string.Join(", ", leftOver)}");
-        int channels = BackboneFactory.Channels(config.Backbone.Kind, config.Backbone.OutLayers);
-        int gridHeight = config.Backbone.InputSize[0] / config.Backbone.OutStride, gridWidth = config.Backbone.InputSize[1] / config.Backbone.OutStride;
+        var (channels, gridHeight, gridWidth) = Shape(config);
         var model = new UniadModel(config.Model, channels, gridHeight, gridWidth);
         try
         {
@@ -56,12 +65,33 @@ public static class OfficialRun
                 keyPrefix: $"{OfficialCheckpoint.Ddp}{OfficialCheckpoint.Reconstruction}.");
             EfficientNetB4.FromStateDict(checkpoint.Part(OfficialCheckpoint.Backbone), config.Backbone.OutLayers, name,
                 keyPrefix: $"{OfficialCheckpoint.Ddp}{OfficialCheckpoint.Backbone}.").Dispose();
+            return model;
         }
         catch
         {
             model.Dispose();
             throw;
         }
+    }
+
+    private static (int Channels, int GridHeight, int GridWidth) Shape(UniadConfig config) =>
+        (BackboneFactory.Channels(config.Backbone.Kind, config.Backbone.OutLayers),
+         config.Backbone.InputSize[0] / config.Backbone.OutStride, config.Backbone.InputSize[1] / config.Backbone.OutStride);
+
+    /// <summary>Checks everything first (YAML, checkpoint, every key and shape); only then writes the run folder.</summary>
+    /// <exception cref="InvalidDataException">The YAML or the checkpoint, with the keys or setting at fault named.</exception>
+    public static OfficialImportResult Import(OfficialImportRequest request, ExperimentHooks hooks, CancellationToken cancel = default)
+    {
+        var config = ReadConfig(request.ConfigPath);
+        string name = request.CheckpointName ?? Path.GetFileName(request.CheckpointPath), output = request.OutputDirectory;
+        if (File.Exists(Path.Combine(output, Experiment.CheckpointFile)))
+            throw new InvalidOperationException($"{output} already holds a run (checkpoint.uniad): choose another output folder");
+        var test = request.Dataset.Test;
+        if (test.Count == 0) throw new DatasetException($"the dataset in {request.Dataset.Root} has no test images to evaluate the import on");
+
+        using var checkpoint = OfficialCheckpoint.Read(request.CheckpointPath, name);
+        var model = LoadChecked(config, checkpoint, name);
+        var (channels, gridHeight, gridWidth) = Shape(config);
 
         // Valid: from here on the run folder is written.
         Directory.CreateDirectory(output);
@@ -88,14 +118,14 @@ public static class OfficialRun
         ReportFiles.WriteEvaluationsCsv(Path.Combine(output, Experiment.EvaluationsFile), [evaluation]);
         trainer.SaveCheckpoint(Path.Combine(output, Experiment.CheckpointFile), trainer.State with { Evaluations = [evaluation] });
         File.WriteAllText(Path.Combine(output, ProvenanceFile), JsonSerializer.Serialize(provenance, UniadConfig.Json));
-        return new OfficialImportResult(config, provenance, report, evaluation);
+        return new OfficialImportResult(config, provenance, new ExperimentResult(trainer.State, report, [evaluation]));
     }
 
-    public static UniadConfig ReadConfig(string path)
+    public static UniadConfig ReadConfig(string path, string? name = null)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"config not found: {path}", path);
         try { return OfficialConfig.FromYaml(File.ReadAllText(path)); }
-        catch (InvalidDataException e) { throw new InvalidDataException($"{Path.GetFileName(path)}: {e.Message}", e); }
+        catch (InvalidDataException e) { throw new InvalidDataException($"{name ?? Path.GetFileName(path)}: {e.Message}", e); }
     }
 
     /// <summary>Writes <see cref="ExportCheckpointFile"/> and <see cref="ExportConfigFile"/> for a trained run.</summary>

@@ -70,7 +70,7 @@ public static class ApiEndpoints
     {
         if (!Presets.ByName.ContainsKey(body.Preset)) return (null, [$"unknown preset '{body.Preset}'; known: {string.Join(", ", Presets.ByName.Keys)}"]);
         if (!Presets.Ablations.ContainsKey(body.Ablation)) return (null, [$"unknown ablation '{body.Ablation}'; known: {string.Join(", ", Presets.Ablations.Keys)}"]);
-        var draft = new RunDraft();
+        var draft = new RunDraft { KeptEfficientNetB4Weights = OfficialImports.KeptEfficientNetB4(options.Value) };
         draft.ApplyPreset(body.Preset);
         draft.DatasetId = body.DatasetId;
         draft.Name = body.Name;

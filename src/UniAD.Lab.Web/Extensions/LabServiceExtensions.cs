@@ -33,6 +33,7 @@ public static class LabServiceExtensions
         builder.Services.AddSingleton<DatasetCatalog>();
         builder.Services.AddSingleton<LabInitializer>();
         builder.Services.AddScoped<RunLauncher>();
+        builder.Services.AddScoped<OfficialImports>();
         builder.Services.AddSingleton<RunQueries>();
         builder.Services.AddSingleton<RunEditor>();
         builder.Services.AddSingleton<RunMaps>();

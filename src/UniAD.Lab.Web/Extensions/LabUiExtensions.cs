@@ -25,6 +25,7 @@ public static class LabUiExtensions
         app.MapLabFiles();
         app.MapLabApi();
         app.MapStudyApi();
+        app.MapOfficialInterop();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }
 }

@@ -42,47 +42,20 @@ public sealed class DatasetCatalog(IDbContextFactory<LabDbContext> databases, IO
         return await RecordAsync(version, cancel);
     }
 
-    /// <summary>Streams an upload to <c>uploads/</c> (never into memory), refusing it past <see cref="LabOptions.MaxUploadBytes"/>,
-    /// and returns its id for <see cref="StageUploadAsync"/>.</summary>
-    public async Task<string> SaveUploadAsync(Stream upload, CancellationToken cancel = default)
-    {
-        Directory.CreateDirectory(_options.UploadsFolder);
-        string id = Guid.NewGuid().ToString("N");
-        var path = UploadPath(id);
-        try
-        {
-            await using var file = File.Create(path);
-            var buffer = new byte[1 << 20];
-            long total = 0;
-            for (int n; (n = await upload.ReadAsync(buffer, cancel)) > 0;)
-            {
-                total += n;
-                if (total > _options.MaxUploadBytes)
-                    throw new InvalidDataException($"the upload is larger than the limit of {_options.MaxUploadBytes / (double)(1L << 30):0.#} GiB (Lab:MaxUploadBytes)");
-                await file.WriteAsync(buffer.AsMemory(0, n), cancel);
-            }
-            return id;
-        }
-        catch
-        {
-            File.Delete(path);
-            throw;
-        }
-    }
+    /// <summary>Streams an upload to <c>uploads/</c> and returns its id for <see cref="StageUploadAsync"/>.</summary>
+    public Task<string> SaveUploadAsync(Stream upload, CancellationToken cancel = default) => Uploads.SaveAsync(_options, upload, cancel);
 
     /// <summary>Stages an uploaded zip (see <see cref="StageAsync"/>) and deletes the upload, whatever the outcome.</summary>
     public async Task<StagedImport> StageUploadAsync(string uploadId, ImportRequest request, IProgress<ImportProgress>? progress = null,
         CancellationToken cancel = default)
     {
-        var path = UploadPath(uploadId);
+        var path = Uploads.PathOf(_options, uploadId);
         if (!File.Exists(path)) throw new DatasetException($"upload {uploadId} not found (uploads are deleted once staged)");
-        try { return await StageAsync(request with { Source = path }, progress, cancel); }
-        finally { File.Delete(path); }
+        var zip = Path.ChangeExtension(path, ".zip");                      // the store takes an archive by its extension
+        File.Move(path, zip);
+        try { return await StageAsync(request with { Source = zip }, progress, cancel); }
+        finally { File.Delete(zip); }
     }
-
-    /// <summary>Upload ids are GUIDs: nothing a client sends can name another file.</summary>
-    private string UploadPath(string id) =>
-        Guid.TryParseExact(id, "N", out _) ? Path.Combine(_options.UploadsFolder, $"{id}.zip") : throw new ArgumentException($"invalid upload id '{id}'");
 
     /// <summary>Generates the demo dataset and imports it (what the first start offers with one click).</summary>
     public async Task<DatasetRecord> ImportDemoAsync(string user, CancellationToken cancel = default)

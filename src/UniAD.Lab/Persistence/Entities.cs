@@ -84,6 +84,10 @@ public sealed class RunRecord
     /// resource samples.</summary>
     public long? PeakMemoryBytes { get; set; }
     public long? PeakGpuMemoryBytes { get; set; }
+    /// <summary>Where a run that was not trained here came from (e.g. "the official UniAD code: ckpt.pth.tar, epoch 1000"),
+    /// with the SHA-256 of that file; null for a run the lab trained.</summary>
+    public string? ImportedFrom { get; set; }
+    public string? ImportedSha256 { get; set; }
     public List<EpochRecord> History { get; set; } = [];
     public List<CategoryResult> Results { get; set; } = [];
     public List<TestEvaluationRecord> Evaluations { get; set; } = [];
@@ -92,6 +96,8 @@ public sealed class RunRecord
     /// <summary>One unified model over several categories (all of the dataset's when none were chosen), or a model of
     /// one category: tables and charts keep the two apart.</summary>
     public bool IsUnified => Categories.Split(',', StringSplitOptions.RemoveEmptyEntries).Length != 1;
+
+    public bool IsImported => ImportedSha256 is not null;
 }
 
 /// <summary>What a training run used at one moment: CPU of the lab process (100 = one core busy), its resident memory,

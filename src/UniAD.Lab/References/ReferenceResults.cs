@@ -33,7 +33,7 @@ public static class ReferenceResults
         config.Backbone.Kind == BackboneKind.EfficientnetB4 ? "efficientnet_b4" : "resnet18",
         $"{config.Backbone.InputSize[0]}x{config.Backbone.InputSize[1]}", config.Training.Epochs, config.Training.BatchSize, "last epoch",
         imageScore.Length > 0 ? imageScore : ImageScore.Describe(config.Evaluation.ImageScore, config.Evaluation.AvgPoolKernel),
-        config.Training.CacheFeaturesHalf ? "rounded to fp16 (cached once)" : "fp32 (cached once)");
+        config.Training.CacheFeaturesHalf ? "features rounded to fp16 (cached once; training.cache_features_half)" : "fp32 (cached once)");
 
     public static IReadOnlyList<SettingDifference> Differences(ReferenceSettings run, string dataset, bool unified, ReferenceResult reference)
     {

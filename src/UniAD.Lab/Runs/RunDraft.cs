@@ -25,6 +25,10 @@ public sealed class RunDraft
     public string Queue { get; set; } = Queues.Training;
     public string Name { get; set; } = "";
 
+    /// <summary>The EfficientNet-B4 weights the lab keeps (<see cref="OfficialImports.KeptEfficientNetB4"/>): an EfficientNet-B4
+    /// config that names no weights file uses them.</summary>
+    public string? KeptEfficientNetB4Weights { get; set; }
+
     public RunDraft() => ApplyPreset(Preset);
 
     /// <summary>A form that queues the same run again, to edit before queueing: the run's preset, and everything its
@@ -70,6 +74,8 @@ public sealed class RunDraft
             .Append($"training.epochs={Epochs}").Append($"training.batch_size={BatchSize}").Append($"training.evaluate_every_epochs={EvaluateEvery}")
             .Concat(Lines(Overrides));
         var config = ConfigOverrides.Apply(Presets.ByName[Preset](), overrides);
+        if (config.Backbone is { Kind: BackboneKind.EfficientnetB4, WeightsPath: null } && KeptEfficientNetB4Weights is { } kept)
+            config = config with { Backbone = config.Backbone with { WeightsPath = kept } };
         if (config.Backbone.Kind == BackboneKind.EfficientnetB4) EfficientNetB4.RequireWeightsFile(config.Backbone.WeightsPath);
         return config;
     }

@@ -51,11 +51,33 @@ public sealed class RunLauncher(IDbContextFactory<LabDbContext> databases, IBack
     {
         foreach (var run in runs)
         {
-            run.Folder = Path.GetFullPath(Path.Combine(options.Value.RunsFolder, $"{run.Id}"));
+            run.Folder = FolderOf(run);
             run.JobId = Enqueue(run);
         }
         await db.SaveChangesAsync(cancel);
     }
+
+    /// <summary>Saves one run, lets <paramref name="prepare"/> put what its job needs into its folder, then queues it. A run
+    /// whose folder could not be prepared is not kept.</summary>
+    internal async Task<int> QueuePreparedAsync(RunRecord run, Action<string> prepare, CancellationToken cancel)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancel);
+        db.Runs.Add(run);
+        await db.SaveChangesAsync(cancel);
+        run.Folder = FolderOf(run);
+        try { prepare(run.Folder); }
+        catch
+        {
+            db.Runs.Remove(run);
+            await db.SaveChangesAsync(CancellationToken.None);
+            throw;
+        }
+        run.JobId = Enqueue(run);
+        await db.SaveChangesAsync(cancel);
+        return run.Id;
+    }
+
+    private string FolderOf(RunRecord run) => Path.GetFullPath(Path.Combine(options.Value.RunsFolder, $"{run.Id}"));
 
     /// <summary>Stops a queued or running run; a running one stops between batches and keeps its last checkpoint.</summary>
     public async Task CancelAsync(int runId, CancellationToken cancel = default)

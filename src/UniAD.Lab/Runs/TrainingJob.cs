@@ -10,10 +10,10 @@ using UniAD.Lab.Persistence;
 
 namespace UniAD.Lab.Runs;
 
-/// <summary>The Hangfire job that trains and evaluates one run. Idempotent: it starts a queued run, or a running one
+/// <summary>The Hangfire job that trains and evaluates one run (or evaluates an imported one). Idempotent: it starts a queued run, or a running one
 /// whose worker restarted it, and a run whose folder holds a checkpoint continues from it. Never retried blindly (an out-of-memory failure would only
 /// fail again): a failure is recorded with its cause and the user chooses to resume or rerun.</summary>
-public sealed class TrainingJob(IDbContextFactory<LabDbContext> databases, RunEvents events, IOptions<LabOptions> options)
+public sealed class TrainingJob(IDbContextFactory<LabDbContext> databases, RunEvents events, IOptions<LabOptions> options, OfficialImports imports)
 {
     [AutomaticRetry(Attempts = 0, OnAttemptsExceeded = AttemptsExceededAction.Fail)]
     public void Run(int runId, CancellationToken cancel)
@@ -33,7 +33,9 @@ public sealed class TrainingJob(IDbContextFactory<LabDbContext> databases, RunEv
                 .WithCategories(run.Categories.Length > 0 ? run.Categories.Split(',') : null);
             var request = new ExperimentRequest(config, dataset, run.Folder, device,
                 options.Value.FeatureCacheFolder, Resume: File.Exists(Path.Combine(run.Folder, Experiment.CheckpointFile)));
-            var result = Experiment.Run(request, recorder.Hooks, cancel);
+            var result = run.IsImported
+                ? imports.Evaluate(run, dataset, device, recorder.Hooks, cancel)
+                : Experiment.Run(request, recorder.Hooks, cancel);
             recorder.Complete(result);
             Finish(recorder, RunStatus.Finished, null, result.Report, result.BestOnTest);
             RunLog.Append(run.Folder, "finished" + (result.Report is { } r ? FormattableString.Invariant($": mean image AUROC {100 * r.Mean.ImageAuroc:F1}") : ""));

@@ -1,0 +1,86 @@
+using Microsoft.EntityFrameworkCore;
+using UniAD.Core.Configuration;
+using UniAD.Core.Data;
+using UniAD.Core.Interop;
+using UniAD.Core.Tests;
+using UniAD.Core.Training;
+using UniAD.Lab.Persistence;
+using UniAD.Lab.Runs;
+using UniAD.Tests;
+using static TorchSharp.torch;
+
+namespace UniAD.Lab.Tests;
+
+/// <summary>An official checkpoint uploaded to the lab: checked on arrival, evaluated by the training queue's job, and then
+/// a finished run like any other, marked as imported, with its backbone kept for new runs when asked.</summary>
+public class OfficialImportTests
+{
+    /// <summary>An EfficientNet-B4 run of the tiny dataset in the official format (ckpt.pth.tar, config.yaml).</summary>
+    private static (string Checkpoint, string Yaml, double MeanImageAuroc) OfficialFiles(string folder)
+    {
+        using var tiny = new TinyDataset();
+        var weights = RandomBackbones.EfficientNetB4(Path.Combine(folder, "b4.safetensors"));
+        var config = TinyDataset.Config(epochs: 1) with
+        {
+            Backbone = new BackboneConfig { Kind = BackboneKind.EfficientnetB4, OutLayers = [2, 3], InputSize = [64, 64], WeightsPath = weights },
+            Training = TinyDataset.Config().Training with { Epochs = 1, CacheFeaturesHalf = false },
+        };
+        var result = Experiment.Run(new ExperimentRequest(config, MvtecLayout.Read(tiny.Root), Path.Combine(folder, "run"), CPU), new ExperimentHooks());
+        OfficialRun.Export(Path.Combine(folder, "run"), Path.Combine(folder, "export"));
+        return (Path.Combine(folder, "export", OfficialRun.ExportCheckpointFile), Path.Combine(folder, "export", OfficialRun.ExportConfigFile),
+            result.Report!.Mean.ImageAuroc);
+    }
+
+    private static async Task<string> UploadAsync(Lab lab, string path)
+    {
+        await using var file = File.OpenRead(path);
+        return await Uploads.SaveAsync(lab.Options, file);
+    }
+
+    [Fact]
+    public async Task AnUploadedCheckpointBecomesAFinishedImportedRunAndKeepsItsBackbone()
+    {
+        using var lab = new Lab();
+        int dataset = await lab.ImportTinyAsync();
+        var (checkpoint, yaml, exportedAuroc) = OfficialFiles(TestScratch.NewFolder("uniad-official-lab"));
+
+        int id = await lab.Imports.QueueAsync(new OfficialUpload(await UploadAsync(lab, checkpoint), "ckpt_best.pth.tar",
+            await UploadAsync(lab, yaml), "config.yaml", dataset, "official tiny", KeepBackbone: true, Device: "cpu"));
+        Assert.Empty(Directory.EnumerateFiles(lab.Options.UploadsFolder));            // moved into the run, not copied
+        lab.Job().Run(id, CancellationToken.None);
+
+        using var db = lab.Db();
+        var run = db.Runs.Include(r => r.Results).Single(r => r.Id == id);
+        Assert.True(run.Status == RunStatus.Finished, run.Error);
+        Assert.True(run.IsImported);
+        Assert.Equal("the official UniAD code: ckpt_best.pth.tar, epoch 1", run.ImportedFrom);
+        Assert.Equal(64, run.ImportedSha256!.Length);
+        Assert.Equal(exportedAuroc, run.MeanImageAuroc!.Value, 1e-12);                  // the same weights on the same images
+        Assert.Equal(3, run.Results.Count);                                             // two categories and the mean
+        var config = UniadConfig.FromJson(run.ConfigJson);
+        Assert.True(File.Exists(config.Backbone.WeightsPath), "the run's config names the backbone file it now has");
+
+        var kept = OfficialImports.KeptEfficientNetB4(lab.Options);
+        Assert.NotNull(kept);
+        Assert.Equal(File.ReadAllBytes(config.Backbone.WeightsPath!), File.ReadAllBytes(kept!));
+    }
+
+    [Fact]
+    public async Task AnImportTheLabCannotFollowIsRefusedBeforeAnythingIsStored()
+    {
+        using var lab = new Lab();
+        int dataset = await lab.ImportTinyAsync();
+        var folder = TestScratch.NewFolder("uniad-official-bad");
+        var (checkpoint, yaml, _) = OfficialFiles(folder);
+        var sgd = Path.Combine(folder, "sgd.yaml");
+        File.WriteAllText(sgd, File.ReadAllText(yaml).Replace("type: AdamW", "type: SGD"));
+
+        var error = await Assert.ThrowsAsync<InvalidDataException>(async () => await lab.Imports.QueueAsync(
+            new OfficialUpload(await UploadAsync(lab, checkpoint), "ckpt.pth.tar", await UploadAsync(lab, sgd), "mine.yaml", dataset, "bad")));
+        Assert.Equal("mine.yaml: trainer.optimizer.type SGD: the lab has AdamW only", error.Message);
+        using var db = lab.Db();
+        Assert.Empty(db.Runs);
+        Assert.Empty(Directory.EnumerateFiles(lab.Options.UploadsFolder));
+        Assert.False(Directory.Exists(lab.Options.RunsFolder) && Directory.EnumerateFileSystemEntries(lab.Options.RunsFolder).Any());
+    }
+}
