@@ -1,13 +1,10 @@
 using Microsoft.EntityFrameworkCore;
 using UniAD.Core.Configuration;
-using UniAD.Core.Data;
 using UniAD.Core.Interop;
 using UniAD.Core.Tests;
-using UniAD.Core.Training;
 using UniAD.Lab.Persistence;
 using UniAD.Lab.Runs;
 using UniAD.Tests;
-using static TorchSharp.torch;
 
 namespace UniAD.Lab.Tests;
 
@@ -15,22 +12,6 @@ namespace UniAD.Lab.Tests;
 /// a finished run like any other, marked as imported, with its backbone kept for new runs when asked.</summary>
 public class OfficialImportTests
 {
-    /// <summary>An EfficientNet-B4 run of the tiny dataset in the official format (ckpt.pth.tar, config.yaml).</summary>
-    private static (string Checkpoint, string Yaml, double MeanImageAuroc) OfficialFiles(string folder)
-    {
-        using var tiny = new TinyDataset();
-        var weights = RandomBackbones.EfficientNetB4(Path.Combine(folder, "b4.safetensors"));
-        var config = TinyDataset.Config(epochs: 1) with
-        {
-            Backbone = new BackboneConfig { Kind = BackboneKind.EfficientnetB4, OutLayers = [2, 3], InputSize = [64, 64], WeightsPath = weights },
-            Training = TinyDataset.Config().Training with { Epochs = 1, CacheFeaturesHalf = false },
-        };
-        var result = Experiment.Run(new ExperimentRequest(config, MvtecLayout.Read(tiny.Root), Path.Combine(folder, "run"), CPU), new ExperimentHooks());
-        OfficialRun.Export(Path.Combine(folder, "run"), Path.Combine(folder, "export"));
-        return (Path.Combine(folder, "export", OfficialRun.ExportCheckpointFile), Path.Combine(folder, "export", OfficialRun.ExportConfigFile),
-            result.Report!.Mean.ImageAuroc);
-    }
-
     private static async Task<string> UploadAsync(Lab lab, string path)
     {
         await using var file = File.OpenRead(path);
@@ -42,7 +23,7 @@ public class OfficialImportTests
     {
         using var lab = new Lab();
         int dataset = await lab.ImportTinyAsync();
-        var (checkpoint, yaml, exportedAuroc) = OfficialFiles(TestScratch.NewFolder("uniad-official-lab"));
+        var (checkpoint, yaml, exportedAuroc) = OfficialTestFiles.TinyEfficientNetB4Run(TestScratch.NewFolder("uniad-official-lab"));
 
         int id = await lab.Imports.QueueAsync(new OfficialUpload(await UploadAsync(lab, checkpoint), "ckpt_best.pth.tar",
             await UploadAsync(lab, yaml), "config.yaml", dataset, "official tiny", KeepBackbone: true, Device: "cpu"));
@@ -71,7 +52,7 @@ public class OfficialImportTests
         using var lab = new Lab();
         int dataset = await lab.ImportTinyAsync();
         var folder = TestScratch.NewFolder("uniad-official-bad");
-        var (checkpoint, yaml, _) = OfficialFiles(folder);
+        var (checkpoint, yaml, _) = OfficialTestFiles.TinyEfficientNetB4Run(folder);
         var sgd = Path.Combine(folder, "sgd.yaml");
         File.WriteAllText(sgd, File.ReadAllText(yaml).Replace("type: AdamW", "type: SGD"));
 
