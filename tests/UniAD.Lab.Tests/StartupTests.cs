@@ -31,7 +31,7 @@ public class StartupTests
                 VALUES ('old', 'abc', 'mvtec', '/x', 1, 1, 1, 1, 0, '2026-01-01', '', '');
                 INSERT INTO Runs (Name, "Group", DatasetId, Categories, NormalClasses, Preset, ConfigJson, Seed, Device, Queue, Status, CreatedAt, CreatedBy,
                                   Epoch, TotalEpochs, Step, StepsPerEpoch, Folder, ImageScore, Tags, Notes, Archived, CodeVersion)
-                VALUES ('kept', '', 1, '', '', 'quick', '{"training": {"epochs": 3}, "model": {"feature_jitter": {"scale": 20}}}', 1, 'cpu', 'training', 'Finished', '2026-01-01', '', 3, 3, 1, 1, '', '', '', '', 0, '');
+                VALUES ('kept', '', 1, '', '', 'quick', '{{"training": {{"epochs": 3}}, "model": {{"feature_jitter": {{"scale": 20}}}}}}', 1, 'cpu', 'training', 'Finished', '2026-01-01', '', 3, 3, 1, 1, '', '', '', '', 0, '');
                 """);
         }
         using var upgraded = new LabDbContext(options);
