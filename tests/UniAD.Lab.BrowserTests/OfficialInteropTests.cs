@@ -28,7 +28,7 @@ public sealed class OfficialInteropTests : IAsyncLifetime, IDisposable
     {
         try
         {
-            await ImportTinyDatasetAsync();
+            await TinyLabData.ImportAsync(_lab.Url);
             var page = await _browser.NewPageAsync();
             await page.GotoAsync($"{_lab.Url}/runs");
             await page.GetByTestId("import-official").ClickAsync();
@@ -60,7 +60,7 @@ public sealed class OfficialInteropTests : IAsyncLifetime, IDisposable
     {
         try
         {
-            int datasetId = await ImportTinyDatasetAsync();
+            int datasetId = await TinyLabData.ImportAsync(_lab.Url);
             var sgd = Path.Combine(Path.GetDirectoryName(_files.Yaml)!, "sgd.yaml");
             File.WriteAllText(sgd, File.ReadAllText(_files.Yaml).Replace("type: AdamW", "type: SGD"));
             var refused = await _http.PostAsJsonAsync("/api/runs/import-official", new
@@ -98,15 +98,6 @@ public sealed class OfficialInteropTests : IAsyncLifetime, IDisposable
     {
         using var content = new StreamContent(File.OpenRead(path));
         return (await Json(await _http.PostAsync("/uploads", content))).GetProperty("upload").GetString()!;
-    }
-
-    private async Task<int> ImportTinyDatasetAsync()
-    {
-        using var zip = new StreamContent(File.OpenRead(TinyLabData.Zip()));
-        var upload = await Json(await _http.PostAsync("/datasets/uploads", zip));
-        var imported = await _http.PostAsJsonAsync("/api/datasets", new { name = "tiny", upload = upload.GetProperty("upload").GetString() });
-        Assert.True(imported.IsSuccessStatusCode, await imported.Content.ReadAsStringAsync());
-        return (await Json(imported)).GetProperty("dataset").GetProperty("id").GetInt32();
     }
 
     private static async Task<JsonElement> Json(HttpResponseMessage response) =>

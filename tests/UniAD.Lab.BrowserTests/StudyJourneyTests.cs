@@ -29,7 +29,7 @@ public sealed class StudyJourneyTests : IAsyncLifetime, IDisposable
     {
         try
         {
-            await ImportTinyDatasetAsync();
+            await TinyLabData.ImportAsync(_lab.Url);
 
             // New study: the tiny config as base overrides, full vs no jitter, seeds 1 and 2.
             await _page.GotoAsync($"{_lab.Url}/studies/new");
@@ -111,15 +111,6 @@ public sealed class StudyJourneyTests : IAsyncLifetime, IDisposable
             await LabBrowser.ScreenshotAsync(fresh, "heatmaps-compare");
         }
         catch (Exception e) { throw _lab.Explain(e); }                 // with the lab's log: the lab is gone afterwards
-    }
-
-    private async Task ImportTinyDatasetAsync()
-    {
-        using var http = new HttpClient { BaseAddress = new Uri(_lab.Url), Timeout = TimeSpan.FromMinutes(5) };
-        using var zip = new StreamContent(File.OpenRead(TinyLabData.Zip()));
-        var upload = JsonDocument.Parse(await (await http.PostAsync("/datasets/uploads", zip)).Content.ReadAsStringAsync()).RootElement;
-        var imported = await http.PostAsJsonAsync("/api/datasets", new { name = "tiny", upload = upload.GetProperty("upload").GetString() });
-        Assert.True(imported.IsSuccessStatusCode, await imported.Content.ReadAsStringAsync());
     }
 
     /// <summary>Each study run's per-category image AUROC, straight from the lab's SQLite file.</summary>

@@ -1,4 +1,6 @@
 using System.IO.Compression;
+using System.Net.Http.Json;
+using System.Text.Json;
 using UniAD.Core.Data.Demo;
 using UniAD.Tests;
 
@@ -27,5 +29,16 @@ internal static class TinyLabData
         ZipFile.CreateFromDirectory(folder, zip);
         Directory.Delete(folder, recursive: true);
         return zip;
+    }
+
+    /// <summary>Uploads <see cref="Zip"/> to the lab at <paramref name="url"/> and stores it as dataset "tiny"; returns its id.</summary>
+    public static async Task<int> ImportAsync(string url)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromMinutes(5) };
+        using var zip = new StreamContent(File.OpenRead(Zip()));
+        var upload = JsonDocument.Parse(await (await http.PostAsync("/datasets/uploads", zip)).Content.ReadAsStringAsync()).RootElement;
+        var imported = await http.PostAsJsonAsync("/api/datasets", new { name = "tiny", upload = upload.GetProperty("upload").GetString() });
+        Assert.True(imported.IsSuccessStatusCode, await imported.Content.ReadAsStringAsync());
+        return JsonDocument.Parse(await imported.Content.ReadAsStringAsync()).RootElement.GetProperty("dataset").GetProperty("id").GetInt32();
     }
 }
