@@ -203,7 +203,7 @@ public sealed class EfficientNetB4 : FeatureBackbone
             return Safetensors.LoadStateDict(path);
 
         var result = new Dictionary<string, Tensor>();
-        foreach (DictionaryEntry entry in PyTorchUnpickler.UnpickleStateDict(path))
+        foreach (DictionaryEntry entry in TorchFile.Read(path, $"'{path}'"))
             result[(string)entry.Key] = entry.Value as Tensor
                 ?? throw new InvalidDataException(
                     $"'{path}' is not a plain state dict: key '{entry.Key}' holds a {entry.Value?.GetType().Name ?? "null"}.");

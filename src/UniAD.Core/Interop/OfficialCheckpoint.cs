@@ -28,7 +28,7 @@ public sealed class OfficialCheckpoint : IDisposable
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"checkpoint not found: {path}", path);
         name ??= Path.GetFileName(path);
-        var top = Unpickle(path, name);
+        var top = TorchFile.Read(path, name);
         if (top["state_dict"] is not Hashtable stateDict)
             throw new InvalidDataException(top.Values.OfType<Tensor>().Any()
                 ? $"{name} is a bare state dict, not a checkpoint of the official code (which holds \"epoch\", \"state_dict\" and \"best_metric\")"
@@ -68,39 +68,6 @@ public sealed class OfficialCheckpoint : IDisposable
         var temporary = path + ".tmp";
         using (var file = File.Create(temporary)) PyTorchPickler.PickleStateDict(file, checkpoint);
         File.Move(temporary, path, overwrite: true);
-    }
-
-    private static Hashtable Unpickle(string path, string name)
-    {
-        var format = FormatOf(path);
-        if (format == FileFormat.Other)
-            throw new InvalidDataException($"{name} is not a PyTorch checkpoint: it is neither the zip archive torch.save writes nor its older pickle format");
-        if (format == FileFormat.LegacyPickle)
-            throw new InvalidDataException($"{name} is not in the zip format torch.save has written since PyTorch 1.6: re-save it with a " +
-                "recent PyTorch (python3 -c \"import torch; torch.save(torch.load('ckpt.pth.tar', map_location='cpu'), 'ckpt-new.pth.tar')\") " +
-                "and import that");
-        using var file = File.OpenRead(path);
-        try
-        {
-            return PyTorchUnpickler.UnpickleStateDict(file);
-        }
-        catch (Exception e) when (e is InvalidDataException or InvalidCastException or InvalidOperationException
-                                      or NotImplementedException or Razorvine.Pickle.PickleException or KeyNotFoundException)
-        {
-            throw new InvalidDataException($"{name} is not a PyTorch checkpoint the lab can read ({e.Message})", e);
-        }
-    }
-
-    private enum FileFormat { Zip, LegacyPickle, Other }
-
-    /// <summary>torch.save writes a zip archive since PyTorch 1.6; before, a pickle stream (protocol 2: bytes 0x80 0x02).</summary>
-    private static FileFormat FormatOf(string path)
-    {
-        using var file = File.OpenRead(path);
-        Span<byte> head = stackalloc byte[4];
-        int read = file.Read(head);
-        if (read == 4 && head.SequenceEqual("PK\u0003\u0004"u8)) return FileFormat.Zip;
-        return read >= 2 && head[0] == 0x80 && head[1] == 0x02 ? FileFormat.LegacyPickle : FileFormat.Other;
     }
 
     public void Dispose()

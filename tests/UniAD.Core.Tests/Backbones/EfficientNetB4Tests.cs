@@ -147,6 +147,7 @@ public class EfficientNetB4Tests
     [Theory]
     [InlineData(".pth")]
     [InlineData(".safetensors")]
+    [InlineData(".legacy.pth")]                                           // PyTorch's pre-1.6 format, as files saved before 1.6
     public void SavedWeightsLoadBackIntoAFrozenIdenticalModel(string extension)
     {
         using var temp = new TempDir();
@@ -154,7 +155,13 @@ public class EfficientNetB4Tests
         using var source = new EfficientNetB4([1, 2, 3]);
         RandomiseBatchNorm(source);
         if (extension == ".pth") source.save_py(path);
-        else source.save_safetensors(path);
+        else if (extension == ".safetensors") source.save_safetensors(path);
+        else
+        {
+            var zip = Path.Combine(temp.Path, "b4.zip.pth");
+            source.save_py(zip);
+            Interop.OfficialTorch.Resave(zip, path, legacy: true);             // by real PyTorch
+        }
 
         using var loaded = EfficientNetB4.FromWeights(path, [1, 2, 3]);
         Assert.False(loaded.training);

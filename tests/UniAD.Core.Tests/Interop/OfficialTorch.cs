@@ -16,6 +16,10 @@ internal static class OfficialTorch
     public static void Wrap(string weights, string output, bool legacy = false) =>
         Run(["wrap", weights, output, .. legacy ? new[] { "--legacy" } : []]);
 
+    /// <summary>SOURCE loaded and saved again by PyTorch (legacy: in its pre-1.6 format).</summary>
+    public static void Resave(string source, string output, bool legacy) =>
+        Run(["resave", source, output, .. legacy ? new[] { "--legacy" } : []]);
+
     /// <summary>What <c>torch.load</c> finds in a checkpoint.</summary>
     public static JsonElement Keys(string checkpoint) => JsonDocument.Parse(Run(["keys", checkpoint])).RootElement;
 

@@ -3,6 +3,7 @@
 wrap WEIGHTS OUT [--legacy]: write WEIGHTS (a state dict of the reconstruction module, optionally with
     backbone.* keys) as tools/train_val.py does: {"epoch", "arch", "state_dict", "best_metric", "optimizer"},
     keys under module., with a real AdamW state after one step. --legacy: PyTorch's pre-1.6 file format.
+resave IN OUT [--legacy]: torch.load IN and torch.save it again as OUT (--legacy: the pre-1.6 format).
 keys CKPT: torch.load a checkpoint and print its layout as JSON: the top-level keys, epoch, best_metric and the
     state_dict's keys with their shapes and dtypes.
 """
@@ -48,6 +49,8 @@ if __name__ == "__main__":
     command = sys.argv[1]
     if command == "wrap":
         wrap(sys.argv[2], sys.argv[3], "--legacy" in sys.argv[4:])
+    elif command == "resave":
+        torch.save(torch.load(sys.argv[2]), sys.argv[3], _use_new_zipfile_serialization="--legacy" not in sys.argv[4:])
     elif command == "keys":
         keys(sys.argv[2])
     else:
