@@ -13,6 +13,15 @@ public class InfoAndBenchTests
     }
 
     [Fact]
+    public void InfoNeedsNoWeightsForThePaperConfig()
+    {
+        var info = Uniad.Succeeds("info", "--preset", "paper-mvtec");
+        Assert.Matches(@"(?m)^aligned features\s+272 channels on a 14x14 grid", info.Stdout);
+        Assert.Matches(@"(?m)^UniAD parameters\s+7,717,392 trainable", info.Stdout);   // the official MVTec-AD model
+        Assert.Matches(@"(?m)^weights\s+none set: training, evaluation and prediction need backbone.weights_path", info.Stdout);
+    }
+
+    [Fact]
     public void BenchPrintsGemmAndTrainingThroughput()
     {
         var bench = Uniad.Succeeds("bench", "--preset", "quick", "--steps", "1", "--batch-size", "2",

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Spectre.Console;
+using UniAD.Core.Backbones;
 using UniAD.Core.Configuration;
 using UniAD.Core.Features;
 using UniAD.Core.Model;
@@ -25,10 +26,14 @@ internal static class InfoCommand
             Row("CUDA available", cuda.is_available() ? $"yes ({cuda.device_count()} device(s))" : "no");
             Row("device", device.ToString());
             Row("CPU threads", get_num_threads().ToString());
-            using var extractor = new FeatureExtractor(config.Backbone, device);
-            Row("backbone", $"{config.Backbone.Kind}, layers {string.Join(",", config.Backbone.OutLayers)}, input {extractor.InputHeight}x{extractor.InputWidth}");
-            Row("aligned features", $"{extractor.Channels} channels on a {extractor.GridHeight}x{extractor.GridWidth} grid");
-            using var model = new UniadModel(config.Model, extractor.Channels, extractor.GridHeight, extractor.GridWidth);
+            // Shapes and parameter counts need no weights: info works before the weights file is there.
+            var (channels, gridHeight, gridWidth) = FeatureExtractor.ShapeOf(config.Backbone);
+            Row("backbone", $"{config.Backbone.Kind}, layers {string.Join(",", config.Backbone.OutLayers)}, " +
+                            $"input {config.Backbone.InputSize[0]}x{config.Backbone.InputSize[1]}");
+            Row("weights", config.Backbone.WeightsPath ?? (config.Backbone.Kind == BackboneKind.Resnet18
+                ? BackboneFactory.DefaultResNet18Weights : "none set: training, evaluation and prediction need backbone.weights_path"));
+            Row("aligned features", $"{channels} channels on a {gridHeight}x{gridWidth} grid");
+            using var model = new UniadModel(config.Model, channels, gridHeight, gridWidth);
             Row("UniAD parameters", $"{model.parameters().Sum(t => t.numel()):N0} trainable");
             AnsiConsole.Write(grid);
             AnsiConsole.WriteLine(config.ToJson());

@@ -30,14 +30,20 @@ public sealed class FeatureExtractor : IDisposable
     public FeatureExtractor(BackboneConfig config, Device device)
     {
         (InputHeight, InputWidth) = (config.InputSize[0], config.InputSize[1]);
-        if (InputHeight % config.OutStride != 0 || InputWidth % config.OutStride != 0)
-            throw new ArgumentException($"input size {InputHeight}x{InputWidth} is not a multiple of the output stride {config.OutStride}");
-        (GridHeight, GridWidth) = (InputHeight / config.OutStride, InputWidth / config.OutStride);
+        (Channels, GridHeight, GridWidth) = ShapeOf(config);
         Fingerprint = FingerprintOf(config, BackboneFactory.WeightsIdentity(config));   // validates the weights early
-        Channels = BackboneFactory.Channels(config.Kind, config.OutLayers);
         _backbone = new Lazy<FeatureBackbone>(() => { var b = BackboneFactory.Create(config); b.to(device); return b; });
         _device = device;
         _neck = new Mfcn(GridHeight, GridWidth);
+    }
+
+    /// <summary>Channels and token grid of the aligned features a backbone config gives, without its weights.</summary>
+    public static (int Channels, int GridHeight, int GridWidth) ShapeOf(BackboneConfig config)
+    {
+        var (height, width) = (config.InputSize[0], config.InputSize[1]);
+        if (height % config.OutStride != 0 || width % config.OutStride != 0)
+            throw new ArgumentException($"input size {height}x{width} is not a multiple of the output stride {config.OutStride}");
+        return (BackboneFactory.Channels(config.Kind, config.OutLayers), height / config.OutStride, width / config.OutStride);
     }
 
     /// <summary>Aligned features of the images, N×C×GridHeight×GridWidth on the CPU (fp16 when <paramref name="half"/>).</summary>

@@ -57,7 +57,7 @@ public static class OfficialRun
             .SelectMany(p => p.Value.Keys.Select(k => $"{OfficialCheckpoint.Ddp}{p.Key}{(p.Key.Length > 0 ? "." : "")}{k}")).Order(StringComparer.Ordinal).ToList();
         if (leftOver.Count > 0)
             throw new InvalidDataException($"{name} is not a UniAD checkpoint of this config: unexpected keys ({leftOver.Count}): {string.Join(", ", leftOver)}");
-        var (channels, gridHeight, gridWidth) = Shape(config);
+        var (channels, gridHeight, gridWidth) = FeatureExtractor.ShapeOf(config.Backbone);
         var model = new UniadModel(config.Model, channels, gridHeight, gridWidth);
         try
         {
@@ -74,10 +74,6 @@ public static class OfficialRun
         }
     }
 
-    private static (int Channels, int GridHeight, int GridWidth) Shape(UniadConfig config) =>
-        (BackboneFactory.Channels(config.Backbone.Kind, config.Backbone.OutLayers),
-         config.Backbone.InputSize[0] / config.Backbone.OutStride, config.Backbone.InputSize[1] / config.Backbone.OutStride);
-
     /// <summary>Checks everything first (YAML, checkpoint, every key and shape); only then writes the run folder.</summary>
     /// <exception cref="InvalidDataException">The YAML or the checkpoint, with the keys or setting at fault named.</exception>
     public static OfficialImportResult Import(OfficialImportRequest request, ExperimentHooks hooks, CancellationToken cancel = default)
@@ -91,7 +87,7 @@ public static class OfficialRun
 
         using var checkpoint = OfficialCheckpoint.Read(request.CheckpointPath, name);
         var model = LoadChecked(config, checkpoint, name);
-        var (channels, gridHeight, gridWidth) = Shape(config);
+        var (channels, gridHeight, gridWidth) = FeatureExtractor.ShapeOf(config.Backbone);
 
         // Valid: from here on the run folder is written.
         Directory.CreateDirectory(output);
