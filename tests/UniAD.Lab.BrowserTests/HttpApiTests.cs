@@ -61,6 +61,19 @@ public sealed class HttpApiTests : IDisposable
         Assert.Equal(HttpStatusCode.NotFound, (await _http.GetAsync("/api/runs/999")).StatusCode);
     }
 
+    [Fact]
+    public async Task ABodyThatIsNotTheJsonAnEndpointTakesIsA400ThatSaysWhy()
+    {
+        var notJson = await _http.PostAsync("/api/runs", new StringContent("datasetId=1", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, notJson.StatusCode);
+        var problem = Assert.Single((await Json(notJson)).GetProperty("problems").EnumerateArray()).GetString()!;
+        Assert.StartsWith("the request body is not the JSON this endpoint takes: ", problem);
+
+        var wrongType = await _http.PostAsync("/api/runs", new StringContent("""{"datasetId": "one", "name": "x"}""", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, wrongType.StatusCode);
+        Assert.Contains("$.datasetId", Assert.Single((await Json(wrongType)).GetProperty("problems").EnumerateArray()).GetString());
+    }
+
     /// <summary>Polls the run until it has finished (a tiny run takes seconds on two idle cores; the limit is for busy ones).</summary>
     private async Task<JsonElement> FinishedAsync(int id)
     {

@@ -30,11 +30,25 @@ public sealed record ImportDatasetBody(string Name, string? Upload = null, strin
 /// is a 400 that lists every problem, as the New run form does.</summary>
 public static class ApiEndpoints
 {
-    public static void AddLabApi(this WebApplicationBuilder builder) =>
+    public static void AddLabApi(this WebApplicationBuilder builder)
+    {
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        // A body that is not JSON, or holds a value of the wrong type, is thrown rather than answered with an empty 400,
+        // so that the answer can say what is wrong (below).
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+    }
 
     public static void MapLabApi(this WebApplication app)
     {
+        app.Use(async (http, next) =>
+        {
+            try { await next(http); }
+            catch (BadHttpRequestException e) when (!http.Response.HasStarted)
+            {
+                http.Response.StatusCode = e.StatusCode;
+                await http.Response.WriteAsJsonAsync(new { Problems = new[] { Describe(e) } });
+            }
+        });
         var api = app.MapGroup("/api");
         api.MapGet("/datasets", (DatasetCatalog catalog, CancellationToken cancel) => catalog.ListAsync(cancel));
         api.MapPost("/datasets", ImportAsync);
@@ -125,4 +139,10 @@ public static class ApiEndpoints
     }
 
     internal static IResult Problems(params string[] problems) => Results.BadRequest(new { Problems = problems });
+
+    /// <summary>What was wrong with a request the framework could not bind: the JSON error (with the path of the value at
+    /// fault) when there is one.</summary>
+    private static string Describe(BadHttpRequestException e) => e.InnerException is System.Text.Json.JsonException json
+        ? $"the request body is not the JSON this endpoint takes: {json.Message}"
+        : e.Message;
 }
