@@ -19,7 +19,13 @@ public sealed class LabOptions
     /// <summary>How often a training run's CPU, memory and GPU use is sampled.</summary>
     public double ResourceSampleSeconds { get; set; } = 5;
 
+    /// <summary>Server folders a dataset may be imported from, besides <see cref="ImportsFolder"/>: the server never walks
+    /// and copies a folder a user merely names.</summary>
+    public List<string> ImportRoots { get; set; } = [];
+
     public string DatasetsFolder => Path.Combine(DataRoot, "datasets");
+    /// <summary>Always an import root: copy a dataset here on the server to import it by folder.</summary>
+    public string ImportsFolder => Path.Combine(DataRoot, "imports");
     public string RunsFolder => Path.Combine(DataRoot, "runs");
     public string UploadsFolder => Path.Combine(DataRoot, "uploads");
     public string FeatureCacheFolder => Path.Combine(DataRoot, "feature-cache");

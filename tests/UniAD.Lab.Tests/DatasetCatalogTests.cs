@@ -7,6 +7,36 @@ namespace UniAD.Lab.Tests;
 public class DatasetCatalogTests
 {
     [Fact]
+    public async Task ANamedServerFolderIsImportedOnlyFromAnImportRoot()
+    {
+        using var lab = new Lab();
+        var error = await Assert.ThrowsAsync<UniAD.Core.Data.DatasetException>(() => lab.Catalog.StageServerFolderAsync(new ImportRequest("/etc", "etc")));
+        Assert.Equal($"'/etc' is not under an import root: server folders are imported only from {Path.GetFullPath(lab.Options.ImportsFolder)} " +
+                     "(more with Lab:ImportRoots); or upload a zip", error.Message);
+        var escape = Path.Combine(lab.Options.ImportsFolder, "..", "datasets");
+        await Assert.ThrowsAsync<UniAD.Core.Data.DatasetException>(() => lab.Catalog.StageServerFolderAsync(new ImportRequest(escape, "up")));
+
+        using var tiny = new Core.Tests.TinyDataset();
+        var copy = Path.Combine(lab.Options.ImportsFolder, "tiny");
+        CopyFolder(tiny.Root, copy);
+        using (var staged = await lab.Catalog.StageServerFolderAsync(new ImportRequest(copy, "tiny"))) Assert.False(staged.Report.HasErrors);
+
+        lab.Options.ImportRoots.Add(tiny.Root);                               // a configured root
+        using (var staged = await lab.Catalog.StageServerFolderAsync(new ImportRequest(tiny.Root, "tiny"))) Assert.False(staged.Report.HasErrors);
+        Assert.Empty(await lab.Catalog.ListAsync());                          // staging stores nothing
+    }
+
+    private static void CopyFolder(string from, string to)
+    {
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+    }
+
+    [Fact]
     public async Task AConfirmedImportGetsARowAndAFailedOneLeavesNothing()
     {
         using var lab = new Lab();

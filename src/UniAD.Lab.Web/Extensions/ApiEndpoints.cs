@@ -118,7 +118,7 @@ public static class ApiEndpoints
         {
             var request = new ImportRequest(body.Folder ?? "", body.Name.Trim(), CreatedBy: Environment.UserName,
                 NormalClasses: body.NormalClasses.Length > 0 ? ClassFolderOptions.Parse([body.NormalClasses]).NormalClasses : null);
-            staged = body.Upload is { } upload ? await catalog.StageUploadAsync(upload, request, cancel: cancel) : await catalog.StageAsync(request, cancel: cancel);
+            staged = body.Upload is { } upload ? await catalog.StageUploadAsync(upload, request, cancel: cancel) : await catalog.StageServerFolderAsync(request, cancel: cancel);
         }
         catch (Exception e) when (e is DatasetException or InvalidDataException or ArgumentException or IOException) { return Problems(e.Message); }
         using (staged)

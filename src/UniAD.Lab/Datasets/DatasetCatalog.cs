@@ -36,6 +36,23 @@ public sealed class DatasetCatalog(IDbContextFactory<LabDbContext> databases, IO
     public Task<StagedImport> StageAsync(ImportRequest request, IProgress<ImportProgress>? progress = null, CancellationToken cancel = default) =>
         Task.Run(() => Store.Stage(request, progress, cancel), cancel);
 
+    /// <summary>Stages a folder on the server that a user named (page or API): only one under an import root
+    /// (<see cref="LabOptions.ImportsFolder"/> and <see cref="LabOptions.ImportRoots"/>).</summary>
+    /// <exception cref="DatasetException">The folder is outside every import root; nothing is read.</exception>
+    public Task<StagedImport> StageServerFolderAsync(ImportRequest request, IProgress<ImportProgress>? progress = null, CancellationToken cancel = default)
+    {
+        var roots = ImportRoots();
+        var folder = Path.GetFullPath(request.Source);
+        if (!roots.Any(root => folder.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal) || folder == root)
+            || new DirectoryInfo(folder).LinkTarget is not null)
+            throw new DatasetException($"'{request.Source}' is not under an import root: server folders are imported only from " +
+                $"{string.Join(", ", roots)} (more with Lab:ImportRoots); or upload a zip");
+        return StageAsync(request with { Source = folder }, progress, cancel);
+    }
+
+    public IReadOnlyList<string> ImportRoots() =>
+        [.. _options.ImportRoots.Prepend(_options.ImportsFolder).Select(r => Path.TrimEndingDirectorySeparator(Path.GetFullPath(_options.Expand(r))))];
+
     public async Task<DatasetRecord> CommitAsync(StagedImport staged, CancellationToken cancel = default)
     {
         var version = Store.Commit(staged);
