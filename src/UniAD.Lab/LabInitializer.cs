@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using UniAD.Core.Backbones;
 using UniAD.Lab.Datasets;
@@ -8,7 +9,8 @@ namespace UniAD.Lab;
 
 /// <summary>Start-up: the data folders, the database schema (migrations keep old data), the dataset catalogue, and
 /// runs that a stopped lab left "Running" (they are marked failed, resumable from their last checkpoint).</summary>
-public sealed class LabInitializer(IDbContextFactory<LabDbContext> databases, DatasetCatalog catalog, IOptions<LabOptions> options)
+public sealed class LabInitializer(IDbContextFactory<LabDbContext> databases, DatasetCatalog catalog, IOptions<LabOptions> options,
+    ILogger<LabInitializer>? logger = null)
 {
     public const string InterruptedRun = "the lab stopped while this run was training; resume it to continue from its last checkpoint";
 
@@ -19,6 +21,8 @@ public sealed class LabInitializer(IDbContextFactory<LabDbContext> databases, Da
         if (!File.Exists(ResNet18Cntk.DefaultModelPath()))
             throw new FileNotFoundException($"the ResNet-18 ImageNet weights are missing from the build output: {ResNet18Cntk.DefaultModelPath()}");
         await using var db = await databases.CreateDbContextAsync(cancel);
+        if (await BackUpBeforeMigratingAsync(db, cancel) is { } backup)
+            logger?.LogWarning("The database schema is being upgraded; the database as it was is saved in {Backup}", backup);
         await db.Database.MigrateAsync(cancel);
         if (db.Database.IsSqlite())
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancel);   // readers never wait for the job's writes
@@ -27,5 +31,18 @@ public sealed class LabInitializer(IDbContextFactory<LabDbContext> databases, Da
             .SetProperty(r => r.Status, RunStatus.Failed)
             .SetProperty(r => r.Error, InterruptedRun)
             .SetProperty(r => r.FinishedAt, DateTime.UtcNow), cancel);
+    }
+
+    /// <summary>Before migrations change an existing SQLite database, a consistent copy of it (<c>VACUUM INTO</c>) beside it,
+    /// named after the last migration to apply, so that an upgrade can be undone.</summary>
+    /// <returns>The copy's path, or null when nothing is pending or the database is new.</returns>
+    public static async Task<string?> BackUpBeforeMigratingAsync(LabDbContext db, CancellationToken cancel = default)
+    {
+        if (!db.Database.IsSqlite()) return null;
+        var pending = (await db.Database.GetPendingMigrationsAsync(cancel)).ToList();
+        if (pending.Count == 0 || !(await db.Database.GetAppliedMigrationsAsync(cancel)).Any()) return null;
+        var backup = $"{db.Database.GetDbConnection().DataSource}.before-{pending[^1]}.{DateTime.UtcNow:yyyyMMddHHmmss}.bak";
+        await db.Database.ExecuteSqlAsync($"VACUUM INTO {backup}", cancel);
+        return Path.GetFullPath(backup);
     }
 }

@@ -35,7 +35,16 @@ public class StartupTests
                 """);
         }
         using var upgraded = new LabDbContext(options);
+        var backup = LabInitializer.BackUpBeforeMigratingAsync(upgraded).GetAwaiter().GetResult()!;
         upgraded.Database.Migrate();
+        Assert.Null(LabInitializer.BackUpBeforeMigratingAsync(upgraded).GetAwaiter().GetResult());   // nothing pending any more
+        using (var saved = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={backup};Mode=ReadOnly"))
+        {
+            saved.Open();
+            using var query = saved.CreateCommand();
+            query.CommandText = "SELECT Name || ' ' || ConfigJson FROM Runs";
+            Assert.Equal("""kept {"training": {"epochs": 3}, "model": {"feature_jitter": {"scale": 20}}}""", query.ExecuteScalar());   // as it was
+        }
         var run = upgraded.Runs.Single();
         Assert.Equal(("kept", RunStatus.Finished, ""), (run.Name, run.Status, run.Warnings));
         // It trained before the official learning-rate timing and jitter stream: it must resume the way it started.
