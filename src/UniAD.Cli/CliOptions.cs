@@ -51,6 +51,11 @@ internal static class CliOptions
     public static ClassFolderOptions? ClassFolder(ParseResult p) =>
         p.GetValue(NormalClasses) is { Length: > 0 } normal ? ClassFolderOptions.Parse(normal) : null;
 
+    /// <summary>Whether the command line names a config (a preset, a file, overrides, batch size or seed) rather than
+    /// leaving every one at its default.</summary>
+    public static bool GaveConfig(ParseResult p) =>
+        new Option[] { Preset, ConfigFile, Set, BatchSize, Seed }.Any(o => p.GetResult(o) is { Implicit: false });
+
     public static UniadConfig Config(ParseResult p)
     {
         var file = p.GetValue(ConfigFile);

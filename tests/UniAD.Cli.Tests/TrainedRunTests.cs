@@ -108,6 +108,28 @@ public class TrainedRunTests(TrainedRun run) : IClassFixture<TrainedRun>
     public void ResumingWithAnotherModelConfigIsRefused() =>
         AssertTrainingTheRunAgainIsRefused("different config", "--resume", "--set", "model.hidden_dim=16");
 
+    [Fact]
+    public void ResumingWithoutConfigOptionsGoesOnWithTheRunsOwnConfig()
+    {
+        // The run was trained from a config file; the default preset would be another config, and must not be used.
+        var copy = run.NewPath("resumed-with-its-own-config");
+        foreach (var file in Directory.EnumerateFiles(run.RunFolder, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(copy, Path.GetRelativePath(run.RunFolder, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+        Uniad.Succeeds("train", "--data", run.DatasetVersion, "--out", copy, "--resume", "--epochs", "3",
+            "--categories", string.Join(',', TrainedRun.Categories));
+        var resumed = Checkpoint.Load(Path.Combine(copy, Experiment.CheckpointFile));
+        Assert.Equal(3, resumed.State.CompletedEpochs);
+        Assert.Equal(["training.epochs"], Core.Configuration.ConfigDiff.Differences(Checkpoint.Load(run.Checkpoint).Config, resumed.Config).Select(d => d.Key));
+    }
+
+    [Fact]
+    public void ResumingWithAConflictingOptionNamesTheKeysBeforeAnyWork() =>
+        AssertTrainingTheRunAgainIsRefused("model.hidden_dim: 32 in the run, 16 now", "--resume", "--set", "model.hidden_dim=16");
+
     private void AssertTrainingTheRunAgainIsRefused(string expectedInMessage, params string[] extraArgs)
     {
         var before = File.ReadAllBytes(run.Checkpoint);

@@ -21,7 +21,12 @@ internal static class TrainCommand
         };
         CliAction.Set(command, (p, cancel) =>
         {
-            var config = CliOptions.Config(p);
+            // A resumed run goes on with its own config; options given besides --epochs must agree with it. Checked first,
+            // before any feature is extracted.
+            var checkpoint = Path.Combine(p.GetValue(output)!, Experiment.CheckpointFile);
+            var config = p.GetValue(resume) && File.Exists(checkpoint)
+                ? Experiment.ResumeConfig(checkpoint, CliOptions.GaveConfig(p) ? CliOptions.Config(p) : null, p.GetValue(CliOptions.Epochs))
+                : CliOptions.Config(p);
             var dataset = CliOptions.Dataset(p, data);
             var device = DeviceSelector.Resolve(p.GetValue(CliOptions.Device));
             AnsiConsole.MarkupLineInterpolated(

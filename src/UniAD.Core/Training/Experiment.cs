@@ -140,15 +140,31 @@ public static class Experiment
     private static Trainer ResumeMatching(string checkpointPath, UniadConfig config, string fingerprint, Device device)
     {
         var checkpoint = Checkpoint.Load(checkpointPath);
-        var stored = checkpoint.Config.ForNewRun() with { Training = checkpoint.Config.ForNewRun().Training with { Epochs = config.Training.Epochs } };
-        var differences = ConfigDiff.Differences(stored, config.ForNewRun());
+        RequireSameRun(checkpoint.Config, config, checkpointPath);
+        if (checkpoint.State.FeatureFingerprint != fingerprint)
+            throw new InvalidOperationException($"the checkpoint in {checkpointPath} was trained on features of another backbone or weights file");
+        return Trainer.Resume(checkpoint, device, config.Training.Epochs);
+    }
+
+    /// <summary>The config a resumed run goes on with: its checkpoint's, with <paramref name="epochs"/> when given. A config
+    /// the user asked for as well must agree with it but for the epochs; the keys that differ are named. Cheap: callers
+    /// check this before extracting any feature.</summary>
+    public static UniadConfig ResumeConfig(string checkpointPath, UniadConfig? requested, int? epochs)
+    {
+        var stored = Checkpoint.Load(checkpointPath).Config;
+        if (requested is not null) RequireSameRun(stored, requested, checkpointPath);
+        int total = epochs ?? requested?.Training.Epochs ?? stored.Training.Epochs;
+        return stored with { Training = stored.Training with { Epochs = total } };
+    }
+
+    private static void RequireSameRun(UniadConfig stored, UniadConfig requested, string checkpointPath)
+    {
+        var run = stored.ForNewRun() with { Training = stored.ForNewRun().Training with { Epochs = requested.Training.Epochs } };
+        var differences = ConfigDiff.Differences(run, requested.ForNewRun());
         if (differences.Count > 0)
             throw new InvalidOperationException($"the checkpoint in {checkpointPath} was trained with a different config " +
                 $"({string.Join(", ", differences.Select(d => $"{d.Key}: {d.Left ?? "absent"} in the run, {d.Right ?? "absent"} now"))}); " +
                 "only the number of epochs may change when resuming");
-        if (checkpoint.State.FeatureFingerprint != fingerprint)
-            throw new InvalidOperationException($"the checkpoint in {checkpointPath} was trained on features of another backbone or weights file");
-        return Trainer.Resume(checkpoint, device, config.Training.Epochs);
     }
 
     private static void WriteHistory(string path, IEnumerable<EpochSummary> history) =>
