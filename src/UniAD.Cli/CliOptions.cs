@@ -76,6 +76,6 @@ internal static class CliOptions
         if (p.GetValue(Epochs) is int epochs) overrides.Add($"training.epochs={epochs}");
         if (p.GetValue(BatchSize) is int batch) overrides.Add($"training.batch_size={batch}");
         if (p.GetValue(Seed) is int seed) overrides.Add($"training.seed={seed}");
-        return ConfigOverrides.Apply(config, overrides);
+        return ConfigRules.Check(ConfigOverrides.Apply(config, overrides));
     }
 }

@@ -13,6 +13,17 @@ public sealed class CommandLineErrorTests : IDisposable
     public void TrainOnAMissingDataFolderNamesIt() =>
         Uniad.FailsWithOneLine(["train", "--data", "/no/such/folder", "--out", Path.Combine(_folder, "run")], "/no/such/folder");
 
+    [Theory]
+    [InlineData("model.heads=3", "model.heads 3 must divide model.hidden_dim 256")]
+    [InlineData("backbone.out_layers=[9]", "backbone.out_layers [9]: Resnet18 has layers 1 to 4; give distinct ones")]
+    [InlineData("model.dropout=2", "model.dropout 2 must be in [0, 1)")]
+    public void AConfigTheEngineCannotTrainIsRefusedBeforeAnyWork(string assignment, string problem)
+    {
+        var output = Path.Combine(_folder, "run");
+        Uniad.FailsWithOneLine(["train", "--data", "/no/such/folder", "--out", output, "--preset", "quick", "--set", assignment], problem);
+        Assert.False(Directory.Exists(output));                             // refused before the data was even looked at
+    }
+
     [Fact]
     public void TrainOnACategoryWithoutTrainingImagesNamesIt()
     {

@@ -72,6 +72,14 @@ public sealed class HttpApiTests : IDisposable
         var wrongType = await _http.PostAsync("/api/runs", new StringContent("""{"datasetId": "one", "name": "x"}""", System.Text.Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.BadRequest, wrongType.StatusCode);
         Assert.Contains("$.datasetId", Assert.Single((await Json(wrongType)).GetProperty("problems").EnumerateArray()).GetString());
+
+        // A config the engine could not train: every rule's problem, as the form and the CLI say it, and nothing queued.
+        var untrainable = await _http.PostAsJsonAsync("/api/runs", new { datasetId = 1, name = "x", overrides = new[] { "model.dropout=2", "backbone.out_layers=[9]" } });
+        Assert.Equal(HttpStatusCode.BadRequest, untrainable.StatusCode);
+        var problems = (await Json(untrainable)).GetProperty("problems").EnumerateArray().Select(p => p.GetString()).ToList();
+        Assert.Contains("model.dropout 2 must be in [0, 1)", problems);
+        Assert.Contains("backbone.out_layers [9]: Resnet18 has layers 1 to 4; give distinct ones", problems);
+        Assert.Equal(0, (await Json(await _http.GetAsync("/api/runs"))).GetProperty("total").GetInt32());
     }
 
     /// <summary>Polls the run until it has finished (a tiny run takes seconds on two idle cores; the limit is for busy ones).</summary>

@@ -42,7 +42,7 @@ public static class Experiment
 
     public static ExperimentResult Run(ExperimentRequest request, ExperimentHooks hooks, CancellationToken cancel = default)
     {
-        var (config, dataset, output) = (request.Config, request.Dataset, request.OutputDirectory);
+        var (config, dataset, output) = (ConfigRules.Check(request.Config), request.Dataset, request.OutputDirectory);
         var train = dataset.Train;
         if (train.Count == 0) throw new DatasetException($"the dataset in {dataset.Root} has no training images");
         Directory.CreateDirectory(output);

@@ -64,12 +64,12 @@ public sealed class RunDraft
             int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int seed) ? seed
             : throw new ArgumentException($"seed '{s}' is not a whole number")).Distinct().ToList();
 
-    /// <summary>The config this form describes; an <see cref="ArgumentException"/> names the first invalid field.</summary>
-    public UniadConfig Config()
+    /// <summary>The config this form describes; an <see cref="ArgumentException"/> names the invalid fields and keys.</summary>
+    public UniadConfig Config() => ConfigRules.Check(Unchecked());
+
+    /// <summary>The config the fields and overrides give, before <see cref="ConfigRules"/>.</summary>
+    private UniadConfig Unchecked()
     {
-        if (Epochs < 1) throw new ArgumentException("epochs must be at least 1");
-        if (BatchSize < 1) throw new ArgumentException("batch size must be at least 1");
-        if (EvaluateEvery < 0) throw new ArgumentException("the test interval must be 0 (only after the last epoch) or more epochs");
         var overrides = Presets.Ablations[Ablation]
             .Append($"training.epochs={Epochs}").Append($"training.batch_size={BatchSize}").Append($"training.evaluate_every_epochs={EvaluateEvery}")
             .Concat(Lines(Overrides));
@@ -94,7 +94,7 @@ public sealed class RunDraft
         if (string.IsNullOrWhiteSpace(Name)) problems.Add(NameMissing);
         try { if (SeedList().Count == 0) problems.Add(NoSeed); }
         catch (ArgumentException e) { problems.Add(e.Message); }
-        try { Config(); }
+        try { problems.AddRange(ConfigRules.Problems(Unchecked())); }
         catch (ArgumentException e) { problems.Add(e.Message); }
         if (DeviceSelector.Problem(Device) is { } device) problems.Add(device);
         return problems;

@@ -35,6 +35,7 @@ public sealed class RunLauncher(IDbContextFactory<LabDbContext> databases, IBack
     {
         if (request.Seeds.Count == 0) throw new ArgumentException("give at least one seed");
         if (string.IsNullOrWhiteSpace(request.Name)) throw new ArgumentException("give the run a name");
+        ConfigRules.Check(request.Config);                                 // the last gate before anything is stored
         return request.Seeds.Select(seed => new RunRecord
         {
             Name = name(seed), Group = group, DatasetId = request.DatasetId, Preset = request.Preset,

@@ -35,7 +35,7 @@ public sealed class StudyLauncher(IDbContextFactory<LabDbContext> databases, Run
         if (variants.Count * seeds > MaxRuns) problems.Add($"{variants.Count * seeds} runs ({variants.Count} variants × {seeds} seeds); a study queues at most {MaxRuns}");
         foreach (var variant in baseConfig is null ? [] : variants)
         {
-            try { ConfigOverrides.Apply(baseConfig!, variant.Overrides); }
+            try { ConfigRules.Check(ConfigOverrides.Apply(baseConfig!, variant.Overrides)); }
             catch (ArgumentException e) { problems.Add($"variant '{variant.Name}': {e.Message}"); }
         }
         return problems;
