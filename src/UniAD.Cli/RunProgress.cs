@@ -29,7 +29,8 @@ internal static class RunProgress
                         task.Value = (double)(p.Epoch - 1) * p.StepsPerEpoch + p.Step;
                         task.Description = $"epoch {p.Epoch}/{p.Epochs} loss {p.Loss:F4} lr {p.LearningRate:G2} {p.ImagesPerSecond:F1} img/s";
                     }),
-                    TestEvaluated: e => Task("test", 1).Description = Describe(e)));
+                    TestEvaluated: e => Task("test", 1).Description = Describe(e),
+                    Warning: Warn));
             });
         return result;
     }
@@ -46,7 +47,10 @@ internal static class RunProgress
                 Console.WriteLine($"epoch {p.Epoch}/{p.Epochs}  loss {p.Loss:F5}  lr {p.LearningRate:G3}  " +
                                   $"{p.ImagesPerSecond:F1} img/s  elapsed {p.Elapsed:hh\\:mm\\:ss}  eta {p.Remaining:hh\\:mm\\:ss}");
         }),
-        TestEvaluated: e => Console.WriteLine(Describe(e)));
+        TestEvaluated: e => Console.WriteLine(Describe(e)),
+        Warning: Warn);
+
+    private static void Warn(string warning) => Console.Error.WriteLine($"warning: {warning}");
 
     public static string Describe(TestEvaluation e) =>
         $"test after epoch {e.Epoch}: image AUROC {ResultsTable.Percent(e.Mean.ImageAuroc)}, pixel AUROC {ResultsTable.Percent(e.Mean.PixelAuroc)}" +

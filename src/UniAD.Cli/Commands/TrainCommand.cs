@@ -24,7 +24,7 @@ internal static class TrainCommand
             // A resumed run goes on with its own config; options given besides --epochs must agree with it. Checked first,
             // before any feature is extracted.
             var checkpoint = Path.Combine(p.GetValue(output)!, Experiment.CheckpointFile);
-            var config = p.GetValue(resume) && File.Exists(checkpoint)
+            var config = p.GetValue(resume) && Checkpoint.Exists(checkpoint)
                 ? Experiment.ResumeConfig(checkpoint, CliOptions.GaveConfig(p) ? CliOptions.Config(p) : null, p.GetValue(CliOptions.Epochs))
                 : CliOptions.Config(p);
             var dataset = CliOptions.Dataset(p, data);

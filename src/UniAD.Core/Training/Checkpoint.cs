@@ -18,12 +18,21 @@ public sealed record TrainingState(int CompletedEpochs, long GlobalStep, int Cha
     public IReadOnlyList<TestEvaluation> TestEvaluations => Evaluations ?? [];
 }
 
-/// <summary>A checkpoint is one zip file (config, state, model, optimizer, RNG states), written to a
-/// temporary file and renamed into place, so a crash mid-write never corrupts the previous checkpoint.</summary>
+/// <summary>A checkpoint is one zip file (config, state, model, optimizer, RNG states, and a SHA-256 over all of them),
+/// written to a temporary file and renamed into place, so a crash mid-write never leaves a half-written checkpoint. The
+/// one it replaces is kept as <see cref="PreviousPath"/>: a checkpoint damaged later (a bad disk, a truncated copy) is
+/// detected by its checksum, and a resume goes back to the previous one instead of failing or starting over.</summary>
 public sealed class Checkpoint
 {
     private const string ConfigEntry = "config.json", StateEntry = "state.json", ModelEntry = "model.bin",
-        OptimizerEntry = "optimizer.bin", GlobalRngEntry = "rng_global.bin", ShuffleRngEntry = "rng_shuffle.bin";
+        OptimizerEntry = "optimizer.bin", GlobalRngEntry = "rng_global.bin", ShuffleRngEntry = "rng_shuffle.bin",
+        ChecksumEntry = "checksum.sha256";
+
+    /// <summary>Where the checkpoint that <paramref name="path"/> replaced is kept.</summary>
+    public static string PreviousPath(string path) => Path.ChangeExtension(path, ".previous" + Path.GetExtension(path));
+
+    /// <summary>Whether there is a checkpoint to resume from: the latest, or the one before it.</summary>
+    public static bool Exists(string path) => File.Exists(path) || File.Exists(PreviousPath(path));
 
     public required UniadConfig Config { get; init; }
     public required TrainingState State { get; init; }
@@ -34,31 +43,75 @@ public sealed class Checkpoint
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var temporary = path + $".{Environment.ProcessId}.tmp";
-        using (var zip = ZipFile.Open(temporary, ZipArchiveMode.Create))
+        var blobs = new (string Name, byte[] Bytes)[]
         {
-            Write(zip, ConfigEntry, s => s.Write(System.Text.Encoding.UTF8.GetBytes(config.ToJson())));
-            Write(zip, StateEntry, s => JsonSerializer.Serialize(s, state, UniadConfig.Json));
-            Write(zip, ModelEntry, s => model.save(s));
-            Write(zip, OptimizerEntry, s => { using var w = new BinaryWriter(s, System.Text.Encoding.UTF8, leaveOpen: true); optimizer.save_state_dict(w); });
-            Write(zip, GlobalRngEntry, s => s.Write(get_rng_state().data<byte>().ToArray()));
-            Write(zip, ShuffleRngEntry, s => s.Write(shuffle.get_state().data<byte>().ToArray()));
+            (ConfigEntry, System.Text.Encoding.UTF8.GetBytes(config.ToJson())),
+            (StateEntry, JsonSerializer.SerializeToUtf8Bytes(state, UniadConfig.Json)),
+            (ModelEntry, Bytes(s => model.save(s))),
+            (OptimizerEntry, Bytes(s => { using var w = new BinaryWriter(s, System.Text.Encoding.UTF8, leaveOpen: true); optimizer.save_state_dict(w); })),
+            (GlobalRngEntry, get_rng_state().data<byte>().ToArray()),
+            (ShuffleRngEntry, shuffle.get_state().data<byte>().ToArray()),
+        };
+        try
+        {
+            using (var zip = ZipFile.Open(temporary, ZipArchiveMode.Create))
+            {
+                foreach (var (name, bytes) in blobs) Write(zip, name, bytes);
+                Write(zip, ChecksumEntry, System.Text.Encoding.ASCII.GetBytes(Checksum(blobs)));
+            }
+            if (File.Exists(path)) File.Move(path, PreviousPath(path), overwrite: true);
+            File.Move(temporary, path);
         }
-        File.Move(temporary, path, overwrite: true);
+        catch
+        {
+            File.Delete(temporary);                                        // e.g. a full disk: nothing half-written stays
+            throw;
+        }
     }
 
+    /// <summary>The latest checkpoint that is whole, falling back to the previous one when the latest is damaged or gone.</summary>
+    /// <param name="fellBack">Says why the previous one is used, or null when the latest is.</param>
+    /// <exception cref="InvalidDataException">Neither is a whole checkpoint; the message says what is wrong with each.</exception>
+    public static Checkpoint LoadLatestGood(string path, out string? fellBack)
+    {
+        fellBack = null;
+        string? latestProblem;
+        try { return Load(path); }
+        catch (Exception e) when (e is InvalidDataException or FileNotFoundException) { latestProblem = e.Message; }
+        var previous = PreviousPath(path);
+        if (!File.Exists(previous)) throw new InvalidDataException($"{latestProblem}, and there is no previous checkpoint to go back to");
+        try
+        {
+            var checkpoint = Load(previous);
+            fellBack = $"{latestProblem}; resuming from the previous checkpoint ({Path.GetFileName(previous)}, epoch {checkpoint.State.CompletedEpochs})";
+            return checkpoint;
+        }
+        catch (InvalidDataException e) { throw new InvalidDataException($"{latestProblem}; the previous one is no better: {e.Message}", e); }
+    }
+
+    /// <exception cref="InvalidDataException">Not a checkpoint, or a damaged one (its checksum says so).</exception>
     public static Checkpoint Load(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"checkpoint not found: {path}", path);
+        Dictionary<string, byte[]> blobs;
         try
         {
             using var zip = ZipFile.OpenRead(path);
-            var blobs = zip.Entries.ToDictionary(e => e.FullName, e =>
+            blobs = zip.Entries.ToDictionary(e => e.FullName, e =>
             {
                 using var s = e.Open();
                 using var m = new MemoryStream();
                 s.CopyTo(m);
                 return m.ToArray();
             });
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException) { throw Damaged(path, e); }
+        // Checkpoints written before the checksum existed have none; every one written since does.
+        if (blobs.TryGetValue(ChecksumEntry, out var stored)
+            && System.Text.Encoding.ASCII.GetString(stored) != Checksum(EntryOrder.Where(blobs.ContainsKey).Select(n => (n, blobs[n]))))
+            throw new InvalidDataException($"checkpoint {path} is damaged: its content does not match its checksum");
+        try
+        {
             var checkpoint = new Checkpoint
             {
                 Config = UniadConfig.FromStoredJson(System.Text.Encoding.UTF8.GetString(blobs[ConfigEntry])),
@@ -67,11 +120,11 @@ public sealed class Checkpoint
             foreach (var (name, bytes) in blobs) checkpoint._blobs[name] = bytes;
             return checkpoint;
         }
-        catch (Exception e) when (e is InvalidDataException or KeyNotFoundException or JsonException or ArgumentException)
-        {
-            throw new InvalidDataException($"not a UniAD Lab checkpoint (or a damaged one): {path}", e);
-        }
+        catch (Exception e) when (e is InvalidDataException or KeyNotFoundException or JsonException or ArgumentException) { throw Damaged(path, e); }
     }
+
+    private static InvalidDataException Damaged(string path, Exception e) =>
+        new($"not a UniAD Lab checkpoint (or a damaged one): {path}", e);
 
     /// <summary>A model with this checkpoint's architecture and weights.</summary>
     public UniadModel CreateModel(Device device)
@@ -120,9 +173,31 @@ public sealed class Checkpoint
         shuffle.set_state(tensor(_blobs[ShuffleRngEntry]));
     }
 
-    private static void Write(ZipArchive zip, string name, Action<Stream> write)
+    private static readonly string[] EntryOrder = [ConfigEntry, StateEntry, ModelEntry, OptimizerEntry, GlobalRngEntry, ShuffleRngEntry];
+
+    /// <summary>SHA-256 over every entry's name and bytes, in the order they are written.</summary>
+    private static string Checksum(IEnumerable<(string Name, byte[] Bytes)> blobs)
+    {
+        using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        foreach (var (name, bytes) in blobs)
+        {
+            sha.AppendData(System.Text.Encoding.UTF8.GetBytes(name));
+            sha.AppendData(BitConverter.GetBytes((long)bytes.Length));
+            sha.AppendData(bytes);
+        }
+        return Convert.ToHexStringLower(sha.GetHashAndReset());
+    }
+
+    private static byte[] Bytes(Action<Stream> write)
+    {
+        using var buffer = new MemoryStream();
+        write(buffer);
+        return buffer.ToArray();
+    }
+
+    private static void Write(ZipArchive zip, string name, byte[] bytes)
     {
         using var stream = zip.CreateEntry(name, CompressionLevel.Fastest).Open();
-        write(stream);
+        stream.Write(bytes);
     }
 }

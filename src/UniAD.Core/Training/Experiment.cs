@@ -22,7 +22,8 @@ public sealed record ExperimentHooks(
     Action<string, int, int>? ImagesProcessed = null,   // (stage, done, total)
     IProgress<TrainingProgress>? Training = null,
     Action<EpochSummary>? EpochFinished = null,
-    Action<TestEvaluation>? TestEvaluated = null);
+    Action<TestEvaluation>? TestEvaluated = null,
+    Action<string>? Warning = null);                     // something the user should know, e.g. a damaged checkpoint passed over
 
 /// <param name="Evaluations">Every test-set evaluation of the run, during training and after the last epoch (whose
 /// metrics are <paramref name="Report"/>'s).</param>
@@ -47,15 +48,15 @@ public static class Experiment
         if (train.Count == 0) throw new DatasetException($"the dataset in {dataset.Root} has no training images");
         Directory.CreateDirectory(output);
         var checkpointPath = Path.Combine(output, CheckpointFile);
-        if (File.Exists(checkpointPath) && !request.Resume)
+        if (Checkpoint.Exists(checkpointPath) && !request.Resume)
             throw new InvalidOperationException($"{output} already holds a run (checkpoint.uniad): resume it or choose another output folder");
 
         using var extractor = new FeatureExtractor(config.Backbone, request.Device);
         var cache = new FeatureCache(request.FeatureCacheDirectory ?? Path.Combine(output, "feature-cache"));
         using var trainFeatures = CachedFeatures(extractor, cache, train, "train", config, dataset.Version, hooks, cancel);
 
-        using var trainer = File.Exists(checkpointPath)
-            ? ResumeMatching(checkpointPath, config, extractor.Fingerprint, request.Device)
+        using var trainer = Checkpoint.Exists(checkpointPath)
+            ? ResumeMatching(checkpointPath, config, extractor.Fingerprint, request.Device, hooks)
             : Trainer.Start(config, extractor.Channels, extractor.GridHeight, extractor.GridWidth, extractor.Fingerprint, request.Device);
         WriteRunFiles(output, trainer.Config, dataset);
         var test = dataset.Test;
@@ -137,9 +138,10 @@ public static class Experiment
 
     /// <summary>Resumes with the checkpoint's own config. The request may change only the number of epochs; the
     /// engine behaviour switches are the checkpoint's, since they keep an old run's numbers (docs/model.md).</summary>
-    private static Trainer ResumeMatching(string checkpointPath, UniadConfig config, string fingerprint, Device device)
+    private static Trainer ResumeMatching(string checkpointPath, UniadConfig config, string fingerprint, Device device, ExperimentHooks hooks)
     {
-        var checkpoint = Checkpoint.Load(checkpointPath);
+        var checkpoint = Checkpoint.LoadLatestGood(checkpointPath, out var fellBack);
+        if (fellBack is not null) hooks.Warning?.Invoke(fellBack);
         RequireSameRun(checkpoint.Config, config, checkpointPath);
         if (checkpoint.State.FeatureFingerprint != fingerprint)
             throw new InvalidOperationException($"the checkpoint in {checkpointPath} was trained on features of another backbone or weights file");
@@ -151,7 +153,7 @@ public static class Experiment
     /// check this before extracting any feature.</summary>
     public static UniadConfig ResumeConfig(string checkpointPath, UniadConfig? requested, int? epochs)
     {
-        var stored = Checkpoint.Load(checkpointPath).Config;
+        var stored = Checkpoint.LoadLatestGood(checkpointPath, out _).Config;
         if (requested is not null) RequireSameRun(stored, requested, checkpointPath);
         int total = epochs ?? requested?.Training.Epochs ?? stored.Training.Epochs;
         return stored with { Training = stored.Training with { Epochs = total } };

@@ -30,6 +30,7 @@ internal sealed class ProgressRecorder(int runId, string runFolder, IDbContextFa
         Training: new SynchronousProgress<TrainingProgress>(p => Update(new LiveProgress("training", p.Epoch, p.Epochs, p.Step,
             p.StepsPerEpoch, p.Loss, p.LearningRate, p.ImagesPerSecond, p.Remaining))),
         EpochFinished: Add,
+        Warning: warning => RunLog.Append(runFolder, $"warning: {warning}"),
         TestEvaluated: evaluation =>
         {
             Add(evaluation);

@@ -32,7 +32,7 @@ public sealed class TrainingJob(IDbContextFactory<LabDbContext> databases, RunEv
             var dataset = DatasetVersion.Open(run.Dataset!.Folder).Load(classFolder)
                 .WithCategories(run.Categories.Length > 0 ? run.Categories.Split(',') : null);
             var request = new ExperimentRequest(config, dataset, run.Folder, device,
-                options.Value.FeatureCacheFolder, Resume: File.Exists(Path.Combine(run.Folder, Experiment.CheckpointFile)));
+                options.Value.FeatureCacheFolder, Resume: Checkpoint.Exists(Path.Combine(run.Folder, Experiment.CheckpointFile)));
             var result = run.IsImported
                 ? imports.Evaluate(run, dataset, device, recorder.Hooks, cancel)
                 : Experiment.Run(request, recorder.Hooks, cancel);

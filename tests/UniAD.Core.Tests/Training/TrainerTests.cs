@@ -106,7 +106,9 @@ public class TrainerTests
     {
         var folder = TinyDataset.TempDirectory();
         Train(2, folder);
-        Assert.Equal(["checkpoint.uniad"], Directory.GetFiles(folder).Select(Path.GetFileName));
+        // The latest and the one it replaced; no temporary file.
+        Assert.Equal(["checkpoint.previous.uniad", "checkpoint.uniad"], Directory.GetFiles(folder).Select(Path.GetFileName).Order());
+        Assert.Equal(1, Checkpoint.Load(Checkpoint.PreviousPath(Path.Combine(folder, "checkpoint.uniad"))).State.CompletedEpochs);
     }
 
     [Fact]
