@@ -16,12 +16,14 @@ public sealed class RunningLab : IDisposable
     private readonly Process _process;
     private readonly StringBuilder _log = new();
 
-    public string DataRoot { get; } = TestScratch.NewFolder("uniad-lab-e2e");
+    public string DataRoot { get; }
     public string Url { get; private set; } = "";
     public string Log { get { lock (_log) return _log.ToString(); } }
 
-    public RunningLab()
+    /// <param name="dataRoot">The data root of a lab that ran before (a restart), or null for a fresh one.</param>
+    public RunningLab(string? dataRoot = null)
     {
+        DataRoot = dataRoot ?? TestScratch.NewFolder("uniad-lab-e2e");
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
             WorkingDirectory = DataRoot,
@@ -92,11 +94,18 @@ public sealed class RunningLab : IDisposable
     /// <summary>ASP.NET's start-up line with the address it bound.</summary>
     private static readonly Regex ListeningOn = new(@"Now listening on: (http://127\.0\.0\.1:\d+)");
 
+    /// <summary>SIGKILL, as a power cut or the OOM killer ends it: no shutdown code runs. The data root stays for a restart.</summary>
+    public void KillHard()
+    {
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+    }
+
     public void Dispose()
     {
         if (!_process.HasExited) _process.Kill(entireProcessTree: true);
         _process.WaitForExit();
         _process.Dispose();
-        Directory.Delete(DataRoot, recursive: true);
+        if (Directory.Exists(DataRoot)) Directory.Delete(DataRoot, recursive: true);
     }
 }

@@ -43,6 +43,8 @@ public sealed class Checkpoint
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var temporary = path + $".{Environment.ProcessId}.tmp";
+        foreach (var stale in Directory.EnumerateFiles(Path.GetDirectoryName(Path.GetFullPath(path))!, Path.GetFileName(path) + ".*.tmp"))
+            File.Delete(stale);                                            // left by a process killed while it wrote
         var blobs = new (string Name, byte[] Bytes)[]
         {
             (ConfigEntry, System.Text.Encoding.UTF8.GetBytes(config.ToJson())),
@@ -59,8 +61,15 @@ public sealed class Checkpoint
                 foreach (var (name, bytes) in blobs) Write(zip, name, bytes);
                 Write(zip, ChecksumEntry, System.Text.Encoding.ASCII.GetBytes(Checksum(blobs)));
             }
-            if (File.Exists(path)) File.Move(path, PreviousPath(path), overwrite: true);
-            File.Move(temporary, path);
+            // A copy rather than a move: there is never a moment without the latest checkpoint, whenever the process is
+            // killed. Each file appears whole, by an atomic rename.
+            if (File.Exists(path))
+            {
+                var previous = path + ".previous.tmp";
+                File.Copy(path, previous, overwrite: true);
+                File.Move(previous, PreviousPath(path), overwrite: true);
+            }
+            File.Move(temporary, path, overwrite: true);
         }
         catch
         {
