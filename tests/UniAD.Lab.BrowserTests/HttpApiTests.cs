@@ -17,18 +17,18 @@ public sealed class HttpApiTests : IDisposable
     public async Task ImportQueueFollowAndReadRunsOverHttp()
     {
         using var zip = new StreamContent(File.OpenRead(TinyLabData.Zip()));
-        var upload = await Json(await _http.PostAsync("/datasets/uploads", zip));
+        var upload = await RunningLab.Json(await _http.PostAsync("/datasets/uploads", zip));
         var imported = await _http.PostAsJsonAsync("/api/datasets", new { name = "api", upload = upload.GetProperty("upload").GetString() });
         Assert.Equal(HttpStatusCode.Created, imported.StatusCode);
-        int datasetId = (await Json(imported)).GetProperty("dataset").GetProperty("id").GetInt32();
-        Assert.Contains((await Json(await _http.GetAsync("/api/datasets"))).EnumerateArray(), d => d.GetProperty("name").GetString() == "api");
+        int datasetId = (await RunningLab.Json(imported)).GetProperty("dataset").GetProperty("id").GetInt32();
+        Assert.Contains((await RunningLab.Json(await _http.GetAsync("/api/datasets"))).EnumerateArray(), d => d.GetProperty("name").GetString() == "api");
 
         var refused = await _http.PostAsJsonAsync("/api/runs", new
         {
             datasetId, name = "bad", categories = new[] { "screw" }, overrides = new[] { "model.no_such_key=1" }, device = "tpu",
         });
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
-        var problems = (await Json(refused)).GetProperty("problems").EnumerateArray().Select(p => p.GetString()!).ToList();
+        var problems = (await RunningLab.Json(refused)).GetProperty("problems").EnumerateArray().Select(p => p.GetString()!).ToList();
         Assert.Contains(problems, p => p.Contains("no_such_key"));
         Assert.Contains(problems, p => p.Contains("no category 'screw'"));
         Assert.Contains(problems, p => p.Contains("unknown device 'tpu'"));
@@ -38,10 +38,10 @@ public sealed class HttpApiTests : IDisposable
             datasetId, name = "api run", epochs = 2, evaluateEvery = 1, seeds = new[] { 3, 4 }, overrides = TinyLabData.Overrides, device = "cpu",
         });
         Assert.Equal(HttpStatusCode.Created, queued.StatusCode);
-        var ids = (await Json(queued)).GetProperty("ids").EnumerateArray().Select(i => i.GetInt32()).ToList();
+        var ids = (await RunningLab.Json(queued)).GetProperty("ids").EnumerateArray().Select(i => i.GetInt32()).ToList();
         Assert.Equal(2, ids.Count);
 
-        var runs = await Task.WhenAll(ids.Select(FinishedAsync));
+        var runs = await Task.WhenAll(ids.Select(id => _lab.FinishedRunAsync(_http, id)));
         foreach (var run in runs)
         {
             Assert.Equal(["fabric", "nut", "(mean)"], run.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("category").GetString()));
@@ -50,7 +50,7 @@ public sealed class HttpApiTests : IDisposable
         }
         Assert.Equal([3, 4], runs.Select(r => r.GetProperty("seed").GetInt32()));
 
-        var listed = await Json(await _http.GetAsync("/api/runs?search=api%20run&sortBy=Seed&descending=false"));
+        var listed = await RunningLab.Json(await _http.GetAsync("/api/runs?search=api%20run&sortBy=Seed&descending=false"));
         Assert.Equal(2, listed.GetProperty("total").GetInt32());
         Assert.Equal(runs.Select(r => r.GetProperty("meanImageAuroc").GetDouble()),
                      listed.GetProperty("runs").EnumerateArray().Select(r => r.GetProperty("meanImageAuroc").GetDouble()));
@@ -66,37 +66,21 @@ public sealed class HttpApiTests : IDisposable
     {
         var notJson = await _http.PostAsync("/api/runs", new StringContent("datasetId=1", System.Text.Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.BadRequest, notJson.StatusCode);
-        var problem = Assert.Single((await Json(notJson)).GetProperty("problems").EnumerateArray()).GetString()!;
+        var problem = Assert.Single((await RunningLab.Json(notJson)).GetProperty("problems").EnumerateArray()).GetString()!;
         Assert.StartsWith("the request body is not the JSON this endpoint takes: ", problem);
 
         var wrongType = await _http.PostAsync("/api/runs", new StringContent("""{"datasetId": "one", "name": "x"}""", System.Text.Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.BadRequest, wrongType.StatusCode);
-        Assert.Contains("$.datasetId", Assert.Single((await Json(wrongType)).GetProperty("problems").EnumerateArray()).GetString());
+        Assert.Contains("$.datasetId", Assert.Single((await RunningLab.Json(wrongType)).GetProperty("problems").EnumerateArray()).GetString());
 
         // A config the engine could not train: every rule's problem, as the form and the CLI say it, and nothing queued.
         var untrainable = await _http.PostAsJsonAsync("/api/runs", new { datasetId = 1, name = "x", overrides = new[] { "model.dropout=2", "backbone.out_layers=[9]" } });
         Assert.Equal(HttpStatusCode.BadRequest, untrainable.StatusCode);
-        var problems = (await Json(untrainable)).GetProperty("problems").EnumerateArray().Select(p => p.GetString()).ToList();
+        var problems = (await RunningLab.Json(untrainable)).GetProperty("problems").EnumerateArray().Select(p => p.GetString()).ToList();
         Assert.Contains("model.dropout 2 must be in [0, 1)", problems);
         Assert.Contains("backbone.out_layers [9]: Resnet18 has layers 1 to 4; give distinct ones", problems);
-        Assert.Equal(0, (await Json(await _http.GetAsync("/api/runs"))).GetProperty("total").GetInt32());
+        Assert.Equal(0, (await RunningLab.Json(await _http.GetAsync("/api/runs"))).GetProperty("total").GetInt32());
     }
-
-    /// <summary>Polls the run until it has finished (a tiny run takes seconds on two idle cores; the limit is for busy ones).</summary>
-    private async Task<JsonElement> FinishedAsync(int id)
-    {
-        for (var deadline = DateTime.UtcNow.AddMinutes(10); DateTime.UtcNow < deadline; await Task.Delay(500))
-        {
-            var run = await Json(await _http.GetAsync($"/api/runs/{id}"));
-            var status = run.GetProperty("status").GetString();
-            if (status == "Finished") return run;
-            Assert.True(status is "Queued" or "Running", $"run {id} is {status}: {run.GetProperty("error")}\n{_lab.Log}");
-        }
-        throw new TimeoutException($"run {id} did not finish\n{_lab.Log}");
-    }
-
-    private static async Task<JsonElement> Json(HttpResponseMessage response) =>
-        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
 
     public void Dispose()
     {

@@ -44,7 +44,7 @@ public sealed class OfficialInteropTests : IAsyncLifetime, IDisposable
             await Expect(page.GetByTestId("export-official")).ToBeVisibleAsync(new() { Timeout = 600_000 });   // once the evaluation finished
             await LabBrowser.ScreenshotAsync(page, "imported-official-run");
 
-            var run = await Json(await _http.GetAsync($"/api/runs/{id}"));
+            var run = await RunningLab.Json(await _http.GetAsync($"/api/runs/{id}"));
             Assert.Equal("Finished", run.GetProperty("status").GetString());
             Assert.Equal(["fabric", "nut", "(mean)"], run.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("category").GetString()));
             var export = await _http.GetAsync($"/runs/{id}/official.zip");
@@ -70,7 +70,7 @@ public sealed class OfficialInteropTests : IAsyncLifetime, IDisposable
             });
             Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
             Assert.Equal(["sgd.yaml: trainer.optimizer.type SGD: the lab has AdamW only"],
-                (await Json(refused)).GetProperty("problems").EnumerateArray().Select(p => p.GetString()));
+                (await RunningLab.Json(refused)).GetProperty("problems").EnumerateArray().Select(p => p.GetString()));
 
             var created = await _http.PostAsJsonAsync("/api/runs/import-official", new
             {
@@ -78,18 +78,9 @@ public sealed class OfficialInteropTests : IAsyncLifetime, IDisposable
                 device = "cpu",
             });
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-            int id = (await Json(created)).GetProperty("id").GetInt32();
-            for (var deadline = DateTime.UtcNow.AddMinutes(10); ; await Task.Delay(500))
-            {
-                var run = await Json(await _http.GetAsync($"/api/runs/{id}"));
-                var status = run.GetProperty("status").GetString();
-                if (status == "Finished")
-                {
-                    Assert.Equal("the official UniAD code: ckpt.pth.tar, epoch 1", run.GetProperty("importedFrom").GetString());
-                    break;
-                }
-                Assert.True(status is "Queued" or "Running" && DateTime.UtcNow < deadline, $"run {id} is {status}: {run.GetProperty("error")}");
-            }
+            int id = (await RunningLab.Json(created)).GetProperty("id").GetInt32();
+            var run = await _lab.FinishedRunAsync(_http, id);
+            Assert.Equal("the official UniAD code: ckpt.pth.tar, epoch 1", run.GetProperty("importedFrom").GetString());
         }
         catch (Exception e) { throw _lab.Explain(e); }
     }
@@ -97,11 +88,8 @@ public sealed class OfficialInteropTests : IAsyncLifetime, IDisposable
     private async Task<string> UploadAsync(string path)
     {
         using var content = new StreamContent(File.OpenRead(path));
-        return (await Json(await _http.PostAsync("/uploads", content))).GetProperty("upload").GetString()!;
+        return (await RunningLab.Json(await _http.PostAsync("/uploads", content))).GetProperty("upload").GetString()!;
     }
-
-    private static async Task<JsonElement> Json(HttpResponseMessage response) =>
-        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
 
     public async Task DisposeAsync() => await _browser.DisposeAsync();
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using UniAD.Tests;
 
@@ -90,6 +91,23 @@ public sealed class RunningLab : IDisposable
         var tail = Log.Split('\n').TakeLast(200);
         return new Exception($"{failure.Message}\n--- lab log (last 200 lines)\n{string.Join('\n', tail)}\n{string.Join('\n', runLogs)}", failure);
     }
+
+    /// <summary>Polls the run over the API until it has finished (a tiny run takes seconds on two idle cores; the limit is
+    /// for busy ones); a run that fails or is cancelled fails the test with its error.</summary>
+    public async Task<JsonElement> FinishedRunAsync(HttpClient http, int id)
+    {
+        for (var deadline = DateTime.UtcNow.AddMinutes(10); DateTime.UtcNow < deadline; await Task.Delay(250))
+        {
+            var run = await Json(await http.GetAsync($"/api/runs/{id}"));
+            var status = run.GetProperty("status").GetString();
+            if (status == "Finished") return run;
+            Assert.True(status is "Queued" or "Running", $"run {id} is {status}: {run.GetProperty("error")}");
+        }
+        throw new TimeoutException($"run {id} did not finish");
+    }
+
+    public static async Task<JsonElement> Json(HttpResponseMessage response) =>
+        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
 
     /// <summary>ASP.NET's start-up line with the address it bound.</summary>
     private static readonly Regex ListeningOn = new(@"Now listening on: (http://127\.0\.0\.1:\d+)");

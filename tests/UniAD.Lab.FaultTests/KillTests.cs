@@ -31,11 +31,11 @@ public sealed class KillTests
                 datasetId = dataset, name = "killed", epochs = 40, evaluateEvery = 0, seeds = new[] { 5 }, overrides = TinyLabData.Overrides, device = "cpu",
             });
             Assert.Equal(HttpStatusCode.Created, queued.StatusCode);
-            id = (await Json(queued)).GetProperty("ids")[0].GetInt32();
+            id = (await RunningLab.Json(queued)).GetProperty("ids")[0].GetInt32();
             // Kill once a few epochs are checkpointed, while the next one trains.
             for (var deadline = DateTime.UtcNow.AddMinutes(10); ; await Task.Delay(50))
             {
-                var run = await Json(await http.GetAsync($"/api/runs/{id}"));
+                var run = await RunningLab.Json(await http.GetAsync($"/api/runs/{id}"));
                 if (run.GetProperty("status").GetString() == "Running" && run.GetProperty("epoch").GetInt32() >= 3) break;
                 Assert.True(DateTime.UtcNow < deadline && run.GetProperty("status").GetString() is "Queued" or "Running", $"run {id}: {run}");
             }
@@ -60,14 +60,14 @@ public sealed class KillTests
         try
         {
             using var http = Client(second);
-            var interrupted = await Json(await http.GetAsync($"/api/runs/{id}"));
+            var interrupted = await RunningLab.Json(await http.GetAsync($"/api/runs/{id}"));
             Assert.Equal("Failed", interrupted.GetProperty("status").GetString());
             Assert.Equal(LabInitializer.InterruptedRun, interrupted.GetProperty("error").GetString());
             var folder = Path.Combine(second.DataRoot, "runs", $"{id}");
             int checkpointed = Checkpoint.LoadLatestGood(Path.Combine(folder, Experiment.CheckpointFile), out _).State.CompletedEpochs;
             Assert.InRange(checkpointed, 1, 39);
             Assert.Equal(HttpStatusCode.OK, (await http.PostAsync($"/api/runs/{id}/resume", null)).StatusCode);
-            var finished = await FinishedAsync(http, id);
+            var finished = await second.FinishedRunAsync(http, id);
             // It went on from the checkpoint: the epochs it holds were trained (and logged) once. (The epoch after it may
             // be logged twice: the kill can fall between its log line and its checkpoint.)
             var log = File.ReadAllLines(Path.Combine(folder, "run.log"));
@@ -92,19 +92,4 @@ public sealed class KillTests
     }
 
     private static HttpClient Client(RunningLab lab) => new() { BaseAddress = new Uri(lab.Url), Timeout = TimeSpan.FromMinutes(5) };
-
-    private static async Task<JsonElement> FinishedAsync(HttpClient http, int id)
-    {
-        for (var deadline = DateTime.UtcNow.AddMinutes(10); DateTime.UtcNow < deadline; await Task.Delay(250))
-        {
-            var run = await Json(await http.GetAsync($"/api/runs/{id}"));
-            var status = run.GetProperty("status").GetString();
-            if (status == "Finished") return run;
-            Assert.True(status is "Queued" or "Running", $"run {id} is {status}: {run.GetProperty("error")}");
-        }
-        throw new TimeoutException($"run {id} did not finish");
-    }
-
-    private static async Task<JsonElement> Json(HttpResponseMessage response) =>
-        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
 }
