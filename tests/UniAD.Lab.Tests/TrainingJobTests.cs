@@ -161,7 +161,13 @@ public class TrainingJobTests
         var run = (await lab.Queries.GetAsync(id))!;
         Assert.Equal(RunStatus.Failed, run.Status);
         Assert.Contains("/nowhere/weights.onnx", run.Error);
-        Assert.Contains(RunLog.Tail(run.Folder, 50), l => l.Contains("failed:") && l.Contains("/nowhere/weights.onnx"));
+        // One line with an id on the page; the same id in the run's log, with the stack.
+        var errorId = System.Text.RegularExpressions.Regex.Match(run.Error!, @"\(error ([0-9a-f]{8}); the run log has the details\)$").Groups[1].Value;
+        Assert.Equal(8, errorId.Length);
+        Assert.DoesNotContain('\n', run.Error);
+        var log = File.ReadAllText(Path.Combine(run.Folder, RunLog.FileName));
+        Assert.Contains($"failed, error {errorId}: ", log);
+        Assert.Contains("   at ", log);
         var retry = typeof(TrainingJob).GetMethod(nameof(TrainingJob.Run))!.GetCustomAttributes(typeof(AutomaticRetryAttribute), false);
         Assert.Equal(0, Assert.IsType<AutomaticRetryAttribute>(Assert.Single(retry)).Attempts);
     }

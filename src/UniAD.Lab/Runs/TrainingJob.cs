@@ -56,8 +56,10 @@ public sealed class TrainingJob(IDbContextFactory<LabDbContext> databases, RunEv
         }
         catch (Exception e)
         {
-            Finish(recorder, RunStatus.Failed, $"{e.GetType().Name}: {e.Message}", null, null);
-            RunLog.Append(run.Folder, $"failed: {e}");
+            // The page shows one line and an id; the stack (a native library's can run to pages) is in the run's log.
+            var errorId = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4));
+            Finish(recorder, RunStatus.Failed, $"{e.Message.Split('\n')[0].Trim()} (error {errorId}; the run log has the details)", null, null);
+            RunLog.Append(run.Folder, $"failed, error {errorId}: {e}");
             throw;                                          // Hangfire shows it as failed too (no retry)
         }
         finally { events.Ended(runId); }
