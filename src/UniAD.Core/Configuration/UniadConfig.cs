@@ -42,7 +42,7 @@ public sealed record UniadConfig
     }
 
     /// <summary>Where the <see cref="EngineBehaviour"/> switches live in the JSON.</summary>
-    public static readonly string[][] EngineBehaviourKeys = [["training", "lr_step_timing"], ["model", "feature_jitter", "noise_stream"]];
+    private static readonly string[][] EngineBehaviourKeys = [["training", "lr_step_timing"], ["model", "feature_jitter", "noise_stream"]];
 
     /// <summary>This config for a new run: every <see cref="EngineBehaviour"/> switch back to the official one.</summary>
     public UniadConfig ForNewRun() => this with

@@ -36,7 +36,7 @@ public static class OfficialRun
         ExportCheckpointFile = "ckpt.pth.tar", ExportConfigFile = "config.yaml", OfficialSource = "the official UniAD code";
 
     /// <summary>What an import would record, after every check passed.</summary>
-    public sealed record Checked(UniadConfig Config, int Epoch, double? BestMetric, string Sha256);
+    public sealed record Checked(UniadConfig Config, int Epoch, string Sha256);
 
     /// <summary>Every check an import makes (YAML, checkpoint, each key and shape) without writing anything: what a lab
     /// runs before it queues the import.</summary>
@@ -47,7 +47,7 @@ public static class OfficialRun
         var config = ReadConfig(configPath, configName);
         using var checkpoint = OfficialCheckpoint.Read(checkpointPath, checkpointName);
         using var model = LoadChecked(config, checkpoint, checkpointName ?? Path.GetFileName(checkpointPath));
-        return new Checked(config, checkpoint.Epoch, checkpoint.BestMetric, Sha256(checkpointPath));
+        return new Checked(config, checkpoint.Epoch, Sha256(checkpointPath));
     }
 
     /// <summary>The reconstruction of <paramref name="checkpoint"/>, loaded strictly, after its backbone was checked too.</summary>

@@ -45,15 +45,16 @@ public sealed class Checkpoint
         var temporary = path + $".{Environment.ProcessId}.tmp";
         foreach (var stale in Directory.EnumerateFiles(Path.GetDirectoryName(Path.GetFullPath(path))!, Path.GetFileName(path) + ".*.tmp"))
             File.Delete(stale);                                            // left by a process killed while it wrote
-        var blobs = new (string Name, byte[] Bytes)[]
+        var contents = new Dictionary<string, byte[]>
         {
-            (ConfigEntry, System.Text.Encoding.UTF8.GetBytes(config.ToJson())),
-            (StateEntry, JsonSerializer.SerializeToUtf8Bytes(state, UniadConfig.Json)),
-            (ModelEntry, Bytes(s => model.save(s))),
-            (OptimizerEntry, Bytes(s => { using var w = new BinaryWriter(s, System.Text.Encoding.UTF8, leaveOpen: true); optimizer.save_state_dict(w); })),
-            (GlobalRngEntry, get_rng_state().data<byte>().ToArray()),
-            (ShuffleRngEntry, shuffle.get_state().data<byte>().ToArray()),
+            [ConfigEntry] = System.Text.Encoding.UTF8.GetBytes(config.ToJson()),
+            [StateEntry] = JsonSerializer.SerializeToUtf8Bytes(state, UniadConfig.Json),
+            [ModelEntry] = Bytes(s => model.save(s)),
+            [OptimizerEntry] = Bytes(s => { using var w = new BinaryWriter(s, System.Text.Encoding.UTF8, leaveOpen: true); optimizer.save_state_dict(w); }),
+            [GlobalRngEntry] = get_rng_state().data<byte>().ToArray(),
+            [ShuffleRngEntry] = shuffle.get_state().data<byte>().ToArray(),
         };
+        var blobs = InEntryOrder(contents);
         try
         {
             using (var zip = ZipFile.Open(temporary, ZipArchiveMode.Create))
@@ -117,7 +118,7 @@ public sealed class Checkpoint
         catch (Exception e) when (e is InvalidDataException or IOException) { throw Damaged(path, e); }
         // Checkpoints written before the checksum existed have none; every one written since does.
         if (blobs.TryGetValue(ChecksumEntry, out var stored)
-            && System.Text.Encoding.ASCII.GetString(stored) != Checksum(EntryOrder.Where(blobs.ContainsKey).Select(n => (n, blobs[n]))))
+            && System.Text.Encoding.ASCII.GetString(stored) != Checksum(InEntryOrder(blobs)))
             throw new InvalidDataException($"checkpoint {path} is damaged: its content does not match its checksum");
         try
         {
@@ -183,6 +184,10 @@ public sealed class Checkpoint
     }
 
     private static readonly string[] EntryOrder = [ConfigEntry, StateEntry, ModelEntry, OptimizerEntry, GlobalRngEntry, ShuffleRngEntry];
+
+    /// <summary>The entries in the one order they are written and checksummed in.</summary>
+    private static (string Name, byte[] Bytes)[] InEntryOrder(Dictionary<string, byte[]> entries) =>
+        [.. EntryOrder.Where(entries.ContainsKey).Select(name => (name, entries[name]))];
 
     /// <summary>SHA-256 over every entry's name and bytes, in the order they are written.</summary>
     private static string Checksum(IEnumerable<(string Name, byte[] Bytes)> blobs)
