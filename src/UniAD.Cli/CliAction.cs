@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Spectre.Console;
-using UniAD.Core.Data;
+using UniAD.Core;
 
 namespace UniAD.Cli;
 
@@ -17,8 +17,7 @@ internal static class CliAction
                 AnsiConsole.MarkupLine("[yellow]cancelled[/]");
                 return 130;
             }
-            catch (Exception e) when (e is DatasetException or IOException or UnauthorizedAccessException
-                                       or InvalidDataException or InvalidOperationException or ArgumentException)
+            catch (Exception e) when (UserErrors.Are(e))
             {
                 Console.Error.WriteLine($"error: {e.Message}");
                 return 1;

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using UniAD.Core.Configuration;
 using UniAD.Core.Data;
 using UniAD.Datasets;
@@ -26,7 +25,12 @@ internal static class CliOptions
     public static readonly Option<string> Preset = new("--preset")
     {
         Description = $"Starting config: {string.Join(", ", Presets.ByName.Keys)}",
-        DefaultValueFactory = _ => "resnet18",
+        DefaultValueFactory = _ => ConfigRequest.DefaultPreset,
+    };
+    public static readonly Option<string> Ablation = new("--ablation")
+    {
+        Description = $"One of the paper's ablations on top of the config: {string.Join(", ", Presets.Ablations.Keys)}",
+        DefaultValueFactory = _ => "full",
     };
     public static readonly Option<string?> ConfigFile = new("--config") { Description = "A config.json to start from instead of a preset" };
     public static readonly Option<int?> Epochs = new("--epochs") { Description = "Training epochs" };
@@ -54,28 +58,18 @@ internal static class CliOptions
     /// <summary>Whether the command line names a config (a preset, a file, overrides, batch size or seed) rather than
     /// leaving every one at its default.</summary>
     public static bool GaveConfig(ParseResult p) =>
-        new Option[] { Preset, ConfigFile, Set, BatchSize, Seed }.Any(o => p.GetResult(o) is { Implicit: false });
+        new Option[] { Preset, ConfigFile, Ablation, Set, BatchSize, Seed }.Any(o => p.GetResult(o) is { Implicit: false });
 
-    public static UniadConfig Config(ParseResult p)
+    /// <summary>The config the options ask for, through the same <see cref="ConfigRequest"/> as the lab's form and API.
+    /// <paramref name="needsWeights"/>: false for commands that only describe the model.</summary>
+    public static UniadConfig Config(ParseResult p, bool needsWeights = true)
     {
         var file = p.GetValue(ConfigFile);
-        UniadConfig config;
-        if (file is not null)
+        if (file is not null && !File.Exists(file)) throw new FileNotFoundException($"config file not found: {file}");
+        return new ConfigRequest
         {
-            if (!File.Exists(file)) throw new FileNotFoundException($"config file not found: {file}");
-            try { config = UniadConfig.FromJson(File.ReadAllText(file)); }
-            catch (JsonException e) { throw new InvalidDataException($"{file} is not a valid config: {e.Message}"); }
-        }
-        else
-        {
-            var preset = p.GetValue(Preset)!;
-            config = Presets.ByName.TryGetValue(preset, out var make) ? make()
-                : throw new ArgumentException($"unknown preset '{preset}': choose from {string.Join(", ", Presets.ByName.Keys)}");
-        }
-        var overrides = new List<string>(p.GetValue(Set) ?? []);
-        if (p.GetValue(Epochs) is int epochs) overrides.Add($"training.epochs={epochs}");
-        if (p.GetValue(BatchSize) is int batch) overrides.Add($"training.batch_size={batch}");
-        if (p.GetValue(Seed) is int seed) overrides.Add($"training.seed={seed}");
-        return ConfigRules.Check(ConfigOverrides.Apply(config, overrides));
+            Preset = p.GetValue(Preset)!, ConfigFile = file is null ? null : (File.ReadAllText(file), file), Ablation = p.GetValue(Ablation)!,
+            Epochs = p.GetValue(Epochs), BatchSize = p.GetValue(BatchSize), Seed = p.GetValue(Seed), Overrides = p.GetValue(Set) ?? [],
+        }.Build(needsWeights);
     }
 }

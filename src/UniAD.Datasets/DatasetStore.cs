@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using UniAD.Core;
 using UniAD.Core.Data;
 using UniAD.Core.Training;
 
@@ -46,6 +47,7 @@ public sealed partial class DatasetStore(string root)
         {
             var files = Path.Combine(folder, DatasetVersion.FilesFolder);
             BringIn(request, Path.Combine(folder, "source"), files, progress, cancel);
+            FaultPoints.Reach(FaultPoints.DatasetImport);                  // copied, not yet checked nor stored
             var (layout, digests, report) = Inspect(files, request, progress, cancel);
             var manifest = new DatasetManifest(request.Name, ContentHash.VersionOf(digests), DatasetLayouts.Name(layout),
                 request.NormalClasses, digests.Count, digests.Sum(d => d.Size), DateTimeOffset.UtcNow, request.CreatedBy, request.Source);

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using UniAD.Core.Backbones;
+using UniAD.Core.Training;
 using UniAD.Lab.Datasets;
 using UniAD.Lab.Persistence;
 
@@ -27,6 +28,9 @@ public sealed class LabInitializer(IDbContextFactory<LabDbContext> databases, Da
         if (db.Database.IsSqlite())
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancel);   // readers never wait for the job's writes
         await catalog.SynchroniseAsync(cancel);
+        // A run the lab was training when it stopped: what its writer left half-done goes, and the run waits for a resume.
+        foreach (var folder in await db.Runs.Where(r => r.Status == RunStatus.Running).Select(r => r.Folder).ToListAsync(cancel))
+            Checkpoint.RemoveAbandonedWrites(Path.Combine(folder, Experiment.CheckpointFile));
         await db.Runs.Where(r => r.Status == RunStatus.Running).ExecuteUpdateAsync(set => set
             .SetProperty(r => r.Status, RunStatus.Failed)
             .SetProperty(r => r.Error, InterruptedRun)

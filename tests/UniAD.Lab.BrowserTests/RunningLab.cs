@@ -22,7 +22,8 @@ public sealed class RunningLab : IDisposable
     public string Log { get { lock (_log) return _log.ToString(); } }
 
     /// <param name="dataRoot">The data root of a lab that ran before (a restart), or null for a fresh one.</param>
-    public RunningLab(string? dataRoot = null)
+    /// <param name="environment">More environment variables for the lab process (e.g. a fault point to pause at).</param>
+    public RunningLab(string? dataRoot = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         DataRoot = dataRoot ?? TestScratch.NewFolder("uniad-lab-e2e");
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
@@ -38,6 +39,7 @@ public sealed class RunningLab : IDisposable
         start.Environment["Lab__Device"] = "cpu";
         start.Environment["Logging__LogLevel__Hangfire"] = "Debug";                    // a failing test shows what the job server did
         start.Environment["Logging__LogLevel__Microsoft.EntityFrameworkCore"] = "Warning";  // and not every SQL command
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
         _process = Process.Start(start)!;
         _process.OutputDataReceived += (_, e) => { lock (_log) _log.AppendLine(e.Data); };
         _process.ErrorDataReceived += (_, e) => { lock (_log) _log.AppendLine(e.Data); };
@@ -104,6 +106,13 @@ public sealed class RunningLab : IDisposable
             Assert.True(status is "Queued" or "Running", $"run {id} is {status}: {run.GetProperty("error")}");
         }
         throw new TimeoutException($"run {id} did not finish");
+    }
+
+    /// <summary>Waits until the lab has logged a line containing <paramref name="text"/>.</summary>
+    public async Task WaitForLogAsync(string text, TimeSpan limit)
+    {
+        for (var deadline = DateTime.UtcNow + limit; !Log.Contains(text); await Task.Delay(50))
+            if (DateTime.UtcNow > deadline || _process.HasExited) throw new TimeoutException($"the lab did not log '{text}'");
     }
 
     public static async Task<JsonElement> Json(HttpResponseMessage response) =>

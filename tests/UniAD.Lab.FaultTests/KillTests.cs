@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json;
+using UniAD.Core;
 using UniAD.Core.Configuration;
 using UniAD.Core.Training;
 using UniAD.Datasets;
@@ -10,44 +10,46 @@ using static TorchSharp.torch;
 
 namespace UniAD.Lab.FaultTests;
 
-/// <summary>Faults injected into the real lab process: killed with SIGKILL in the middle of an epoch, it restarts, marks
-/// the run interrupted, resumes it from its last checkpoint (or, when that one was damaged meanwhile, from the one
-/// before, and says so), and the run ends with the numbers of one never interrupted.</summary>
+/// <summary>Faults injected into the real lab process: killed with SIGKILL in the middle of an epoch or of a checkpoint
+/// write, it restarts, marks the run interrupted, shows nothing half-written, resumes the run from its last whole
+/// checkpoint (or, when that one was damaged meanwhile, from the one before, and says so), and the run ends with the
+/// numbers of one never interrupted. Killed in the middle of a dataset import, it restarts without a trace of it.</summary>
+[Collection(FaultSuite.Collection)]
 public sealed class KillTests
 {
+    public enum Kill { MidEpoch, MidEpochThenLatestCheckpointDamaged, MidCheckpointWrite }
+
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task ARunKilledMidEpochResumesAfterARestartToTheUninterruptedNumbers(bool damageTheLatestCheckpoint)
+    [InlineData(Kill.MidEpoch)]
+    [InlineData(Kill.MidEpochThenLatestCheckpointDamaged)]
+    [InlineData(Kill.MidCheckpointWrite)]
+    public async Task AKilledRunResumesAfterARestartToTheUninterruptedNumbers(Kill kill)
     {
-        var first = new RunningLab();
+        // Paused for good in the third checkpoint write, two whole ones behind it.
+        var first = new RunningLab(environment: kill == Kill.MidCheckpointWrite
+            ? new Dictionary<string, string> { [FaultPoints.Variable] = $"{FaultPoints.CheckpointWrite}@3" } : null);
         int id;
         try
         {
             using var http = Client(first);
             int dataset = await TinyLabData.ImportAsync(first.Url);
-            var queued = await http.PostAsJsonAsync("/api/runs", new
-            {
-                datasetId = dataset, name = "killed", epochs = 40, evaluateEvery = 0, seeds = new[] { 5 }, overrides = TinyLabData.Overrides, device = "cpu",
-            });
-            Assert.Equal(HttpStatusCode.Created, queued.StatusCode);
-            id = (await RunningLab.Json(queued)).GetProperty("ids")[0].GetInt32();
-            // Kill once a few epochs are checkpointed, while the next one trains.
-            for (var deadline = DateTime.UtcNow.AddMinutes(10); ; await Task.Delay(50))
-            {
-                var run = await RunningLab.Json(await http.GetAsync($"/api/runs/{id}"));
-                if (run.GetProperty("status").GetString() == "Running" && run.GetProperty("epoch").GetInt32() >= 3) break;
-                Assert.True(DateTime.UtcNow < deadline && run.GetProperty("status").GetString() is "Queued" or "Running", $"run {id}: {run}");
-            }
+            id = await FaultSuite.QueueTinyRunAsync(http, dataset, "killed", epochs: 40);
+            if (kill == Kill.MidCheckpointWrite) await first.WaitForLogAsync(FaultPoints.ReachedLine(FaultPoints.CheckpointWrite), TimeSpan.FromMinutes(10));
+            else await FaultSuite.WaitForEpochAsync(http, id, 3);           // a few epochs checkpointed, the next one training
+            var folder = Path.Combine(first.DataRoot, "runs", $"{id}");
+            if (kill == Kill.MidCheckpointWrite)
+                Assert.Single(Directory.EnumerateFiles(folder, "*.tmp"), f => new FileInfo(f).Length > 0);   // half-written
             first.KillHard();
-            var latest = Path.Combine(first.DataRoot, "runs", $"{id}", Experiment.CheckpointFile);
-            // Wherever the kill fell, a checkpoint write included, the latest checkpoint is there.
-            Assert.True(File.Exists(latest), string.Join(", ", Directory.EnumerateFiles(Path.GetDirectoryName(latest)!).Select(Path.GetFileName)));
-            if (damageTheLatestCheckpoint)
+            FaultSuite.Injected();
+            var latest = Path.Combine(folder, Experiment.CheckpointFile);
+            // Wherever the kill fell, the latest checkpoint is there.
+            Assert.True(File.Exists(latest), string.Join(", ", Directory.EnumerateFiles(folder).Select(Path.GetFileName)));
+            if (kill == Kill.MidEpochThenLatestCheckpointDamaged)
             {
                 var bytes = File.ReadAllBytes(latest);
                 bytes[bytes.Length / 3] ^= 0x5a;
                 File.WriteAllBytes(latest, bytes);
+                FaultSuite.Injected();
             }
         }
         catch (Exception e)
@@ -60,36 +62,68 @@ public sealed class KillTests
         try
         {
             using var http = Client(second);
+            var folder = Path.Combine(second.DataRoot, "runs", $"{id}");
+            Assert.Empty(Directory.EnumerateFiles(folder, "*.tmp"));           // nothing half-written is visible
             var interrupted = await RunningLab.Json(await http.GetAsync($"/api/runs/{id}"));
             Assert.Equal("Failed", interrupted.GetProperty("status").GetString());
             Assert.Equal(LabInitializer.InterruptedRun, interrupted.GetProperty("error").GetString());
-            var folder = Path.Combine(second.DataRoot, "runs", $"{id}");
             int checkpointed = Checkpoint.LoadLatestGood(Path.Combine(folder, Experiment.CheckpointFile), out _).State.CompletedEpochs;
-            Assert.InRange(checkpointed, 1, 39);
+            if (kill == Kill.MidCheckpointWrite) Assert.Equal(2, checkpointed);   // the previous checkpoint
+            else Assert.InRange(checkpointed, 1, 39);
             Assert.Equal(HttpStatusCode.OK, (await http.PostAsync($"/api/runs/{id}/resume", null)).StatusCode);
             var finished = await second.FinishedRunAsync(http, id);
             // It went on from the checkpoint: the epochs it holds were trained (and logged) once. (The epoch after it may
             // be logged twice: the kill can fall between its log line and its checkpoint.)
             var log = File.ReadAllLines(Path.Combine(folder, "run.log"));
             Assert.All(Enumerable.Range(1, checkpointed), epoch => Assert.Single(log, line => line.Contains($"epoch {epoch}: loss")));
-            Assert.Empty(Directory.EnumerateFiles(folder, "*.tmp"));           // nothing half-written remains
+            Assert.Empty(Directory.EnumerateFiles(folder, "*.tmp"));
             var warnings = log.Where(line => line.Contains("  warning: ")).ToList();
-            if (!damageTheLatestCheckpoint) Assert.Empty(warnings);
+            if (kill != Kill.MidEpochThenLatestCheckpointDamaged) Assert.Empty(warnings);
             else Assert.Contains(warnings, w => w.Contains("damaged") && w.Contains("resuming from the previous checkpoint"));
-
-            // The same config, seed and stored data, trained here in one go.
-            var config = UniadConfig.FromJson(finished.GetProperty("configJson").GetString()!);
-            var version = Directory.EnumerateDirectories(Path.Combine(second.DataRoot, "datasets", "tiny")).Single();
-            var straight = Experiment.Run(new ExperimentRequest(config, DatasetVersion.Open(version).Load(null), TestScratch.NewFolder("uniad-straight"), CPU),
-                new ExperimentHooks());
-            var losses = finished.GetProperty("history").EnumerateArray().OrderBy(h => h.GetProperty("epoch").GetInt32())
-                .Select(h => h.GetProperty("loss").GetDouble()).ToList();
-            Close.Equal(straight.State.History.Select(h => h.MeanLoss), losses, tolerance: 1e-12);
-            Assert.Equal(straight.Report!.Mean.ImageAuroc, finished.GetProperty("meanImageAuroc").GetDouble(), 1e-12);
-            Assert.Equal(straight.Report.Mean.PixelAuroc!.Value, finished.GetProperty("meanPixelAuroc").GetDouble(), 1e-12);
+            FaultSuite.AssertUninterruptedNumbers(second, finished);
+            FaultSuite.Recovered();
         }
         catch (Exception e) { throw second.Explain(e); }
     }
 
-    private static HttpClient Client(RunningLab lab) => new() { BaseAddress = new Uri(lab.Url), Timeout = TimeSpan.FromMinutes(5) };
+    [Fact]
+    public async Task ALabKilledInTheMiddleOfAnImportRestartsWithoutATraceOfIt()
+    {
+        var first = new RunningLab(environment: new Dictionary<string, string> { [FaultPoints.Variable] = FaultPoints.DatasetImport });
+        try
+        {
+            using var http = Client(first);
+            using var zip = new StreamContent(File.OpenRead(TinyLabData.Zip()));
+            var upload = (await RunningLab.Json(await http.PostAsync("/datasets/uploads", zip))).GetProperty("upload").GetString();
+            var importing = http.PostAsJsonAsync("/api/datasets", new { name = "tiny", upload });   // never answers: killed
+            await first.WaitForLogAsync(FaultPoints.ReachedLine(FaultPoints.DatasetImport), TimeSpan.FromMinutes(2));
+            var staging = Path.Combine(first.DataRoot, "datasets", DatasetStore.StagingFolder);
+            Assert.NotEmpty(Directory.EnumerateFiles(staging, "*", SearchOption.AllDirectories));   // the files half in
+            first.KillHard();
+            FaultSuite.Injected();
+            await Assert.ThrowsAnyAsync<HttpRequestException>(() => importing);
+        }
+        catch (Exception e)
+        {
+            first.Dispose();
+            throw first.Explain(e);
+        }
+
+        using var second = new RunningLab(first.DataRoot);
+        try
+        {
+            using var http = Client(second);
+            Assert.False(Directory.Exists(Path.Combine(second.DataRoot, "datasets", DatasetStore.StagingFolder))
+                         && Directory.EnumerateFileSystemEntries(Path.Combine(second.DataRoot, "datasets", DatasetStore.StagingFolder)).Any());
+            Assert.Empty((await RunningLab.Json(await http.GetAsync("/api/datasets"))).EnumerateArray());
+            Assert.Empty(new DatasetStore(Path.Combine(second.DataRoot, "datasets")).List());
+            FaultSuite.AssertDatabaseIntact(second.DataRoot);
+            await TinyLabData.ImportAsync(second.Url);                        // and the same import now goes through
+            Assert.Single(new DatasetStore(Path.Combine(second.DataRoot, "datasets")).List());
+            FaultSuite.Recovered();
+        }
+        catch (Exception e) { throw second.Explain(e); }
+    }
+
+    internal static HttpClient Client(RunningLab lab) => new() { BaseAddress = new Uri(lab.Url), Timeout = TimeSpan.FromMinutes(5) };
 }

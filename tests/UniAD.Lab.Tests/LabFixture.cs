@@ -45,7 +45,8 @@ public sealed class Lab : IDisposable
 
     public OfficialImports Imports => new(Databases, Launcher, Microsoft.Extensions.Options.Options.Create(Options));
 
-    public TrainingJob Job() => new(Databases, Events, Microsoft.Extensions.Options.Options.Create(Options), Imports);
+    public TrainingJob Job() => new(Databases, Events, Microsoft.Extensions.Options.Options.Create(Options), Imports,
+        Microsoft.Extensions.Logging.Abstractions.NullLogger<TrainingJob>.Instance);
 
     public LabDbContext Db() => Databases.CreateDbContext();
 

@@ -13,7 +13,7 @@ internal static class BenchCommand
         var steps = new Option<int>("--steps") { Description = "Timed steps (median reported)", DefaultValueFactory = _ => 10 };
         var command = new Command("bench", "Measure GEMM GFLOP/s and UniAD training/inference throughput for a config on this machine")
         {
-            CliOptions.Preset, CliOptions.ConfigFile, CliOptions.Set, CliOptions.BatchSize, CliOptions.Device, steps,
+            CliOptions.Preset, CliOptions.ConfigFile, CliOptions.Ablation, CliOptions.Set, CliOptions.BatchSize, CliOptions.Device, steps,
         };
         CliAction.Set(command, (p, _) =>
         {

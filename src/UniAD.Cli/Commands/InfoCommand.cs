@@ -14,11 +14,11 @@ internal static class InfoCommand
     {
         var command = new Command("info", "Show the device, the backbone and the model a config builds")
         {
-            CliOptions.Preset, CliOptions.ConfigFile, CliOptions.Set, CliOptions.Device,
+            CliOptions.Preset, CliOptions.ConfigFile, CliOptions.Ablation, CliOptions.Set, CliOptions.Device,
         };
         CliAction.Set(command, (p, _) =>
         {
-            var config = CliOptions.Config(p);
+            var config = CliOptions.Config(p, needsWeights: false);
             var device = DeviceSelector.Resolve(p.GetValue(CliOptions.Device));
             var grid = new Grid().AddColumns(2);
             void Row(string key, string value) => grid.AddRow(new Text(key), new Text(value));

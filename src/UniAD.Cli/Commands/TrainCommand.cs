@@ -16,7 +16,7 @@ internal static class TrainCommand
         {
             data, CliOptions.TrainMeta, CliOptions.TestMeta, CliOptions.Categories,
             CliOptions.NormalClasses, CliOptions.TrainPerClass, CliOptions.TestPerClass, output, resume,
-            CliOptions.Preset, CliOptions.ConfigFile, CliOptions.Epochs, CliOptions.BatchSize, CliOptions.Seed, CliOptions.Set,
+            CliOptions.Preset, CliOptions.ConfigFile, CliOptions.Ablation, CliOptions.Epochs, CliOptions.BatchSize, CliOptions.Seed, CliOptions.Set,
             CliOptions.Device, CliOptions.Cache,
         };
         CliAction.Set(command, (p, cancel) =>

@@ -13,6 +13,10 @@ public sealed record ClassFolderOptions(IReadOnlyList<string> NormalClasses, int
         var items = given.SelectMany(n => n.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
         return new ClassFolderOptions(items is [var split] && PaperSplits.Contains(split) ? split.Select(c => c.ToString()).ToList() : items);
     }
+
+    /// <summary>Normal classes as a form field or a stored run holds them (one comma-separated text), or null when blank:
+    /// a dataset of another layout.</summary>
+    public static ClassFolderOptions? FromText(string? text) => string.IsNullOrWhiteSpace(text) ? null : Parse([text]);
 }
 
 /// <summary>A folder of classes (<c>train/&lt;class&gt;/*</c>, <c>test/&lt;class&gt;/*</c>, as CIFAR-10) turned into the

@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Text.Json;
 using TorchSharp;
 using TorchSharp.Modules;
+using UniAD.Core;
 using UniAD.Core.Configuration;
 using UniAD.Core.Interop;
 using UniAD.Core.Model;
@@ -34,6 +35,14 @@ public sealed class Checkpoint
     /// <summary>Whether there is a checkpoint to resume from: the latest, or the one before it.</summary>
     public static bool Exists(string path) => File.Exists(path) || File.Exists(PreviousPath(path));
 
+    /// <summary>Deletes the temporary files of a checkpoint write that a killed process left next to <paramref name="path"/>.</summary>
+    public static void RemoveAbandonedWrites(string path)
+    {
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        if (!Directory.Exists(folder)) return;
+        foreach (var stale in Directory.EnumerateFiles(folder, Path.GetFileName(path) + ".*.tmp")) File.Delete(stale);
+    }
+
     public required UniadConfig Config { get; init; }
     public required TrainingState State { get; init; }
     private readonly Dictionary<string, byte[]> _blobs = [];
@@ -42,9 +51,8 @@ public sealed class Checkpoint
         OptimizerHelper optimizer, Generator shuffle)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var temporary = path + $".{Environment.ProcessId}.tmp";
-        foreach (var stale in Directory.EnumerateFiles(Path.GetDirectoryName(Path.GetFullPath(path))!, Path.GetFileName(path) + ".*.tmp"))
-            File.Delete(stale);                                            // left by a process killed while it wrote
+        string temporary = path + $".{Environment.ProcessId}.tmp", previous = path + ".previous.tmp";
+        RemoveAbandonedWrites(path);
         var contents = new Dictionary<string, byte[]>
         {
             [ConfigEntry] = System.Text.Encoding.UTF8.GetBytes(config.ToJson()),
@@ -59,14 +67,17 @@ public sealed class Checkpoint
         {
             using (var zip = ZipFile.Open(temporary, ZipArchiveMode.Create))
             {
-                foreach (var (name, bytes) in blobs) Write(zip, name, bytes);
+                foreach (var (index, (name, bytes)) in blobs.Index())
+                {
+                    Write(zip, name, bytes);
+                    if (index == blobs.Length / 2) FaultPoints.Reach(FaultPoints.CheckpointWrite);
+                }
                 Write(zip, ChecksumEntry, System.Text.Encoding.ASCII.GetBytes(Checksum(blobs)));
             }
             // A copy rather than a move: there is never a moment without the latest checkpoint, whenever the process is
             // killed. Each file appears whole, by an atomic rename.
             if (File.Exists(path))
             {
-                var previous = path + ".previous.tmp";
                 File.Copy(path, previous, overwrite: true);
                 File.Move(previous, PreviousPath(path), overwrite: true);
             }
@@ -75,6 +86,7 @@ public sealed class Checkpoint
         catch
         {
             File.Delete(temporary);                                        // e.g. a full disk: nothing half-written stays
+            File.Delete(previous);
             throw;
         }
     }

@@ -1,3 +1,4 @@
+using UniAD.Core;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
 using UniAD.Core.Configuration;
@@ -19,7 +20,7 @@ public sealed record RunSummary(int Id, string Name, RunStatus Status, int Datas
 }
 
 /// <summary>What the New run form asks, as JSON; anything left out takes the preset's value.</summary>
-public sealed record QueueRunsBody(int DatasetId, string Name, string Preset = "quick", string Ablation = "full", int? Epochs = null,
+public sealed record QueueRunsBody(int DatasetId, string Name, string Preset = ConfigRequest.DefaultPreset, string Ablation = "full", int? Epochs = null,
     int? BatchSize = null, int? EvaluateEvery = null, IReadOnlyList<int>? Seeds = null, IReadOnlyList<string>? Overrides = null,
     IReadOnlyList<string>? Categories = null, string NormalClasses = "", string Device = "auto", string Queue = Queues.Training);
 
@@ -34,21 +35,12 @@ public static class ApiEndpoints
     {
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         // A body that is not JSON, or holds a value of the wrong type, is thrown rather than answered with an empty 400,
-        // so that the answer can say what is wrong (below).
+        // so that the answer can say what is wrong (ErrorHandlingExtensions).
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
     }
 
     public static void MapLabApi(this WebApplication app)
     {
-        app.Use(async (http, next) =>
-        {
-            try { await next(http); }
-            catch (BadHttpRequestException e) when (!http.Response.HasStarted)
-            {
-                http.Response.StatusCode = e.StatusCode;
-                await http.Response.WriteAsJsonAsync(new { Problems = new[] { Describe(e) } });
-            }
-        });
         var api = app.MapGroup("/api");
         api.MapGet("/datasets", (DatasetCatalog catalog, CancellationToken cancel) => catalog.ListAsync(cancel));
         api.MapPost("/datasets", ImportAsync);
@@ -71,19 +63,17 @@ public static class ApiEndpoints
         CancellationToken cancel)
     {
         var (draft, problems) = await DraftAsync(body, catalog, options, cancel);
-        problems.AddRange(draft?.Problems() ?? []);
+        problems.AddRange(draft.Problems());
         if (problems.Count > 0) return Problems([.. problems]);
-        var ids = await launcher.QueueAsync(draft!.ToRequest(Environment.UserName), cancel);
+        var ids = await launcher.QueueAsync(draft.ToRequest(Environment.UserName), cancel);
         return Results.Created($"/api/runs/{ids[0]}", new { Ids = ids });
     }
 
     /// <summary>The New run form filled from a request body, with the problems only the server can see (the dataset, its
     /// categories, the queues); the form's own problems are left to the caller, which may add its own rules.</summary>
-    internal static async Task<(RunDraft? Draft, List<string> Problems)> DraftAsync(QueueRunsBody body, DatasetCatalog catalog,
+    internal static async Task<(RunDraft Draft, List<string> Problems)> DraftAsync(QueueRunsBody body, DatasetCatalog catalog,
         IOptions<LabOptions> options, CancellationToken cancel)
     {
-        if (!Presets.ByName.ContainsKey(body.Preset)) return (null, [$"unknown preset '{body.Preset}'; known: {string.Join(", ", Presets.ByName.Keys)}"]);
-        if (!Presets.Ablations.ContainsKey(body.Ablation)) return (null, [$"unknown ablation '{body.Ablation}'; known: {string.Join(", ", Presets.Ablations.Keys)}"]);
         var draft = new RunDraft { KeptEfficientNetB4Weights = OfficialImports.KeptEfficientNetB4(options.Value) };
         draft.ApplyPreset(body.Preset);
         draft.DatasetId = body.DatasetId;
@@ -117,10 +107,10 @@ public static class ApiEndpoints
         try
         {
             var request = new ImportRequest(body.Folder ?? "", body.Name.Trim(), CreatedBy: Environment.UserName,
-                NormalClasses: body.NormalClasses.Length > 0 ? ClassFolderOptions.Parse([body.NormalClasses]).NormalClasses : null);
+                NormalClasses: ClassFolderOptions.FromText(body.NormalClasses)?.NormalClasses);
             staged = body.Upload is { } upload ? await catalog.StageUploadAsync(upload, request, cancel: cancel) : await catalog.StageServerFolderAsync(request, cancel: cancel);
         }
-        catch (Exception e) when (e is DatasetException or InvalidDataException or ArgumentException or IOException) { return Problems(e.Message); }
+        catch (Exception e) when (UserErrors.Are(e)) { return Problems(e.Message); }
         using (staged)
         {
             if (staged.Report.HasErrors)
@@ -139,10 +129,4 @@ public static class ApiEndpoints
     }
 
     internal static IResult Problems(params string[] problems) => Results.BadRequest(new { Problems = problems });
-
-    /// <summary>What was wrong with a request the framework could not bind: the JSON error (with the path of the value at
-    /// fault) when there is one.</summary>
-    private static string Describe(BadHttpRequestException e) => e.InnerException is System.Text.Json.JsonException json
-        ? $"the request body is not the JSON this endpoint takes: {json.Message}"
-        : e.Message;
 }

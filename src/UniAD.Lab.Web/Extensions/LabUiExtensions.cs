@@ -18,7 +18,7 @@ public static class LabUiExtensions
 
     public static void UseLab(this WebApplication app)
     {
-        if (!app.Environment.IsDevelopment()) app.UseExceptionHandler("/error", createScopeForErrors: true);
+        app.UseLabErrors();
         app.UseAntiforgery();
         app.MapStaticAssets();
         app.UseHangfireDashboard("/hangfire", new DashboardOptions { DashboardTitle = "UniAD Lab jobs" });

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using UniAD.Core.Configuration;
 using Microsoft.Extensions.Options;
 using UniAD.Lab.Compare;
 using UniAD.Lab.Datasets;
@@ -14,7 +15,7 @@ public sealed record SweepAxisBody(string Key, IReadOnlyList<JsonElement> Values
 
 /// <summary>A study as JSON: the base run as <c>POST /api/runs</c> takes it (its name is the study's), then the variants,
 /// or <c>paperAblations: true</c>, or a <c>sweep</c> grid; the baseline is a variant's name.</summary>
-public sealed record CreateStudyBody(int DatasetId, string Name, string Preset = "quick", int? Epochs = null, int? BatchSize = null,
+public sealed record CreateStudyBody(int DatasetId, string Name, string Preset = ConfigRequest.DefaultPreset, int? Epochs = null, int? BatchSize = null,
     int? EvaluateEvery = null, IReadOnlyList<int>? Seeds = null, IReadOnlyList<string>? Overrides = null, IReadOnlyList<string>? Categories = null,
     string NormalClasses = "", string Device = "auto", string Queue = Queues.Training,
     IReadOnlyList<StudyVariantBody>? Variants = null, bool PaperAblations = false, IReadOnlyList<SweepAxisBody>? Sweep = null, string? Baseline = null)
@@ -100,7 +101,6 @@ public static class StudyApiEndpoints
         IOptions<LabOptions> options, CancellationToken cancel)
     {
         var (draft, problems) = await ApiEndpoints.DraftAsync(body.Base, catalog, options, cancel);
-        if (draft is null) return ApiEndpoints.Problems([.. problems]);
         var study = new StudyDraft(draft);
         if (body.PaperAblations) study.UsePaperAblations();
         else if (body.Sweep is { } sweep)

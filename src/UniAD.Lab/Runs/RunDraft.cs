@@ -1,5 +1,4 @@
 using System.Globalization;
-using UniAD.Core.Backbones;
 using UniAD.Core.Configuration;
 using UniAD.Lab.Persistence;
 
@@ -13,7 +12,7 @@ public sealed class RunDraft
     public int? DatasetId { get; set; }
     public IReadOnlyCollection<string> Categories { get; set; } = [];
     public string NormalClasses { get; set; } = "";
-    public string Preset { get; private set; } = "quick";
+    public string Preset { get; private set; } = Core.Configuration.ConfigRequest.DefaultPreset;
     public string Ablation { get; set; } = "full";
     public int Epochs { get; set; }
     public int BatchSize { get; set; }
@@ -50,12 +49,14 @@ public sealed class RunDraft
         return draft;
     }
 
-    /// <summary>Starts from a preset: its epochs, batch size, test interval and seed fill the form.</summary>
+    /// <summary>Starts from a preset: its epochs, batch size, test interval and seed fill the form. An unknown preset is
+    /// kept, for <see cref="Problems"/> to name.</summary>
     public void ApplyPreset(string preset)
     {
-        if (!Presets.ByName.TryGetValue(preset, out var make)) throw new ArgumentException($"unknown preset '{preset}'");
+        Preset = preset;
+        if (!Presets.ByName.TryGetValue(preset, out var make)) return;
         var config = make();
-        (Preset, Epochs, BatchSize, EvaluateEvery, Seeds) = (preset, config.Training.Epochs, config.Training.BatchSize,
+        (Epochs, BatchSize, EvaluateEvery, Seeds) = (config.Training.Epochs, config.Training.BatchSize,
             config.Training.EvaluateEveryEpochs, config.Training.Seed.ToString(CultureInfo.InvariantCulture));
     }
 
@@ -65,20 +66,14 @@ public sealed class RunDraft
             : throw new ArgumentException($"seed '{s}' is not a whole number")).Distinct().ToList();
 
     /// <summary>The config this form describes; an <see cref="ArgumentException"/> names the invalid fields and keys.</summary>
-    public UniadConfig Config() => ConfigRules.Check(Unchecked());
+    public UniadConfig Config() => ConfigRequest().Build();
 
-    /// <summary>The config the fields and overrides give, before <see cref="ConfigRules"/>.</summary>
-    private UniadConfig Unchecked()
+    /// <summary>The form's config fields as the request every front end builds its config through.</summary>
+    private ConfigRequest ConfigRequest() => new()
     {
-        var overrides = Presets.Ablations[Ablation]
-            .Append($"training.epochs={Epochs}").Append($"training.batch_size={BatchSize}").Append($"training.evaluate_every_epochs={EvaluateEvery}")
-            .Concat(Lines(Overrides));
-        var config = ConfigOverrides.Apply(Presets.ByName[Preset](), overrides);
-        if (config.Backbone is { Kind: BackboneKind.EfficientnetB4, WeightsPath: null } && KeptEfficientNetB4Weights is { } kept)
-            config = config with { Backbone = config.Backbone with { WeightsPath = kept } };
-        if (config.Backbone.Kind == BackboneKind.EfficientnetB4) EfficientNetB4.RequireWeightsFile(config.Backbone.WeightsPath);
-        return config;
-    }
+        Preset = Preset, Ablation = Ablation, Epochs = Epochs, BatchSize = BatchSize, EvaluateEvery = EvaluateEvery,
+        Overrides = Lines(Overrides), DefaultEfficientNetB4Weights = KeptEfficientNetB4Weights,
+    };
 
     /// <summary>Overrides as the form holds them: one per line; blank lines and lines starting with '#' are ignored.</summary>
     public static IReadOnlyList<string> Lines(string text) =>
@@ -94,8 +89,7 @@ public sealed class RunDraft
         if (string.IsNullOrWhiteSpace(Name)) problems.Add(NameMissing);
         try { if (SeedList().Count == 0) problems.Add(NoSeed); }
         catch (ArgumentException e) { problems.Add(e.Message); }
-        try { problems.AddRange(ConfigRules.Problems(Unchecked())); }
-        catch (ArgumentException e) { problems.Add(e.Message); }
+        problems.AddRange(ConfigRequest().Problems());
         if (DeviceSelector.Problem(Device) is { } device) problems.Add(device);
         return problems;
     }

@@ -96,7 +96,7 @@ public sealed class RunMaps(RunQueries queries)
         return await Task.Run<Loaded?>(() =>
         {
             var config = UniadConfig.FromJson(run.ConfigJson);
-            var classFolder = run.NormalClasses.Length > 0 ? ClassFolderOptions.Parse([run.NormalClasses]) : null;
+            var classFolder = ClassFolderOptions.FromText(run.NormalClasses);
             var stored = AnomalyMapArchive.Load(mapsFile);
             var test = DatasetVersion.Open(run.Dataset!.Folder).Load(classFolder).Test.Where(s => stored.ContainsKey(s.Key)).ToList();
             var maps = UniadModel.UpsampleMap(stack(test.Select(s => stored[s.Key]).ToArray()), config.Backbone.InputSize[0], config.Backbone.InputSize[1]);

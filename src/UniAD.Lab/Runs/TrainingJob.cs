@@ -1,6 +1,8 @@
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using UniAD.Core;
 using UniAD.Core.Configuration;
 using UniAD.Core.Data;
 using UniAD.Core.Evaluation;
@@ -13,7 +15,8 @@ namespace UniAD.Lab.Runs;
 /// <summary>The Hangfire job that trains and evaluates one run (or evaluates an imported one). Idempotent: it starts a queued run, or a running one
 /// whose worker restarted it, and a run whose folder holds a checkpoint continues from it. Never retried blindly (an out-of-memory failure would only
 /// fail again): a failure is recorded with its cause and the user chooses to resume or rerun.</summary>
-public sealed class TrainingJob(IDbContextFactory<LabDbContext> databases, RunEvents events, IOptions<LabOptions> options, OfficialImports imports)
+public sealed class TrainingJob(IDbContextFactory<LabDbContext> databases, RunEvents events, IOptions<LabOptions> options, OfficialImports imports,
+    ILogger<TrainingJob> logger)
 {
     [AutomaticRetry(Attempts = 0, OnAttemptsExceeded = AttemptsExceededAction.Fail)]
     public void Run(int runId, CancellationToken cancel)
@@ -28,7 +31,7 @@ public sealed class TrainingJob(IDbContextFactory<LabDbContext> databases, RunEv
         {
             RunLog.Append(run.Folder, $"started on {Environment.MachineName}, device {run.Device}, seed {run.Seed}");
             var config = UniadConfig.FromJson(run.ConfigJson);
-            var classFolder = run.NormalClasses.Length > 0 ? ClassFolderOptions.Parse([run.NormalClasses]) : null;
+            var classFolder = ClassFolderOptions.FromText(run.NormalClasses);
             var dataset = DatasetVersion.Open(run.Dataset!.Folder).Load(classFolder)
                 .WithCategories(run.Categories.Length > 0 ? run.Categories.Split(',') : null);
             var request = new ExperimentRequest(config, dataset, run.Folder, device,
@@ -56,10 +59,13 @@ public sealed class TrainingJob(IDbContextFactory<LabDbContext> databases, RunEv
         }
         catch (Exception e)
         {
-            // The page shows one line and an id; the stack (a native library's can run to pages) is in the run's log.
-            var errorId = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4));
-            Finish(recorder, RunStatus.Failed, $"{e.Message.Split('\n')[0].Trim()} (error {errorId}; the run log has the details)", null, null);
-            RunLog.Append(run.Folder, $"failed, error {errorId}: {e}");
+            // The page shows one line and an id; the stack (a native library's can run to pages) is in the run's log and
+            // the lab's, the latter for when the run's own cannot be written (a full disk).
+            var errorId = ErrorIds.New();
+            Finish(recorder, RunStatus.Failed, $"{UserErrors.OneLine(e)} (error {errorId}; the run log has the details)", null, null);
+            logger.LogError(e, "Run {RunId} failed, error {ErrorId}", runId, errorId);
+            try { RunLog.Append(run.Folder, $"failed, error {errorId}: {e}"); }
+            catch (IOException) { }
             throw;                                          // Hangfire shows it as failed too (no retry)
         }
         finally { events.Ended(runId); }

@@ -1,0 +1,72 @@
+using UniAD.Core.Backbones;
+
+namespace UniAD.Core.Configuration;
+
+/// <summary>What a user asks for a run's config, from any front end: the CLI's options, the lab's New run form and its
+/// HTTP API all fill one of these and build the config through it. So each rule is written once (a known preset and
+/// ablation, well-formed overrides, the engine's <see cref="ConfigRules"/>, the EfficientNet-B4 weights) and every
+/// front end answers the same mistake with the same words.</summary>
+public sealed record ConfigRequest
+{
+    /// <summary>The preset every front end starts from when none is named: a few minutes on a laptop CPU.</summary>
+    public const string DefaultPreset = "quick";
+
+    public string Preset { get; init; } = DefaultPreset;
+    /// <summary>A config file's text to start from instead of the preset, and the file's name for messages.</summary>
+    public (string Json, string Name)? ConfigFile { get; init; }
+    /// <summary>One of <see cref="Presets.Ablations"/>, applied on top of the starting config.</summary>
+    public string Ablation { get; init; } = "full";
+    public int? Epochs { get; init; }
+    public int? BatchSize { get; init; }
+    /// <summary>training.evaluate_every_epochs.</summary>
+    public int? EvaluateEvery { get; init; }
+    public int? Seed { get; init; }
+    /// <summary><c>section.key=value</c>, applied last.</summary>
+    public IReadOnlyList<string> Overrides { get; init; } = [];
+    /// <summary>The EfficientNet-B4 weights an EfficientNet-B4 config uses when it names none (the lab keeps one).</summary>
+    public string? DefaultEfficientNetB4Weights { get; init; }
+
+    /// <summary>Each problem, one line naming the option or key; empty when the config can be built.
+    /// <paramref name="needsWeights"/>: whether the config is for work that runs the backbone (training, evaluation),
+    /// which needs its ImageNet weights file; describing a model does not.</summary>
+    public IReadOnlyList<string> Problems(bool needsWeights = true)
+    {
+        try { return ConfigRules.Problems(Unchecked(needsWeights)); }
+        catch (Exception e) when (e is ArgumentException or FileNotFoundException) { return [e.Message]; }
+    }
+
+    /// <exception cref="ArgumentException">Every problem, in one message.</exception>
+    public UniadConfig Build(bool needsWeights = true)
+    {
+        var problems = Problems(needsWeights);
+        return problems.Count == 0 ? Unchecked(needsWeights) : throw new ArgumentException(string.Join("; ", problems));
+    }
+
+    /// <summary>The starting config with the ablation, the common fields and the overrides applied, before the rules.</summary>
+    private UniadConfig Unchecked(bool needsWeights)
+    {
+        if (!Presets.Ablations.TryGetValue(Ablation, out var ablation))
+            throw new ArgumentException($"unknown ablation '{Ablation}'; known: {string.Join(", ", Presets.Ablations.Keys)}");
+        var overrides = ablation.ToList();
+        if (Epochs is int epochs) overrides.Add($"training.epochs={epochs}");
+        if (BatchSize is int batch) overrides.Add($"training.batch_size={batch}");
+        if (EvaluateEvery is int every) overrides.Add($"training.evaluate_every_epochs={every}");
+        if (Seed is int seed) overrides.Add($"training.seed={seed}");
+        var config = ConfigOverrides.Apply(Start(), overrides.Concat(Overrides));
+        if (config.Backbone is { Kind: BackboneKind.EfficientnetB4, WeightsPath: null } && DefaultEfficientNetB4Weights is { } kept)
+            config = config with { Backbone = config.Backbone with { WeightsPath = kept } };
+        if (needsWeights && config.Backbone.Kind == BackboneKind.EfficientnetB4) EfficientNetB4.RequireWeightsFile(config.Backbone.WeightsPath);
+        return config;
+    }
+
+    private UniadConfig Start()
+    {
+        if (ConfigFile is var (json, name))
+        {
+            try { return UniadConfig.FromJson(json); }
+            catch (Exception e) when (e is System.Text.Json.JsonException or InvalidDataException) { throw new ArgumentException($"{name} is not a valid config: {e.Message}"); }
+        }
+        return Presets.ByName.TryGetValue(Preset, out var make) ? make()
+            : throw new ArgumentException($"unknown preset '{Preset}'; known: {string.Join(", ", Presets.ByName.Keys)}");
+    }
+}
