@@ -19,7 +19,7 @@ internal static class CliAction
             }
             catch (Exception e) when (UserErrors.Are(e))
             {
-                Console.Error.WriteLine($"error: {e.Message}");
+                Console.Error.WriteLine($"error: {UserErrors.OneLine(e)}");
                 return 1;
             }
         }, CancellationToken.None));

@@ -110,7 +110,7 @@ public static class ApiEndpoints
                 NormalClasses: ClassFolderOptions.FromText(body.NormalClasses)?.NormalClasses);
             staged = body.Upload is { } upload ? await catalog.StageUploadAsync(upload, request, cancel: cancel) : await catalog.StageServerFolderAsync(request, cancel: cancel);
         }
-        catch (Exception e) when (UserErrors.Are(e)) { return Problems(e.Message); }
+        catch (Exception e) when (UserErrors.Are(e)) { return Problems(UserErrors.OneLine(e)); }
         using (staged)
         {
             if (staged.Report.HasErrors)

@@ -34,7 +34,7 @@ public static class OfficialEndpoints
                     body.DatasetId, body.Name, body.KeepBackbone, body.Device, Environment.UserName, body.Categories), cancel);
                 return Results.Created($"/api/runs/{id}", new { Id = id });
             }
-            catch (Exception e) when (UserErrors.Are(e)) { return ApiEndpoints.Problems(e.Message); }
+            catch (Exception e) when (UserErrors.Are(e)) { return ApiEndpoints.Problems(UserErrors.OneLine(e)); }
         });
         app.MapGet("/runs/{id:int}/official.zip", async (int id, RunQueries queries, CancellationToken cancel) =>
         {
@@ -50,7 +50,7 @@ public static class OfficialEndpoints
                 zip.Position = 0;
                 return Results.File(zip, "application/zip", $"run-{id}-official.zip");
             }
-            catch (Exception e) when (UserErrors.Are(e)) { return ApiEndpoints.Problems(e.Message); }
+            catch (Exception e) when (UserErrors.Are(e)) { return ApiEndpoints.Problems(UserErrors.OneLine(e)); }
             finally { Directory.Delete(folder, recursive: true); }
         });
     }
