@@ -25,7 +25,7 @@ internal static class ValidationView
     private static void PrintProblems(IReadOnlyList<DatasetProblem> problems, string colour, string label)
     {
         foreach (var p in problems.Take(ShownPerSeverity))
-            AnsiConsole.MarkupLineInterpolated($"[{colour}]{label}:[/] {p.File}: {p.Message}");
+            AnsiConsole.MarkupLineInterpolated($"[{colour}]{label}:[/] {p.Line}");
         if (problems.Count > ShownPerSeverity)
             AnsiConsole.MarkupLineInterpolated($"[{colour}]… and {problems.Count - ShownPerSeverity} more {label}s[/] (all of them are in the JSON report)");
     }

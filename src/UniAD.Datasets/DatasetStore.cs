@@ -69,12 +69,20 @@ public sealed partial class DatasetStore(string root)
     private static (DatasetLayout Layout, IReadOnlyList<FileDigest> Digests, ValidationReport Report) Inspect(string files, ImportRequest request,
         IProgress<ImportProgress>? progress, CancellationToken cancel)
     {
-        var layout = request.Layout ?? DatasetLayouts.Detect(files) ?? throw new DatasetException(
-            $"{request.Source} is in no layout the lab reads: expected CATEGORY/train/good (MVTec), train.jsonl + test.jsonl, or train/<class> + test/<class>");
+        var layout = request.Layout ?? DatasetLayouts.Detect(files) ?? throw NoLayout(files);
         var digests = ContentHash.DigestFiles(files, progress, cancel);
-        if (digests.Count == 0) throw new DatasetException($"{request.Source} holds no files");
+        if (digests.Count == 0) throw new DatasetException("the dataset holds no files");
         var classFolder = request.NormalClasses is { Count: > 0 } normal ? new ClassFolderOptions(normal) : null;
         return (layout, digests, DatasetValidator.Validate(files, layout, classFolder, digests, progress, cancel));
+    }
+
+    /// <summary>Why no layout was found, said without the server's paths; an archive that only wraps another gets its own words.</summary>
+    private static DatasetException NoLayout(string files)
+    {
+        var found = Directory.EnumerateFiles(files, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(files, f).Replace('\\', '/')).ToList();
+        return found.Count > 0 && found.All(f => f.EndsWith(".zip", StringComparison.OrdinalIgnoreCase))
+            ? new DatasetException($"the archive holds another archive ({string.Join(", ", found)}) and no dataset; unpack it and upload the dataset itself")
+            : new DatasetException("the dataset is in no layout the lab reads: expected CATEGORY/train/good (MVTec), train.jsonl + test.jsonl, or train/<class> + test/<class>");
     }
 
     /// <summary>Stores a validated import as an immutable version. Importing content that is already stored under
@@ -83,7 +91,7 @@ public sealed partial class DatasetStore(string root)
     {
         if (staged.Report.HasErrors)
             throw new InvalidOperationException($"the dataset has {staged.Report.Errors.Count()} validation error(s) and cannot be stored; " +
-                                                $"first: {staged.Report.Errors.First().File}: {staged.Report.Errors.First().Message}");
+                                                $"first: {staged.Report.Errors.First().Line}");
         var target = Path.Combine(Root, staged.Manifest.Name, staged.Manifest.ShortVersion);
         if (DatasetVersion.IsVersionFolder(target))
         {

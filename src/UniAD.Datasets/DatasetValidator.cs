@@ -74,10 +74,14 @@ public static class DatasetValidator
                 if (image is not null && (mask.Width != image.Width || mask.Height != image.Height))
                     problems.Add(new(ProblemKind.MaskSizeMismatch, sample.MaskPath,
                         $"mask is {mask.Width}×{mask.Height} but its image is {image.Width}×{image.Height}"));
+                // Pixel metrics read 0 as normal and anything else as defect: a grey or coloured mask is a mistake
+                // (an anti-aliased drawing, a saved heatmap) that would silently move the defect's border.
                 long grey = CountNonBinary(mask);
-                if (grey > 0)
+                if (!IsGrayscale(mask))
+                    problems.Add(new(ProblemKind.ColourMask, sample.MaskPath, "mask is in colour; masks are grayscale, 0 (normal) or 255 (defect)"));
+                else if (grey > 0)
                     problems.Add(new(ProblemKind.NonBinaryMask, sample.MaskPath,
-                        $"{grey} pixels are neither 0 nor 255; every pixel above 0 counts as defect"));
+                        $"mask is not binary: {grey} pixel(s) are neither 0 nor 255; binarize it"));
             }
         }
         return new FileCheck(problems, image is null ? null : $"{image.Width}x{image.Height}", image is not null && IsGrayscale(image));
@@ -89,7 +93,8 @@ public static class DatasetValidator
         catch (Exception e) when (e is DatasetException or IOException)
         {
             bool truncated = e.Message.StartsWith("truncated", StringComparison.Ordinal);
-            problems.Add(new(truncated ? ProblemKind.Truncated : ProblemKind.Unreadable, path, e.Message.Split(": ")[0]));
+            var message = e.Message.EndsWith(": " + path, StringComparison.Ordinal) ? e.Message[..^(path.Length + 2)] : e.Message;
+            problems.Add(new(truncated ? ProblemKind.Truncated : ProblemKind.Unreadable, path, message));
             return null;
         }
     }

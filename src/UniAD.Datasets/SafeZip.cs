@@ -31,7 +31,7 @@ public static class SafeZip
     {
         using var archive = OpenArchive(zipPath);
         if (archive.Entries.Count > limits.MaxEntries)
-            throw new InvalidDataException($"{Path.GetFileName(zipPath)} has {archive.Entries.Count:N0} entries; the limit is {limits.MaxEntries:N0}");
+            throw new InvalidDataException($"the archive has {archive.Entries.Count:N0} entries; the limit is {limits.MaxEntries:N0}");
         destination = Path.GetFullPath(destination);
         Directory.CreateDirectory(destination);
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -56,14 +56,17 @@ public static class SafeZip
     private static ZipArchive OpenArchive(string zipPath)
     {
         try { return ZipFile.OpenRead(zipPath); }
-        catch (InvalidDataException e) { throw new InvalidDataException($"{Path.GetFileName(zipPath)} is not a readable zip archive ({e.Message})"); }
+        catch (InvalidDataException e) { throw new InvalidDataException($"the archive is not a readable zip file ({e.Message})"); }
     }
 
     /// <summary>The entry's path with '/' separators, after refusing absolute paths, '..' and non-regular files.</summary>
     private static string CheckedName(ZipArchiveEntry entry)
     {
         string name = entry.FullName.Replace('\\', '/');
-        if (name.Length == 0 || name.Contains('\0')) throw Refuse(entry, "has an empty or invalid name");
+        if (name.Length == 0 || name.Any(char.IsControl)) throw Refuse(entry, "has an empty or invalid name");
+        // A name stored in an archiver's local code page without saying so decodes to replacement characters.
+        if (name.Contains('\uFFFD')) throw Refuse(entry, "has a name that is not UTF-8 (an archiver's local code page?); rename it");
+        if (entry.IsEncrypted) throw Refuse(entry, "is encrypted; the lab reads unencrypted archives only");
         if (name.StartsWith('/') || (name.Length >= 2 && name[1] == ':')) throw Refuse(entry, "has an absolute path");
         if (name.Split('/').Any(s => s == "..")) throw Refuse(entry, "has a '..' path segment (zip slip)");
         int unixMode = (entry.ExternalAttributes >> 16) & UnixFileTypeMask;

@@ -8,7 +8,7 @@ public enum Severity { Error, Warning }
 public enum ProblemKind
 {
     Layout, Unreadable, Truncated, UnsupportedFormat, NotInLayout, EmptyCategory, MaskMissing, MaskWithoutImage,
-    DefectWithoutMask, MaskSizeMismatch, NonBinaryMask, NoAnomalousTestImages, NoNormalTestImages, Duplicate,
+    DefectWithoutMask, MaskSizeMismatch, NonBinaryMask, ColourMask, NoAnomalousTestImages, NoNormalTestImages, Duplicate,
 }
 
 /// <summary>One thing wrong with a dataset, with the file (relative to the dataset root) it concerns.</summary>
@@ -18,9 +18,12 @@ public sealed record DatasetProblem(ProblemKind Kind, string File, string Messag
     public Severity Severity => Kind switch
     {
         ProblemKind.Layout or ProblemKind.Unreadable or ProblemKind.Truncated or ProblemKind.EmptyCategory
-            or ProblemKind.MaskMissing or ProblemKind.MaskSizeMismatch => Severity.Error,
+            or ProblemKind.MaskMissing or ProblemKind.MaskSizeMismatch or ProblemKind.NonBinaryMask or ProblemKind.ColourMask => Severity.Error,
         _ => Severity.Warning,
     };
+
+    /// <summary>The problem in one line, as the CLI and the API say it: the file, then what is wrong with it.</summary>
+    public string Line => File.Length > 0 ? $"{File}: {Message}" : Message;
 }
 
 /// <summary>What a category holds, per split and defect type.</summary>

@@ -36,7 +36,8 @@ internal static class DatasetCommand
             ValidationView.Print(report);
             if (version is null)
             {
-                Console.Error.WriteLine($"error: not imported: the dataset has {report.Errors.Count()} error(s)");
+                var errors = report.Errors.ToList();
+                Console.Error.WriteLine($"error: not imported: {errors[0].Line}{(errors.Count > 1 ? $" (and {errors.Count - 1} more above)" : "")}");
                 return 1;
             }
             AnsiConsole.MarkupLineInterpolated($"stored [bold]{version.Manifest.Name}@{version.Manifest.ShortVersion}[/] in {version.Folder}");

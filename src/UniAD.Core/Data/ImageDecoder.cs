@@ -21,15 +21,51 @@ public static class ImageDecoder
 
     public static DecodedImage Decode(string path) => IsTiff(path) ? DecodeTiff(path) : DecodeWithSkia(path);
 
+    /// <summary>Larger sides are refused before any pixel is allocated: a crafted header can claim 100000×100000.</summary>
+    public const int MaxSide = 16384;
+
     private static DecodedImage DecodeWithSkia(string path)
     {
         using var codec = SKCodec.Create(path)
             ?? throw new DatasetException($"cannot decode image (unreadable or unsupported format): {path}");
+        if (Refusal(path, codec) is { } refusal) throw new DatasetException($"{refusal}: {path}");
         var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
         var result = codec.GetPixels(info, out byte[] pixels);
         if (result == SKCodecResult.IncompleteInput) throw new DatasetException($"truncated image: {path}");
         if (result != SKCodecResult.Success) throw new DatasetException($"cannot decode image ({result}): {path}");
         return new DecodedImage(info.Width, info.Height, pixels);
+    }
+
+    /// <summary>What the lab does not read although a decoder could: pixels it would have to convert in a way other tools
+    /// do not share (16 bits, CMYK), formats it does not claim, and sizes no dataset has.</summary>
+    private static string? Refusal(string path, SKCodec codec)
+    {
+        var (width, height) = (codec.Info.Width, codec.Info.Height);
+        if (width > MaxSide || height > MaxSide) return $"{width}×{height} pixels is more than the lab decodes (at most {MaxSide} a side)";
+        if (codec.EncodedFormat is not (SKEncodedImageFormat.Png or SKEncodedImageFormat.Jpeg or SKEncodedImageFormat.Bmp))
+            return $"{(codec.FrameCount > 1 ? "an animated " : "a ")}{codec.EncodedFormat.ToString().ToUpperInvariant()} image; the lab reads PNG, JPEG, BMP and TIFF images";
+        Span<byte> header = stackalloc byte[64 << 10];
+        int read;
+        using (var file = File.OpenRead(path)) read = file.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
+        header = header[..read];
+        // PNG: the bit depth is IHDR's ninth byte (file offset 24).
+        if (codec.EncodedFormat == SKEncodedImageFormat.Png && header.Length > 24 && header[24] > 8)
+            return $"{header[24]}-bit image: the lab reads 8-bit images; convert it to 8 bits per channel";
+        if (codec.EncodedFormat == SKEncodedImageFormat.Jpeg && JpegComponents(header) == 4)
+            return "CMYK JPEG: the lab reads RGB and grayscale images; convert it to RGB";
+        return null;
+    }
+
+    /// <summary>The component count of a JPEG's start-of-frame segment (3 for YCbCr, 1 for gray, 4 for CMYK/YCCK), or 0.</summary>
+    private static int JpegComponents(ReadOnlySpan<byte> jpeg)
+    {
+        for (int at = 2; at + 9 < jpeg.Length && jpeg[at] == 0xFF;)
+        {
+            byte marker = jpeg[at + 1];
+            if (marker is >= 0xC0 and <= 0xCF and not 0xC4 and not 0xC8 and not 0xCC) return jpeg[at + 9];
+            at += 2 + (jpeg[at + 2] << 8 | jpeg[at + 3]);                  // the segment's length follows its marker
+        }
+        return 0;
     }
 
     private static bool IsTiff(string path)

@@ -17,27 +17,39 @@ public static class UniadJsonl
     private static IEnumerable<AnomalySample> ReadFile(string path, string root, Split split)
     {
         if (!File.Exists(path)) throw new DatasetException($"metadata file not found: {path}");
+        string name = Path.GetFileName(path);
         int lineNumber = 0;
         foreach (var line in File.ReadLines(path))
         {
             lineNumber++;
             if (string.IsNullOrWhiteSpace(line)) continue;
+            DatasetException Problem(string what) => new($"{name}: line {lineNumber}: {what}");
             JsonObject entry;
             try { entry = JsonNode.Parse(line)?.AsObject() ?? throw new JsonException("not an object"); }
-            catch (Exception e) when (e is JsonException or InvalidOperationException)
-            { throw new DatasetException($"{path}:{lineNumber}: not a JSON object ({e.Message})"); }
+            catch (Exception e) when (e is JsonException or InvalidOperationException) { throw Problem($"not a JSON object ({e.Message})"); }
 
-            string filename = (string?)entry["filename"] ?? throw new DatasetException($"{path}:{lineNumber}: missing \"filename\"");
-            int label = (int?)entry["label"] ?? throw new DatasetException($"{path}:{lineNumber}: missing \"label\"");
+            // A string field, or null when absent; a value of another type is the problem.
+            string? Text(string key) => entry[key] switch
+            {
+                null => null,
+                JsonValue v when v.TryGetValue(out string? text) => text,
+                _ => throw Problem($"\"{key}\" must be a string"),
+            };
+            string filename = Text("filename") ?? throw Problem("missing \"filename\"");
+            int label = entry["label"] is JsonValue value && value.TryGetValue(out int number) && number is 0 or 1 ? number
+                : throw Problem(entry["label"] is null ? "missing \"label\"" : "\"label\" must be 0 (normal) or 1 (anomalous)");
             // Official fallback: the category is the fourth path segment from the end (CATEGORY/test/DEFECT/FILE).
             var parts = filename.Split('/');
-            string category = (string?)entry["clsname"] ?? (parts.Length >= 4 ? parts[^4] : "default");
+            string category = Text("clsname") ?? (parts.Length >= 4 ? parts[^4] : "default");
             string defect = label == 0 ? "good" : parts.Length >= 2 ? parts[^2] : "defective";
-            string? mask = (string?)entry["maskname"];
-            var imagePath = Path.Combine(root, filename);
-            if (!File.Exists(imagePath)) throw new DatasetException($"{path}:{lineNumber}: image not found: {imagePath}");
-            yield return new AnomalySample(filename, imagePath, category, split, label != 0, defect,
-                mask is null ? null : Path.Combine(root, mask));
+            string? mask = Text("maskname");
+            // Metadata names files inside the image root only: never a path that reads elsewhere on the machine.
+            string Inside(string relative) => Path.GetFullPath(Path.Combine(root, relative)) is var full && full.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal)
+                ? full : throw Problem($"{relative} is outside the dataset");
+            var imagePath = Inside(filename);
+            var maskPath = mask is null ? null : Inside(mask);
+            if (!File.Exists(imagePath)) throw Problem($"image not found: {filename}");
+            yield return new AnomalySample(filename, imagePath, category, split, label != 0, defect, maskPath);
         }
     }
 

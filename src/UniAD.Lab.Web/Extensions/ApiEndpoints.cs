@@ -51,7 +51,7 @@ public static class ApiEndpoints
             return new { result.Total, Runs = result.Runs.Select(RunSummary.Of) };
         });
         api.MapGet("/runs/{id:int}", async (int id, RunQueries queries, CancellationToken cancel) =>
-            await queries.GetAsync(id, cancel) is { } run ? Results.Ok(run) : Results.NotFound());
+            await queries.GetAsync(id, cancel) is { } run ? Results.Ok(run) : NoSuchRun(id));
         api.MapPost("/runs", QueueAsync);
         api.MapPost("/runs/{id:int}/cancel", (int id, RunQueries queries, RunLauncher launcher, CancellationToken cancel) =>
             WithRunAsync(id, queries, () => launcher.CancelAsync(id, cancel), cancel));
@@ -114,7 +114,7 @@ public static class ApiEndpoints
         using (staged)
         {
             if (staged.Report.HasErrors)
-                return Results.BadRequest(new { Problems = staged.Report.Errors.Select(p => $"{p.File}: {p.Message}"), staged.Report });
+                return Results.BadRequest(new { Problems = staged.Report.Errors.Select(p => p.Line), staged.Report });
             var record = await catalog.CommitAsync(staged, cancel);
             return Results.Created($"/api/datasets/{record.Id}", new { Dataset = record, staged.Report });
         }
@@ -122,11 +122,13 @@ public static class ApiEndpoints
 
     private static async Task<IResult> WithRunAsync(int id, RunQueries queries, Func<Task> action, CancellationToken cancel)
     {
-        if (await queries.GetAsync(id, cancel) is null) return Results.NotFound();
+        if (await queries.GetAsync(id, cancel) is null) return NoSuchRun(id);
         try { await action(); }
         catch (InvalidOperationException e) { return Problems(e.Message); }
         return Results.Ok(RunSummary.Of((await queries.GetAsync(id, cancel))!));
     }
 
     internal static IResult Problems(params string[] problems) => Results.BadRequest(new { Problems = problems });
+
+    internal static IResult NoSuchRun(int id) => Results.NotFound(new { Problems = new[] { $"run {id} does not exist" } });
 }

@@ -10,7 +10,13 @@ public static class ErrorHandlingExtensions
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("UniAD.Lab.Web.Errors");
         app.Use(async (http, next) =>
         {
-            try { await next(http); }
+            try
+            {
+                await next(http);
+                // The framework answers a body over the size limit with a bare 413 of its own.
+                if (http.Response is { StatusCode: StatusCodes.Status413PayloadTooLarge, HasStarted: false })
+                    await http.Response.WriteAsJsonAsync(new { Problems = new[] { TooLarge(http) } });
+            }
             catch (BadHttpRequestException e) when (!http.Response.HasStarted)
             {
                 http.Response.StatusCode = e.StatusCode;
@@ -29,9 +35,17 @@ public static class ErrorHandlingExtensions
         });
     }
 
+    private static string TooLarge(HttpContext http) =>
+        $"the request body ({http.Request.ContentLength:N0} bytes) is larger than this endpoint takes " +
+        $"({http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize:N0} bytes)";
+
     /// <summary>What was wrong with a request the framework could not bind: the JSON error (with the path of the value at
     /// fault) when there is one.</summary>
-    private static string Describe(BadHttpRequestException e) => e.InnerException is System.Text.Json.JsonException json
-        ? $"the request body is not the JSON this endpoint takes: {json.Message}"
-        : e.Message;
+    private static string Describe(BadHttpRequestException e) => e.InnerException switch
+    {
+        System.Text.Json.JsonException { Path: { } path } json when json.Message.StartsWith("The JSON value could not be converted", StringComparison.Ordinal) =>
+            $"the request body is not the JSON this endpoint takes: {path} is not of the type it takes",
+        System.Text.Json.JsonException json => $"the request body is not the JSON this endpoint takes: {json.Message}",
+        _ => e.Message,
+    };
 }

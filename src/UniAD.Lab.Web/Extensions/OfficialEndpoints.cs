@@ -38,7 +38,7 @@ public static class OfficialEndpoints
         });
         app.MapGet("/runs/{id:int}/official.zip", async (int id, RunQueries queries, CancellationToken cancel) =>
         {
-            if (await queries.GetAsync(id, cancel) is not { } run) return Results.NotFound();
+            if (await queries.GetAsync(id, cancel) is not { } run) return ApiEndpoints.NoSuchRun(id);
             var folder = Directory.CreateTempSubdirectory("uniad-export-").FullName;
             try
             {

@@ -55,10 +55,10 @@ public static class StudyApiEndpoints
             s.Study.Seeds, s.Runs, s.Finished, s.Failed, s.Active, s.Study.CreatedAt, s.Study.CreatedBy,
         }));
         api.MapGet("/studies/{id:int}", async (int id, StudyQueries studies, CancellationToken cancel) =>
-            await studies.GetAsync(id, cancel) is { } study ? Results.Ok(Describe(study)) : Results.NotFound());
+            await studies.GetAsync(id, cancel) is { } study ? Results.Ok(Describe(study)) : NoSuchStudy(id));
         api.MapGet("/studies/{id:int}/matrix", async (int id, string? metric, string? format, StudyQueries studies, CancellationToken cancel) =>
         {
-            if (await studies.GetAsync(id, cancel) is not { } study) return Results.NotFound();
+            if (await studies.GetAsync(id, cancel) is not { } study) return NoSuchStudy(id);
             try { return Matrix(study.Matrix(Metrics.Parse(metric)), format, $"study-{id}", $"UniAD Lab study {id} \"{study.Study.Name}\""); }
             catch (ArgumentException e) { return ApiEndpoints.Problems(e.Message); }
         });
@@ -132,4 +132,6 @@ public static class StudyApiEndpoints
         }),
         detail.Study.CreatedAt, detail.Study.CreatedBy,
     };
+
+    private static IResult NoSuchStudy(int id) => Results.NotFound(new { Problems = new[] { $"study {id} does not exist" } });
 }
