@@ -37,7 +37,7 @@ public class ValidationTests
 
         var problem = Assert.Single(Validate(root).Problems, p => p.Kind == kind);
         Assert.True(file == problem.File, $"{what}: reported for {problem.File}");
-        Assert.Equal(kind is ProblemKind.Truncated or ProblemKind.Unreadable or ProblemKind.MaskSizeMismatch or ProblemKind.EmptyCategory
+        Assert.Equal(kind is ProblemKind.Truncated or ProblemKind.Unreadable or ProblemKind.MaskSizeMismatch or ProblemKind.NonBinaryMask or ProblemKind.EmptyCategory
             ? Severity.Error : Severity.Warning, problem.Severity);
     }
 

@@ -73,7 +73,7 @@ public class ZipSafetyTests
         Assert.Contains("appears twice", Refusal(Files.ZipOf(("a/x.png", Png, 0), ("a/x.png", Png, 0))));
         var notZip = Path.Combine(Files.TempDirectory(), "photos.zip");
         File.WriteAllText(notZip, "this is not an archive");
-        Assert.Contains("not a readable zip archive", Refusal(notZip));
+        Assert.Contains("the archive is not a readable zip file", Refusal(notZip));
     }
 
     [Fact]

@@ -26,7 +26,7 @@ public sealed class ComponentTests : BunitContext
         var report = new ValidationReport("mvtec",
             [new CategoryCounts("screw", 3, 2, 4, 4, new Dictionary<string, int> { ["thread"] = 4 }, ["1024x1024"], Grayscale: true)],
             [new DatasetProblem(ProblemKind.Truncated, "screw/train/good/001.png", "truncated image"),
-             new DatasetProblem(ProblemKind.NonBinaryMask, "screw/ground_truth/thread/000_mask.png", "17 pixels are neither 0 nor 255")]);
+             new DatasetProblem(ProblemKind.DefectWithoutMask, "screw/test/thread/003.png", "defect image without a ground-truth mask")]);
 
         var cut = Render<ValidationReportView>(p => p.Add(c => c.Report, report));
 
@@ -35,7 +35,7 @@ public sealed class ComponentTests : BunitContext
         Assert.Equal("1 error(s), 1 warning(s)", cut.Find("[data-testid=validation-summary]").TextContent.Trim());
         var lines = cut.FindAll("p.mud-error-text, p.mud-warning-text").Select(p => p.TextContent).ToList();
         Assert.Contains(lines, l => l.Contains("error") && l.Contains("screw/train/good/001.png") && l.Contains("truncated image"));
-        Assert.Contains(lines, l => l.Contains("warning") && l.Contains("000_mask.png"));
+        Assert.Contains(lines, l => l.Contains("warning") && l.Contains("screw/test/thread/003.png"));
     }
 
     [Fact]

@@ -47,7 +47,7 @@ public class DatasetReaderTests(TinyDataset data) : IClassFixture<TinyDataset>
 
         var broken = Path.Combine(TinyDataset.TempDirectory(), "train.json");
         File.WriteAllText(broken, "{\"filename\": \"fabric/train/good/000.png\", \"label\": 0}\nnot json\n");
-        Assert.Contains("train.json:2", Assert.Throws<DatasetException>(() => UniadJsonl.Read(broken, broken, data.Root)).Message);
+        Assert.Contains("train.json: line 2: not a JSON object", Assert.Throws<DatasetException>(() => UniadJsonl.Read(broken, broken, data.Root)).Message);
     }
 
     [Fact]
