@@ -12,46 +12,36 @@ namespace UniAD.Lab.BrowserTests;
 /// in the New study form, followed to the end, its matrix read and exported as CSV and LaTeX (and checked against the
 /// lab's SQLite file), its variants compared, the compare link opened in a fresh browser, and two runs' heatmaps side by
 /// side. Screenshots go to <c>artifacts/screenshots/</c>.</summary>
-public sealed class StudyJourneyTests : IAsyncLifetime, IDisposable
+public sealed class StudyJourneyTests : LabPageTest
 {
-    private readonly RunningLab _lab = new();
-    private LabBrowser _browser = null!;
-    private IPage _page = null!;
-
-    public async Task InitializeAsync()
-    {
-        _browser = await LabBrowser.StartAsync();
-        _page = await _browser.NewPageAsync();
-    }
-
     [Fact]
     public async Task AStudyTrainsItsVariantsAndItsMatrixExportsWhatTheDatabaseHolds()
     {
         try
         {
-            await TinyLabData.ImportAsync(_lab.Url);
+            await TinyLabData.ImportAsync(Lab.Url);
 
             // New study: the tiny config as base overrides, full vs no jitter, seeds 1 and 2.
-            await _page.GotoAsync($"{_lab.Url}/studies/new");
-            await _page.GetByTestId("study-name").FillAsync("jitter ablation");
-            await _page.GetByTestId("run-epochs").FillAsync("2");
-            await _page.GetByTestId("run-evaluate-every").FillAsync("1");
-            await _page.GetByTestId("run-seeds").FillAsync("1, 2");
-            await _page.GetByTestId("run-overrides").FillAsync(string.Join('\n', TinyLabData.Overrides));
-            await _page.GetByTestId("variant-name").Nth(1).FillAsync("no jitter");
-            await _page.GetByTestId("variant-overrides").Nth(1).FillAsync("model.feature_jitter.enabled=false");
-            await Expect(_page.GetByTestId("study-problem")).ToHaveCountAsync(0);
-            await Expect(_page.GetByTestId("queue-study")).ToContainTextAsync("Queue 4 runs");
+            await Page.GotoAsync($"{Lab.Url}/studies/new");
+            await Page.GetByTestId("study-name").FillAsync("jitter ablation");
+            await Page.GetByTestId("run-epochs").FillAsync("2");
+            await Page.GetByTestId("run-evaluate-every").FillAsync("1");
+            await Page.GetByTestId("run-seeds").FillAsync("1, 2");
+            await Page.GetByTestId("run-overrides").FillAsync(string.Join('\n', TinyLabData.Overrides));
+            await Page.GetByTestId("variant-name").Nth(1).FillAsync("no jitter");
+            await Page.GetByTestId("variant-overrides").Nth(1).FillAsync("model.feature_jitter.enabled=false");
+            await Expect(Page.GetByTestId("study-problem")).ToHaveCountAsync(0);
+            await Expect(Page.GetByTestId("queue-study")).ToContainTextAsync("Queue 4 runs");
             await Screenshot("new-study");
-            await _page.GetByTestId("queue-study").ClickAsync();
+            await Page.GetByTestId("queue-study").ClickAsync();
 
             // The study page follows its runs live to the end.
-            await _page.WaitForURLAsync(new Regex(@"/studies/\d+$"));
-            int studyId = int.Parse(_page.Url.Split('/')[^1], CultureInfo.InvariantCulture);
-            await Expect(_page.GetByTestId("study-progress")).ToContainTextAsync("4 of 4 runs finished", new() { Timeout = 600_000 });
-            await Expect(_page.GetByTestId("matrix-row")).ToHaveCountAsync(2);
-            await Expect(_page.GetByTestId("metric-matrix")).ToContainTextAsync("baseline");
-            await Expect(_page.GetByTestId("matrix-legend")).ToContainTextAsync("Wilcoxon signed-rank");
+            await Page.WaitForURLAsync(new Regex(@"/studies/\d+$"));
+            int studyId = int.Parse(Page.Url.Split('/')[^1], CultureInfo.InvariantCulture);
+            await Expect(Page.GetByTestId("study-progress")).ToContainTextAsync("4 of 4 runs finished", new() { Timeout = 600_000 });
+            await Expect(Page.GetByTestId("matrix-row")).ToHaveCountAsync(2);
+            await Expect(Page.GetByTestId("metric-matrix")).ToContainTextAsync("baseline");
+            await Expect(Page.GetByTestId("matrix-legend")).ToContainTextAsync("Wilcoxon signed-rank");
             await Screenshot("study-matrix");
 
             // The exports hold the database's numbers: each cell is the mean (and sample std) of the runs' stored values.
@@ -83,16 +73,16 @@ public sealed class StudyJourneyTests : IAsyncLifetime, IDisposable
             }
 
             // Compare the variants, then open the same link in a fresh browser: the same selection.
-            await _page.GetByTestId("study-compare").ClickAsync();
-            await _page.WaitForURLAsync("**/compare?**");
-            await Expect(_page.GetByTestId("compare-item")).ToHaveCountAsync(2);
-            await Expect(_page.GetByTestId("compare-chart").Locator("svg.main-svg").First).ToBeVisibleAsync();
-            await Expect(_page.GetByTestId("config-diff")).ToContainTextAsync("model.feature_jitter.enabled");
-            var link = _page.Url;
-            var items = await _page.GetByTestId("compare-item").AllInnerTextsAsync();
-            var cells = await _page.GetByTestId("matrix-cell").AllInnerTextsAsync();
+            await Page.GetByTestId("study-compare").ClickAsync();
+            await Page.WaitForURLAsync("**/compare?**");
+            await Expect(Page.GetByTestId("compare-item")).ToHaveCountAsync(2);
+            await Expect(Page.GetByTestId("compare-chart").Locator("svg.main-svg").First).ToBeVisibleAsync();
+            await Expect(Page.GetByTestId("config-diff")).ToContainTextAsync("model.feature_jitter.enabled");
+            var link = Page.Url;
+            var items = await Page.GetByTestId("compare-item").AllInnerTextsAsync();
+            var cells = await Page.GetByTestId("matrix-cell").AllInnerTextsAsync();
             await Screenshot("compare");
-            var fresh = await _browser.NewPageAsync();
+            var fresh = await Browser.NewPageAsync();
             await fresh.GotoAsync(link);
             await Expect(fresh.GetByTestId("compare-item")).ToHaveCountAsync(2);
             Assert.Equal(items, await fresh.GetByTestId("compare-item").AllInnerTextsAsync());
@@ -102,7 +92,7 @@ public sealed class StudyJourneyTests : IAsyncLifetime, IDisposable
             // Two single runs: where they disagree, and their heatmaps side by side with the difference map.
             var runs = stored.Select(s => (s.RunId, s.Variant)).Distinct().ToList();
             int a = runs.First(r => r.Variant == "full").RunId, b = runs.First(r => r.Variant == "no jitter").RunId;
-            await fresh.GotoAsync($"{_lab.Url}/compare?runs={a},{b}");
+            await fresh.GotoAsync($"{Lab.Url}/compare?runs={a},{b}");
             await Expect(fresh.GetByTestId("disagreements")).ToBeVisibleAsync();
             await fresh.GetByTestId("open-heatmaps").ClickAsync();
             await fresh.WaitForURLAsync("**/compare/heatmaps?**");
@@ -110,13 +100,13 @@ public sealed class StudyJourneyTests : IAsyncLifetime, IDisposable
             await fresh.WaitForFunctionAsync("() => [...document.querySelectorAll('[data-testid=compare-heatmap] img, [data-testid=difference-map] img')].every(i => i.complete && i.naturalWidth > 0)");
             await LabBrowser.ScreenshotAsync(fresh, "heatmaps-compare");
         }
-        catch (Exception e) { throw _lab.Explain(e); }                 // with the lab's log: the lab is gone afterwards
+        catch (Exception e) { throw Lab.Explain(e); }                 // with the lab's log: the lab is gone afterwards
     }
 
     /// <summary>Each study run's per-category image AUROC, straight from the lab's SQLite file.</summary>
     private List<(int RunId, string Variant, string Category, double ImageAuroc)> StoredResults(int studyId)
     {
-        using var db = new SqliteConnection($"Data Source={Path.Combine(_lab.DataRoot, "lab.db")};Mode=ReadOnly");
+        using var db = new SqliteConnection($"Data Source={Path.Combine(Lab.DataRoot, "lab.db")};Mode=ReadOnly");
         db.Open();
         using var query = db.CreateCommand();
         query.CommandText = "SELECT r.Id, r.Variant, c.Category, c.ImageAuroc FROM Runs r JOIN CategoryResults c ON c.RunId = r.Id " +
@@ -130,8 +120,8 @@ public sealed class StudyJourneyTests : IAsyncLifetime, IDisposable
 
     private async Task<string[]> DownloadAsync(string button)
     {
-        var href = await _page.GetByTestId(button).GetAttributeAsync("href");
-        var response = await _page.APIRequest.GetAsync(new Uri(new Uri(_lab.Url), href).ToString());
+        var href = await Page.GetByTestId(button).GetAttributeAsync("href");
+        var response = await Page.APIRequest.GetAsync(new Uri(new Uri(Lab.Url), href).ToString());
         Assert.True(response.Ok, $"{href}: {response.Status}");
         return (await response.TextAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
     }
@@ -140,9 +130,5 @@ public sealed class StudyJourneyTests : IAsyncLifetime, IDisposable
 
     private static double SampleStd(IReadOnlyList<double> v) => Math.Sqrt(v.Sum(x => (x - v.Average()) * (x - v.Average())) / (v.Count - 1));
 
-    private Task Screenshot(string name) => LabBrowser.ScreenshotAsync(_page, name);
-
-    public async Task DisposeAsync() => await _browser.DisposeAsync();
-
-    public void Dispose() => _lab.Dispose();
+    private Task Screenshot(string name) => LabBrowser.ScreenshotAsync(Page, name);
 }

@@ -35,13 +35,15 @@ public sealed class CorpusLab : IAsyncLifetime
 [Collection(FaultSuite.Collection)]
 public sealed class MalformedInputTests(CorpusLab corpus) : IClassFixture<CorpusLab>
 {
-    public static TheoryData<MalformedDataset> Datasets => [.. MalformedInputs.Datasets];
-    public static TheoryData<MalformedConfig> Configs => [.. MalformedInputs.Configs];
+    // By name: a test case the runner can list one by one.
+    public static TheoryData<string> Datasets => [.. MalformedInputs.Datasets.Select(d => d.Name)];
+    public static TheoryData<string> Configs => [.. MalformedInputs.Configs.Select(c => c.Name)];
 
     [Theory]
     [MemberData(nameof(Datasets))]
-    public async Task AMalformedDatasetIsRefusedWithItsProblemAndNothingIsStored(MalformedDataset input)
+    public async Task AMalformedDatasetIsRefusedWithItsProblemAndNothingIsStored(string name)
     {
+        var input = MalformedInputs.Datasets.Single(d => d.Name == name);
         var zip = input.MakeZip();
         var store = TestScratch.NewFolder("malformed-store");
         var line = UniadCli.FailsWithOneLine("dataset", "import", zip, "--name", "bad", "--store", store);
@@ -66,8 +68,9 @@ public sealed class MalformedInputTests(CorpusLab corpus) : IClassFixture<Corpus
 
     [Theory]
     [MemberData(nameof(Configs))]
-    public async Task AMalformedConfigIsRefusedBeforeAnyWorkWithTheSameLineEverywhere(MalformedConfig input)
+    public async Task AMalformedConfigIsRefusedBeforeAnyWorkWithTheSameLineEverywhere(string name)
     {
+        var input = MalformedInputs.Configs.Single(c => c.Name == name);
         var output = Path.Combine(TestScratch.NewFolder("malformed-run"), "run");
         var line = UniadCli.FailsWithOneLine([
             "train", "--data", MalformedInputs.ValidFolder(), "--out", output, "--preset", input.Preset, "--ablation", input.Ablation,

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web;
+using Microsoft.JSInterop;
 
 namespace UniAD.Lab.Web.Components.Layout;
 
@@ -13,6 +14,9 @@ public sealed class PageErrorBoundary : ErrorBoundary
 
     protected override Task OnErrorAsync(Exception exception)
     {
+        // The browser left (a closed tab, a navigation) while a component was talking to it: nobody is there to see a
+        // page, and nothing failed.
+        if (exception is JSDisconnectedException) return Task.CompletedTask;
         ErrorId = ErrorIds.New();
         Logger.LogError(exception, "A page failed, error {ErrorId}", ErrorId);
         return Task.CompletedTask;
