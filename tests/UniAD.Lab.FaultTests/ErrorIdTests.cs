@@ -1,0 +1,54 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.Data.Sqlite;
+using UniAD.Lab.BrowserTests;
+
+namespace UniAD.Lab.FaultTests;
+
+/// <summary>A fault inside the lab (here a run whose stored config was damaged behind its back): the API answers a 500 with
+/// one line, an error id and no stack trace, and the lab's log holds that id with the exception. (What a page shows for
+/// the same is tested on the layout, in UniAD.Lab.Web.Tests/LayoutTests.cs.)</summary>
+[Collection(FaultSuite.Collection)]
+public sealed class ErrorIdTests
+{
+    [Fact]
+    public async Task AFaultInsideTheLabIsAnsweredWithAnErrorIdThatIsInTheLogAndNoStackTrace()
+    {
+        using var lab = new RunningLab();
+        try
+        {
+            using var http = KillTests.Client(lab);
+            int dataset = await TinyLabData.ImportAsync(lab.Url);
+            int run = await FaultSuite.QueueTinyRunAsync(http, dataset, "damaged", epochs: 1), other = await FaultSuite.QueueTinyRunAsync(http, dataset, "intact", epochs: 1);
+            await lab.FinishedRunAsync(http, run);
+            await lab.FinishedRunAsync(http, other);
+            using (var db = new SqliteConnection($"Data Source={Path.Combine(lab.DataRoot, "lab.db")};Pooling=False"))
+            {
+                db.Open();
+                using var damage = db.CreateCommand();
+                damage.CommandText = $"UPDATE Runs SET ConfigJson = '{{\"model\": ' WHERE Id = {run}";
+                Assert.Equal(1, damage.ExecuteNonQuery());
+            }
+            FaultSuite.Injected();
+
+            var answer = await http.GetAsync($"/api/compare?runs={run},{other}");
+            Assert.Equal(HttpStatusCode.InternalServerError, answer.StatusCode);
+            var body = await answer.Content.ReadAsStringAsync();
+            Assert.DoesNotContain("   at ", body);
+            AssertLogged(lab, Regex.Match(body, @"the lab failed on this request \(error ([0-9a-f]{8})\); its log has the details").Groups[1].Value);
+
+            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync($"/api/runs/{other}")).StatusCode);   // the rest of the lab is unharmed
+        }
+        catch (Exception e) { throw lab.Explain(e); }
+    }
+
+    /// <summary>The id is in the lab's log, on the line before the exception's own.</summary>
+    private static void AssertLogged(RunningLab lab, string errorId)
+    {
+        Assert.Matches("^[0-9a-f]{8}$", errorId);
+        var log = lab.Log.Split('\n');
+        int at = Array.FindIndex(log, line => line.Contains($"error {errorId}"));
+        Assert.True(at >= 0, $"error {errorId} is not in the lab's log");
+        Assert.Contains(log.Skip(at).Take(3), line => line.Contains("JsonException"));
+    }
+}
