@@ -2,17 +2,17 @@ using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.Data.Sqlite;
 using UniAD.Lab.BrowserTests;
+using static Microsoft.Playwright.Assertions;
 
 namespace UniAD.Lab.FaultTests;
 
 /// <summary>A fault inside the lab (here a run whose stored config was damaged behind its back): the API answers a 500 with
-/// one line, an error id and no stack trace, and the lab's log holds that id with the exception. (What a page shows for
-/// the same is tested on the layout, in UniAD.Lab.Web.Tests/LayoutTests.cs.)</summary>
+/// one line, an error id and no stack trace, and so does the run's page; the lab's log holds each id with the exception.</summary>
 [Collection(FaultSuite.Collection)]
 public sealed class ErrorIdTests
 {
     [Fact]
-    public async Task AFaultInsideTheLabIsAnsweredWithAnErrorIdThatIsInTheLogAndNoStackTrace()
+    public async Task AFaultInsideTheLabIsShownWithAnErrorIdThatIsInTheLogAndNoStackTrace()
     {
         using var lab = new RunningLab();
         try
@@ -37,7 +37,16 @@ public sealed class ErrorIdTests
             Assert.DoesNotContain("   at ", body);
             AssertLogged(lab, Regex.Match(body, @"the lab failed on this request \(error ([0-9a-f]{8})\); its log has the details").Groups[1].Value);
 
-            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync($"/api/runs/{other}")).StatusCode);   // the rest of the lab is unharmed
+            await using var browser = await LabBrowser.StartAsync();
+            var page = await browser.NewPageAsync();
+            await page.GotoAsync($"{lab.Url}/runs/{run}");
+            await Expect(page.Locator(".page-error")).ToContainTextAsync("This page failed (error ");
+            var shown = await page.Locator(".page-error").TextContentAsync();
+            Assert.DoesNotContain("JsonException", shown);
+            AssertLogged(lab, Regex.Match(shown!, @"\(error ([0-9a-f]{8})\)").Groups[1].Value);
+            await page.GotoAsync($"{lab.Url}/runs/{other}");                  // the rest of the lab is unharmed
+            await Expect(page.GetByTestId("run-status").First).ToHaveTextAsync("Finished");
+            await Expect(page.Locator(".page-error")).ToHaveCountAsync(0);
         }
         catch (Exception e) { throw lab.Explain(e); }
     }

@@ -19,6 +19,13 @@ public sealed class PageErrorBoundary : ErrorBoundary
         if (exception is JSDisconnectedException) return Task.CompletedTask;
         ErrorId = ErrorIds.New();
         Logger.LogError(exception, "A page failed, error {ErrorId}", ErrorId);
+        // When the page threw inside its own rendering, the boundary's error render is not the one that reaches the
+        // browser (measured: the page stayed blank); one more render, queued after this one, does.
+        _ = InvokeAsync(async () =>
+        {
+            await Task.Yield();
+            StateHasChanged();
+        });
         return Task.CompletedTask;
     }
 }
