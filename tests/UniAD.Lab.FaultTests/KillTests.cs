@@ -64,6 +64,7 @@ public sealed class KillTests
             using var http = Client(second);
             var folder = Path.Combine(second.DataRoot, "runs", $"{id}");
             Assert.Empty(Directory.EnumerateFiles(folder, "*.tmp"));           // nothing half-written is visible
+            FaultSuite.AssertDatabaseIntact(second.DataRoot);
             var interrupted = await RunningLab.Json(await http.GetAsync($"/api/runs/{id}"));
             Assert.Equal("Failed", interrupted.GetProperty("status").GetString());
             Assert.Equal(LabInitializer.InterruptedRun, interrupted.GetProperty("error").GetString());
