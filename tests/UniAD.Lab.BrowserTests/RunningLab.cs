@@ -96,16 +96,19 @@ public sealed class RunningLab : IDisposable
 
     /// <summary>Polls the run over the API until it has finished (a tiny run takes seconds on two idle cores; the limit is
     /// for busy ones); a run that fails or is cancelled fails the test with its error.</summary>
-    public async Task<JsonElement> FinishedRunAsync(HttpClient http, int id)
+    public Task<JsonElement> FinishedRunAsync(HttpClient http, int id) => RunEndedAsAsync(http, id, "Finished");
+
+    /// <summary>Polls the run until it has ended with <paramref name="status"/>; ending otherwise fails the test.</summary>
+    public static async Task<JsonElement> RunEndedAsAsync(HttpClient http, int id, string status)
     {
         for (var deadline = DateTime.UtcNow.AddMinutes(10); DateTime.UtcNow < deadline; await Task.Delay(250))
         {
             var run = await Json(await http.GetAsync($"/api/runs/{id}"));
-            var status = run.GetProperty("status").GetString();
-            if (status == "Finished") return run;
-            Assert.True(status is "Queued" or "Running", $"run {id} is {status}: {run.GetProperty("error")}");
+            var now = run.GetProperty("status").GetString();
+            if (now == status) return run;
+            Assert.True(now is "Queued" or "Running", $"run {id} is {now}, not {status}: {run.GetProperty("error")}");
         }
-        throw new TimeoutException($"run {id} did not finish");
+        throw new TimeoutException($"run {id} did not end as {status}");
     }
 
     /// <summary>Waits until the lab has logged a line containing <paramref name="text"/>.</summary>

@@ -27,7 +27,7 @@ public sealed class DiskFullTests
             await FaultSuite.WaitForEpochAsync(http, id, 3);
             disk.Fill();
             FaultSuite.Injected();
-            var failed = await FailedRunAsync(http, id);
+            var failed = await RunningLab.RunEndedAsAsync(http, id, "Failed");
             Assert.Contains("the disk is full", failed.GetProperty("error").GetString());
             Assert.Matches(@"\(error [0-9a-f]{8};", failed.GetProperty("error").GetString());
             var folder = Path.Combine(dataRoot, "runs", $"{id}");
@@ -76,17 +76,6 @@ public sealed class DiskFullTests
         }
         catch (Exception e) { throw lab.Explain(e); }
         finally { Release(lab, disk); }
-    }
-
-    private static async Task<System.Text.Json.JsonElement> FailedRunAsync(HttpClient http, int id)
-    {
-        for (var deadline = DateTime.UtcNow.AddMinutes(10); DateTime.UtcNow < deadline; await Task.Delay(100))
-        {
-            var run = await RunningLab.Json(await http.GetAsync($"/api/runs/{id}"));
-            if (run.GetProperty("status").GetString() == "Failed") return run;
-            Assert.True(run.GetProperty("status").GetString() == "Running", $"run {id}: {run}");
-        }
-        throw new TimeoutException($"run {id} did not fail on the full disk");
     }
 
     /// <summary>The lab first (its files keep the mount busy), then the file system, then the data root.</summary>

@@ -29,17 +29,24 @@ public sealed record ConfigRequest
     /// <summary>Each problem, one line naming the option or key; empty when the config can be built.
     /// <paramref name="needsWeights"/>: whether the config is for work that runs the backbone (training, evaluation),
     /// which needs its ImageNet weights file; describing a model does not.</summary>
-    public IReadOnlyList<string> Problems(bool needsWeights = true)
-    {
-        try { return ConfigRules.Problems(Unchecked(needsWeights)); }
-        catch (Exception e) when (e is ArgumentException or FileNotFoundException) { return [e.Message]; }
-    }
+    public IReadOnlyList<string> Problems(bool needsWeights = true) => Checked(needsWeights).Problems;
 
     /// <exception cref="ArgumentException">Every problem, in one message.</exception>
     public UniadConfig Build(bool needsWeights = true)
     {
-        var problems = Problems(needsWeights);
-        return problems.Count == 0 ? Unchecked(needsWeights) : throw new ArgumentException(string.Join("; ", problems));
+        var (config, problems) = Checked(needsWeights);
+        return problems.Count == 0 ? config! : throw new ArgumentException(string.Join("; ", problems));
+    }
+
+    /// <summary>The config, built once, with every problem found on the way or by the rules.</summary>
+    private (UniadConfig? Config, IReadOnlyList<string> Problems) Checked(bool needsWeights)
+    {
+        try
+        {
+            var config = Unchecked(needsWeights);
+            return (config, ConfigRules.Problems(config));
+        }
+        catch (Exception e) when (e is ArgumentException or FileNotFoundException) { return (null, [e.Message]); }
     }
 
     /// <summary>The starting config with the ablation, the common fields and the overrides applied, before the rules.</summary>

@@ -44,16 +44,19 @@ public static class ImageDecoder
         if (width > MaxSide || height > MaxSide) return $"{width}×{height} pixels is more than the lab decodes (at most {MaxSide} a side)";
         if (codec.EncodedFormat is not (SKEncodedImageFormat.Png or SKEncodedImageFormat.Jpeg or SKEncodedImageFormat.Bmp))
             return $"{(codec.FrameCount > 1 ? "an animated " : "a ")}{codec.EncodedFormat.ToString().ToUpperInvariant()} image; the lab reads PNG, JPEG, BMP and TIFF images";
-        Span<byte> header = stackalloc byte[64 << 10];
-        int read;
-        using (var file = File.OpenRead(path)) read = file.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
-        header = header[..read];
-        // PNG: the bit depth is IHDR's ninth byte (file offset 24).
-        if (codec.EncodedFormat == SKEncodedImageFormat.Png && header.Length > 24 && header[24] > 8)
-            return $"{header[24]}-bit image: the lab reads 8-bit images; convert it to 8 bits per channel";
-        if (codec.EncodedFormat == SKEncodedImageFormat.Jpeg && JpegComponents(header) == 4)
-            return "CMYK JPEG: the lab reads RGB and grayscale images; convert it to RGB";
-        return null;
+        if (codec.EncodedFormat == SKEncodedImageFormat.Bmp) return null;
+        // PNG: the bit depth is IHDR's ninth byte (file offset 24). JPEG: the frame header follows the metadata segments.
+        var header = Header(path, codec.EncodedFormat == SKEncodedImageFormat.Png ? 25 : 64 << 10);
+        if (codec.EncodedFormat == SKEncodedImageFormat.Png)
+            return header.Length == 25 && header[24] > 8 ? $"{header[24]}-bit image: the lab reads 8-bit images; convert it to 8 bits per channel" : null;
+        return JpegComponents(header) == 4 ? "CMYK JPEG: the lab reads RGB and grayscale images; convert it to RGB" : null;
+    }
+
+    private static byte[] Header(string path, int length)
+    {
+        var header = new byte[length];
+        using var file = File.OpenRead(path);
+        return header[..file.ReadAtLeast(header, length, throwOnEndOfStream: false)];
     }
 
     /// <summary>The component count of a JPEG's start-of-frame segment (3 for YCbCr, 1 for gray, 4 for CMYK/YCCK), or 0.</summary>
