@@ -9,7 +9,7 @@ work=$(mktemp -d)
 dotnet publish src/UniAD.Cli -c Release -r linux-x64 --self-contained false -o "$work/pub" >/dev/null
 mkdir -p "$work/bundle/app" "$work/bundle/dotnet/shared"
 cp "$work"/pub/*.dll "$work"/pub/uniad.deps.json "$work"/pub/uniad.runtimeconfig.json \
-   "$work"/pub/libLibTorchSharp.so "$work"/pub/libuniad_ios_base_library_init.so "$work"/pub/libSkiaSharp.so "$work/bundle/app/"
+   "$work"/pub/libLibTorchSharp.so "$work"/pub/libSkiaSharp.so "$work/bundle/app/"
 dotnet_root=$(dirname "$(readlink -f "$(command -v dotnet)")")
 cp -r "$dotnet_root/dotnet" "$dotnet_root/host" "$work/bundle/dotnet/"
 cp -r "$dotnet_root/shared/Microsoft.NETCore.App" "$work/bundle/dotnet/shared/"
