@@ -1,4 +1,5 @@
 using System.CommandLine;
+using UniAD.Core;
 using UniAD.Core.Configuration;
 using UniAD.Core.Data;
 using UniAD.Datasets;
@@ -65,7 +66,7 @@ internal static class CliOptions
     public static UniadConfig Config(ParseResult p, bool needsWeights = true)
     {
         var file = p.GetValue(ConfigFile);
-        if (file is not null && !File.Exists(file)) throw new FileNotFoundException($"config file not found: {file}");
+        if (file is not null && !File.Exists(file)) throw new InvalidFileException($"config file not found: {file}");
         return new ConfigRequest
         {
             Preset = p.GetValue(Preset)!, ConfigFile = file is null ? null : (File.ReadAllText(file), file), Ablation = p.GetValue(Ablation)!,

@@ -40,7 +40,7 @@ public static class DatasetLayouts
         "mvtec" => DatasetLayout.Mvtec,
         "uniad-jsonl" or "jsonl" => DatasetLayout.UniadJsonl,
         "class-folder" or "classes" => DatasetLayout.ClassFolder,
-        _ => throw new ArgumentException($"unknown layout '{name}': choose mvtec, uniad-jsonl or class-folder"),
+        _ => throw new DatasetException($"unknown layout '{name}': choose mvtec, uniad-jsonl or class-folder"),
     };
 
     public static string Name(DatasetLayout layout) => layout switch

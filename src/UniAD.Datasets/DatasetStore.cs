@@ -90,7 +90,7 @@ public sealed partial class DatasetStore(string root)
     public DatasetVersion Commit(StagedImport staged)
     {
         if (staged.Report.HasErrors)
-            throw new InvalidOperationException($"the dataset has {staged.Report.Errors.Count()} validation error(s) and cannot be stored; " +
+            throw new DatasetException($"the dataset has {staged.Report.Errors.Count()} validation error(s) and cannot be stored; " +
                                                 $"first: {staged.Report.Errors.First().Line}");
         var target = Path.Combine(Root, staged.Manifest.Name, staged.Manifest.ShortVersion);
         if (DatasetVersion.IsVersionFolder(target))
@@ -175,6 +175,6 @@ public sealed partial class DatasetStore(string root)
     private static void CheckName(string name)
     {
         if (!NamePattern().IsMatch(name))
-            throw new ArgumentException($"invalid dataset name '{name}': use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit");
+            throw new DatasetException($"invalid dataset name '{name}': use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit");
     }
 }

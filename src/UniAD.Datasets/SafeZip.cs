@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using UniAD.Core.Data;
 
 namespace UniAD.Datasets;
 
@@ -31,7 +32,7 @@ public static class SafeZip
     {
         using var archive = OpenArchive(zipPath);
         if (archive.Entries.Count > limits.MaxEntries)
-            throw new InvalidDataException($"the archive has {archive.Entries.Count:N0} entries; the limit is {limits.MaxEntries:N0}");
+            throw new DatasetException($"the archive has {archive.Entries.Count:N0} entries; the limit is {limits.MaxEntries:N0}");
         destination = Path.GetFullPath(destination);
         Directory.CreateDirectory(destination);
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -56,7 +57,7 @@ public static class SafeZip
     private static ZipArchive OpenArchive(string zipPath)
     {
         try { return ZipFile.OpenRead(zipPath); }
-        catch (InvalidDataException e) { throw new InvalidDataException($"the archive is not a readable zip file ({e.Message})"); }
+        catch (InvalidDataException e) { throw new DatasetException($"the archive is not a readable zip file ({e.Message})"); }
     }
 
     /// <summary>The entry's path with '/' separators, after refusing absolute paths, '..' and non-regular files.</summary>
@@ -78,7 +79,7 @@ public static class SafeZip
     private static void CheckClaimedSize(ZipArchiveEntry entry, ZipLimits limits, long total)
     {
         if (total + entry.Length > limits.MaxTotalBytes)
-            throw new InvalidDataException($"the archive unpacks to more than {Gib(limits.MaxTotalBytes)} (limit); refused at {entry.FullName}");
+            throw new DatasetException($"the archive unpacks to more than {Gib(limits.MaxTotalBytes)} (limit); refused at {entry.FullName}");
         if (entry.Length > limits.RatioFloorBytes && entry.Length > limits.MaxCompressionRatio * Math.Max(1, entry.CompressedLength))
             throw Refuse(entry, $"inflates {entry.Length / (double)Math.Max(1, entry.CompressedLength):F0}× (limit {limits.MaxCompressionRatio:F0}×): a zip bomb?");
     }
@@ -91,19 +92,27 @@ public static class SafeZip
         long written = 0;
         using var input = entry.Open();
         using var output = new FileStream(target, FileMode.CreateNew, FileAccess.Write);
-        for (int n; (n = input.Read(buffer)) > 0;)
+        for (int n; (n = ReadDamagedAsRefused(entry, input, buffer)) > 0;)
         {
             cancel.ThrowIfCancellationRequested();
             written += n;
             if (totalBefore + written > limits.MaxTotalBytes)
-                throw new InvalidDataException($"the archive unpacks to more than {Gib(limits.MaxTotalBytes)} (limit); refused at {entry.FullName}");
+                throw new DatasetException($"the archive unpacks to more than {Gib(limits.MaxTotalBytes)} (limit); refused at {entry.FullName}");
             if (written > ratioCap) throw Refuse(entry, $"inflates beyond {limits.MaxCompressionRatio:F0}× its compressed size: a zip bomb?");
             output.Write(buffer, 0, n);
         }
         return written;
     }
 
-    private static InvalidDataException Refuse(ZipArchiveEntry entry, string why) => new($"zip entry '{entry.FullName}' {why}; the archive is refused");
+    private static DatasetException Refuse(ZipArchiveEntry entry, string why) => new($"zip entry '{entry.FullName}' {why}; the archive is refused");
+
+    /// <summary>A read of the entry's inflated bytes; an entry whose compressed data is damaged (the reader's
+    /// InvalidDataException) refuses the archive, naming the entry.</summary>
+    private static int ReadDamagedAsRefused(ZipArchiveEntry entry, Stream input, byte[] buffer)
+    {
+        try { return input.Read(buffer); }
+        catch (InvalidDataException e) { throw Refuse(entry, $"is damaged ({e.Message})"); }
+    }
 
     private static string Gib(long bytes) => $"{bytes / (double)(1L << 30):0.##} GiB";
 }

@@ -1,3 +1,5 @@
+using UniAD.Core;
+
 namespace UniAD.Lab;
 
 /// <summary>Files a browser or client posts, streamed to <c>uploads/</c> (never into memory) up to
@@ -19,7 +21,7 @@ public static class Uploads
             {
                 total += n;
                 if (total > options.MaxUploadBytes)
-                    throw new InvalidDataException($"the upload is larger than the limit of {options.MaxUploadBytes / (double)(1L << 30):0.#} GiB (Lab:MaxUploadBytes)");
+                    throw new TooLargeException($"the upload is larger than the limit of {options.MaxUploadBytes / (double)(1L << 30):0.#} GiB (Lab:MaxUploadBytes)");
                 await file.WriteAsync(buffer.AsMemory(0, n), cancel);
             }
             return id;
@@ -31,7 +33,7 @@ public static class Uploads
         }
     }
 
-    /// <exception cref="ArgumentException">Not an upload id.</exception>
+    /// <exception cref="UserException">Not an upload id.</exception>
     public static string PathOf(LabOptions options, string id) =>
-        Guid.TryParseExact(id, "N", out _) ? Path.Combine(options.UploadsFolder, $"{id}.upload") : throw new ArgumentException($"invalid upload id '{id}'");
+        Guid.TryParseExact(id, "N", out _) ? Path.Combine(options.UploadsFolder, $"{id}.upload") : throw new UserException($"invalid upload id '{id}'");
 }

@@ -10,7 +10,7 @@ public class ZipSafetyTests
 
     private string Refusal(string zip, ZipLimits? limits = null)
     {
-        var error = Assert.Throws<InvalidDataException>(() => _store.Stage(new ImportRequest(zip, "hostile", ZipLimits: limits)));
+        var error = Assert.Throws<UniAD.Core.Data.DatasetException>(() => _store.Stage(new ImportRequest(zip, "hostile", ZipLimits: limits)));
         Assert.Empty(Files.Leftovers(_store));
         return error.Message;
     }
@@ -54,7 +54,7 @@ public class ZipSafetyTests
         // Refused by the header check, before a byte was inflated: no file was created for the entry. (How long the
         // refusal takes is a measurement for BENCHMARKS.md, not an assertion a busy machine could break.)
         var destination = Files.TempDirectory();
-        var error = Assert.Throws<InvalidDataException>(() => SafeZip.Extract(zip, destination, new ZipLimits()));
+        var error = Assert.Throws<UniAD.Core.Data.DatasetException>(() => SafeZip.Extract(zip, destination, new ZipLimits()));
         Assert.Matches(@"inflates \d+× \(limit 200×\)", error.Message);                 // the ratio of the claimed sizes
         Assert.Empty(Directory.EnumerateFileSystemEntries(destination, "*", SearchOption.AllDirectories));
     }

@@ -1,3 +1,4 @@
+using UniAD.Core;
 using UniAD.Core.Configuration;
 using UniAD.Lab.Compare;
 using UniAD.Lab.Persistence;
@@ -103,7 +104,7 @@ public class CompareTests
         Assert.Contains("different categories", warnings);
         Assert.Contains("run #4 is running", warnings);
         Assert.Contains(comparison.ConfigDiff, r => r.Key == "categories" && r.Values[1] == "fabric");
-        await Assert.ThrowsAsync<KeyNotFoundException>(() => new CompareQueries(lab.Databases).BuildAsync(CompareSelection.Parse("1,99", null)));
+        await Assert.ThrowsAsync<NotFoundException>(() => new CompareQueries(lab.Databases).BuildAsync(CompareSelection.Parse("1,99", null)));
     }
 
     [Theory]
@@ -114,7 +115,7 @@ public class CompareTests
     [InlineData("1,2", "1,2;3", "either runs=")]
     [InlineData(null, null, "either runs=")]
     public void BadSelectionsAreRefusedWithTheReason(string? runs, string? groups, string expected) =>
-        Assert.Contains(expected, Assert.Throws<ArgumentException>(() => CompareSelection.Parse(runs, groups)).Message);
+        Assert.Contains(expected, Assert.Throws<UserException>(() => CompareSelection.Parse(runs, groups)).Message);
 
     [Fact]
     public void ASelectionSurvivesItsUrl()
@@ -124,7 +125,7 @@ public class CompareTests
         var parsed = CompareSelection.Parse(null, Uri.UnescapeDataString(query["groups=".Length..]));
         Assert.Equal(groups.Items.Select(i => (i.Label, string.Join(',', i.RunIds))), parsed.Items.Select(i => (i.Label, string.Join(',', i.RunIds))));
         Assert.Equal("runs=3,5", CompareSelection.Parse("3,5", null).ToQuery());
-        Assert.Equal(21, Assert.Throws<ArgumentException>(() => CompareSelection.Parse(string.Join(',', Enumerable.Range(1, 21)), null)).Message.Split(' ')
+        Assert.Equal(21, Assert.Throws<UserException>(() => CompareSelection.Parse(string.Join(',', Enumerable.Range(1, 21)), null)).Message.Split(' ')
             .Select(w => int.TryParse(w, out int n) ? n : 0).Max());
     }
 }

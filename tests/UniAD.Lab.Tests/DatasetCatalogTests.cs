@@ -1,3 +1,4 @@
+using UniAD.Core;
 using UniAD.Datasets;
 using UniAD.Lab.Datasets;
 using UniAD.Tests;
@@ -53,7 +54,7 @@ public class DatasetCatalogTests
         using (var broken = await lab.Catalog.StageAsync(new ImportRequest(tiny.Root, "broken")))
         {
             Assert.True(broken.Report.HasErrors);
-            await Assert.ThrowsAsync<InvalidOperationException>(() => lab.Catalog.CommitAsync(broken));
+            await Assert.ThrowsAsync<UniAD.Core.Data.DatasetException>(() => lab.Catalog.CommitAsync(broken));
         }
         Assert.Single(await lab.Catalog.ListAsync());
         Assert.False(Directory.Exists(Path.Combine(lab.Options.DatasetsFolder, "broken")));
@@ -65,7 +66,7 @@ public class DatasetCatalogTests
     {
         using var lab = new Lab();
         lab.Options.MaxUploadBytes = 1000;
-        var error = await Assert.ThrowsAsync<InvalidDataException>(() => lab.Catalog.SaveUploadAsync(new MemoryStream(new byte[5000])));
+        var error = await Assert.ThrowsAsync<TooLargeException>(() => lab.Catalog.SaveUploadAsync(new MemoryStream(new byte[5000])));
         Assert.Contains("larger than the limit", error.Message);
         Assert.Empty(Directory.EnumerateFiles(lab.Options.UploadsFolder));
     }
@@ -85,7 +86,7 @@ public class DatasetCatalogTests
             Assert.Contains("not found", (await Assert.ThrowsAsync<UniAD.Core.Data.DatasetException>(() => lab.Catalog.StageUploadAsync(id, new ImportRequest("", "again")))).Message);
         }
         Assert.Empty(Directory.EnumerateFiles(lab.Options.UploadsFolder));
-        await Assert.ThrowsAsync<ArgumentException>(() => lab.Catalog.StageUploadAsync("../../etc/passwd", new ImportRequest("", "x")));
+        await Assert.ThrowsAsync<UserException>(() => lab.Catalog.StageUploadAsync("../../etc/passwd", new ImportRequest("", "x")));
     }
 
     [Fact]

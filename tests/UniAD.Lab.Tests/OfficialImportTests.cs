@@ -1,3 +1,4 @@
+using UniAD.Core;
 using Microsoft.EntityFrameworkCore;
 using UniAD.Core.Configuration;
 using UniAD.Core.Interop;
@@ -56,7 +57,7 @@ public class OfficialImportTests
         var sgd = Path.Combine(folder, "sgd.yaml");
         File.WriteAllText(sgd, File.ReadAllText(yaml).Replace("type: AdamW", "type: SGD"));
 
-        var error = await Assert.ThrowsAsync<InvalidDataException>(async () => await lab.Imports.QueueAsync(
+        var error = await Assert.ThrowsAsync<InvalidFileException>(async () => await lab.Imports.QueueAsync(
             new OfficialUpload(await UploadAsync(lab, checkpoint), "ckpt.pth.tar", await UploadAsync(lab, sgd), "mine.yaml", dataset, "bad")));
         Assert.Equal("mine.yaml: trainer.optimizer.type SGD: the lab has AdamW only", error.Message);
         using var db = lab.Db();

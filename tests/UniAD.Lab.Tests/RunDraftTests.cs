@@ -1,3 +1,4 @@
+using UniAD.Core;
 using UniAD.Lab.Persistence;
 using UniAD.Lab.Runs;
 
@@ -36,7 +37,7 @@ public class RunDraftTests
         draft.Overrides = overrides;
         if (seeds.Length > 0) draft.Seeds = seeds;
         Assert.Contains(draft.Problems(), p => p.Contains(expected));
-        Assert.Throws<ArgumentException>(() => draft.ToRequest("ada"));
+        Assert.Throws<UserException>(() => draft.ToRequest("ada"));
     }
 
     [Fact]

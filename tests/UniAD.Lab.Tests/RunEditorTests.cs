@@ -1,3 +1,4 @@
+using UniAD.Core;
 using UniAD.Datasets;
 using UniAD.Lab.Persistence;
 using UniAD.Core.Configuration;
@@ -26,7 +27,7 @@ public class RunEditorTests
         Assert.Equal(1, (await lab.Queries.PageAsync(new RunPageRequest(0, 10))).Total);
         Assert.Equal(2, (await lab.Queries.PageAsync(new RunPageRequest(0, 10, IncludeArchived: true))).Total);
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => editor.DeleteAsync(ids));
+        var error = await Assert.ThrowsAsync<ConflictException>(() => editor.DeleteAsync(ids));
         Assert.Contains($"#{ids[1]}", error.Message);                            // still queued
         Assert.True(Directory.Exists(run.Folder));
 
@@ -93,6 +94,6 @@ public class RunGroupingTests
         Assert.Equal((2, 1, (double?)null), (groups[1].Runs, groups[1].Finished, groups[1].ImageAurocStd));
         Assert.Equal(0.80, groups[1].ImageAurocMean!.Value, 1e-12);
         Assert.Equal(2, (await lab.Queries.GroupAsync("seed", new RunPageRequest(0, 10))).Count);
-        await Assert.ThrowsAsync<ArgumentException>(() => lab.Queries.GroupAsync("model.nonsense", new RunPageRequest(0, 10)));
+        await Assert.ThrowsAsync<UserException>(() => lab.Queries.GroupAsync("model.nonsense", new RunPageRequest(0, 10)));
     }
 }

@@ -1,3 +1,4 @@
+using UniAD.Core;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using UniAD.Core.Configuration;
@@ -65,7 +66,7 @@ public class StudyTests
         Assert.Equal(["give the study a name", "variant name 'a' appears twice", "the baseline 'full' is not one of the variants",
                       "give at least one seed"], problems.Take(4));
         Assert.Contains(problems, p => p.StartsWith("variant 'a': override 'model.jiter=1': unknown key 'jiter'"));
-        Assert.Throws<ArgumentException>(() => draft.ToRequest("ana"));
+        Assert.Throws<UserException>(() => draft.ToRequest("ana"));
         using var db = lab.Db();
         Assert.Empty(db.Studies);
         Assert.Empty(db.Runs);

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using UniAD.Core;
+using UniAD.Core.Data;
 using UniAD.Core.Configuration;
 using UniAD.Core.Evaluation;
 using UniAD.Core.Features;
@@ -28,14 +30,14 @@ internal static class EvalCommand
             if (p.GetValue(imageScore) is ImageScoreKind kind) config = config with { Evaluation = config.Evaluation with { ImageScore = kind } };
             var dataset = CliOptions.Dataset(p, data);
             var test = dataset.Test;
-            if (test.Count == 0) throw new ArgumentException("the dataset has no test images");
+            if (test.Count == 0) throw new DatasetException("the dataset has no test images");
             var device = DeviceSelector.Resolve(p.GetValue(CliOptions.Device));
             var outDir = p.GetValue(output) ?? Path.GetDirectoryName(Path.GetFullPath(p.GetValue(checkpoint)!))!;
             Directory.CreateDirectory(outDir);
 
             using var extractor = new FeatureExtractor(config.Backbone, device);
             if (extractor.Fingerprint != trained.State.FeatureFingerprint)
-                throw new InvalidOperationException("the checkpoint was trained on features of another backbone or weights file");
+                throw new ConflictException("the checkpoint was trained on features of another backbone or weights file");
             using var model = trained.CreateModel(device);
             var cache = new FeatureCache(p.GetValue(CliOptions.Cache) ?? Path.Combine(outDir, "feature-cache"));
             var (report, passThrough) = RunProgress.Show(hooks =>

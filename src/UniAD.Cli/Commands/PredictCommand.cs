@@ -1,4 +1,5 @@
 using System.CommandLine;
+using UniAD.Core;
 using System.Globalization;
 using Spectre.Console;
 using UniAD.Core.Configuration;
@@ -58,10 +59,10 @@ internal static class PredictCommand
     private static List<string> ImagesAt(string path)
     {
         if (File.Exists(path)) return [Path.GetFullPath(path)];
-        if (!Directory.Exists(path)) throw new FileNotFoundException($"no image or folder at {path}");
+        if (!Directory.Exists(path)) throw new InvalidFileException($"no image or folder at {path}");
         var images = Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories)
             .Where(ImageDecoder.HasImageExtension)
             .Order(StringComparer.Ordinal).ToList();
-        return images.Count > 0 ? images : throw new FileNotFoundException($"no images ({string.Join(", ", ImageDecoder.Extensions)}) in {path}");
+        return images.Count > 0 ? images : throw new InvalidFileException($"no images ({string.Join(", ", ImageDecoder.Extensions)}) in {path}");
     }
 }

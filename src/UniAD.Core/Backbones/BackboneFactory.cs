@@ -21,7 +21,7 @@ public static class BackboneFactory
     {
         if (config.Kind == BackboneKind.Resnet18 && config.WeightsPath is null) return DefaultResNet18Weights;
         if (config.Kind == BackboneKind.EfficientnetB4) EfficientNetB4.RequireWeightsFile(config.WeightsPath);
-        if (!File.Exists(config.WeightsPath)) throw new FileNotFoundException($"backbone weights not found: {config.WeightsPath}", config.WeightsPath);
+        if (!File.Exists(config.WeightsPath)) throw new InvalidFileException($"backbone weights not found: {config.WeightsPath}");
         using var file = File.OpenRead(config.WeightsPath);
         return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(file));
     }

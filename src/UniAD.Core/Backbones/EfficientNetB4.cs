@@ -76,13 +76,12 @@ public sealed class EfficientNetB4 : FeatureBackbone
     public static void RequireWeightsFile([System.Diagnostics.CodeAnalysis.NotNull] string? path)
     {
         if (string.IsNullOrWhiteSpace(path))
-            throw new ArgumentException(
+            throw new ConfigException(
                 $"EfficientNet-B4 needs ImageNet weights ({WeightsFileName}); set backbone.weights_path to that file. " +
-                "Refusing to train on random weights.", nameof(path));
+                "Refusing to train on random weights.");
         if (!File.Exists(path))
-            throw new FileNotFoundException(
-                $"EfficientNet-B4 weights not found at '{path}'. Download {WeightsFileName} and set backbone.weights_path to it.",
-                path);
+            throw new InvalidFileException(
+                $"EfficientNet-B4 weights not found at '{path}'. Download {WeightsFileName} and set backbone.weights_path to it.");
     }
 
     /// <summary>Randomly initialised: for tests only. Real use goes through <see cref="FromWeights"/>.</summary>
@@ -128,7 +127,7 @@ public sealed class EfficientNetB4 : FeatureBackbone
     /// <param name="outLayers">UniAD <c>outlayers</c>, strictly increasing, each in 1..5.</param>
     /// <param name="nominalImageSize">Size the static pads are computed for; keep 380 to match UniAD.</param>
     /// <exception cref="ArgumentException">No path: there is no pretrained backbone without the file.</exception>
-    /// <exception cref="InvalidDataException">Missing or unexpected keys, or shape mismatches, all listed.</exception>
+    /// <exception cref="InvalidFileException">Missing or unexpected keys, or shape mismatches, all listed.</exception>
     public static EfficientNetB4 FromWeights(string? path, IReadOnlyList<int> outLayers,
                                              int nominalImageSize = DefaultNominalImageSize)
     {
@@ -146,7 +145,7 @@ public sealed class EfficientNetB4 : FeatureBackbone
 
     /// <summary>The frozen backbone with these ImageNet weights (the official state-dict keys), e.g. the ones inside an
     /// official UniAD checkpoint. <paramref name="source"/> and <paramref name="keyPrefix"/> name them in errors.</summary>
-    /// <exception cref="InvalidDataException">Missing or unexpected keys, or shape mismatches, all listed.</exception>
+    /// <exception cref="InvalidFileException">Missing or unexpected keys, or shape mismatches, all listed.</exception>
     public static EfficientNetB4 FromStateDict(IReadOnlyDictionary<string, Tensor> weights, IReadOnlyList<int> outLayers, string source,
         string keyPrefix = "", int nominalImageSize = DefaultNominalImageSize)
     {
@@ -205,7 +204,7 @@ public sealed class EfficientNetB4 : FeatureBackbone
         var result = new Dictionary<string, Tensor>();
         foreach (DictionaryEntry entry in TorchFile.Read(path, $"'{path}'"))
             result[(string)entry.Key] = entry.Value as Tensor
-                ?? throw new InvalidDataException(
+                ?? throw new InvalidFileException(
                     $"'{path}' is not a plain state dict: key '{entry.Key}' holds a {entry.Value?.GetType().Name ?? "null"}.");
         return result;
     }

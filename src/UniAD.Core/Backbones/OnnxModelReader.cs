@@ -11,7 +11,7 @@ public sealed record OnnxNode(string Name, string OpType, IReadOnlyList<string> 
     IReadOnlyList<string> Outputs, IReadOnlyDictionary<string, OnnxAttribute> Attributes)
 {
     public OnnxAttribute Attribute(string name) => Attributes.TryGetValue(name, out var a) ? a
-        : throw new InvalidDataException($"ONNX node '{Name}' ({OpType}) has no attribute '{name}'.");
+        : throw new InvalidFileException($"ONNX node '{Name}' ({OpType}) has no attribute '{name}'.");
 }
 
 /// <summary>A FLOAT initializer: name, shape and values in row-major order.</summary>
@@ -50,14 +50,14 @@ public static class OnnxModelReader
                     case 1: nodes.Add(ReadNode(input)); break;                 // GraphProto.node
                     case 5:                                                    // .initializer
                         var w = ReadTensor(input);
-                        if (!initializers.TryAdd(w.Name, w)) throw new InvalidDataException($"Duplicate ONNX initializer '{w.Name}'.");
+                        if (!initializers.TryAdd(w.Name, w)) throw new InvalidFileException($"Duplicate ONNX initializer '{w.Name}'.");
                         break;
                     case 11: inputs.Add(ReadValueInfoName(input)); break;      // .input
                     default: input.SkipLastField(); break;
                 }
             });
         }
-        if (!sawGraph) throw new InvalidDataException($"'{path}' holds no ONNX graph.");
+        if (!sawGraph) throw new InvalidFileException($"'{path}' holds no ONNX graph.");
         return new OnnxGraph(nodes, initializers, inputs.Where(n => !initializers.ContainsKey(n)).ToList());
     }
 
@@ -125,11 +125,11 @@ public static class OnnxModelReader
             }
         });
         if (dataType != FloatType || external)
-            throw new NotSupportedException($"ONNX initializer '{name}': only FLOAT tensors stored in the file are supported " +
+            throw new InvalidFileException($"ONNX initializer '{name}': only FLOAT tensors stored in the file are supported " +
                                             $"(data_type {dataType}{(external ? ", external data" : "")}).");
         long count = dims.Aggregate(1L, (a, d) => a * d);
         if (data.Count != count)
-            throw new InvalidDataException($"ONNX initializer '{name}' has {data.Count} values for shape [{string.Join(",", dims)}].");
+            throw new InvalidFileException($"ONNX initializer '{name}' has {data.Count} values for shape [{string.Join(",", dims)}].");
         return new OnnxTensor(name, dims, data.ToArray());
     }
 
@@ -147,7 +147,7 @@ public static class OnnxModelReader
         int length = input.ReadLength();
         long end = input.Position + length;
         while (input.Position < end) field(input.ReadTag());
-        if (input.Position != end) throw new InvalidDataException("Malformed ONNX protobuf: a field overruns its message.");
+        if (input.Position != end) throw new InvalidFileException("Malformed ONNX protobuf: a field overruns its message.");
     }
 
     /// <summary>A repeated int64 field, packed (one length-delimited run) or one value per tag.</summary>

@@ -95,10 +95,10 @@ public sealed class ResNet18Cntk : FeatureBackbone
         return File.Exists(path) ? path : throw ModelNotFound(path);
     }
 
-    static FileNotFoundException ModelNotFound(string path) => new(
+    static InvalidFileException ModelNotFound(string path) => new(
         $"ResNet-18 ONNX model not found at '{path}'. It ships in NuGet package Microsoft.ML.DnnImageFeaturizer.ResNet18 " +
         "0.23.1 (tools/DnnImageModels/ResNet18Onnx/ResNet18.onnx), which every build that references UniAD.Core copies " +
-        "to its output; rebuild, or pass the file's path.", path);
+        "to its output; rebuild, or pass the file's path.");
 
     /// <summary>conv3×3-BN-ReLU, conv3×3-BN, plus a shortcut (a strided conv1×1-BN projection when
     /// the block changes width and resolution), then ReLU.</summary>
@@ -147,7 +147,7 @@ public sealed class ResNet18Cntk : FeatureBackbone
         {
             using var _ = no_grad();
             string x = graph.Inputs.Count == 1 ? graph.Inputs[0]
-                : throw new InvalidDataException($"Expected one ONNX graph input, found [{string.Join(",", graph.Inputs)}].");
+                : throw new InvalidFileException($"Expected one ONNX graph input, found [{string.Join(",", graph.Inputs)}].");
             x = Relu(ConvBn(Reader(x, "Conv"), m.conv1, m.bn1, stride: 2));
             var pool = Reader(x, "MaxPool");
             ExpectWindow(pool, kernel: 3, stride: 2);
@@ -158,7 +158,7 @@ public sealed class ResNet18Cntk : FeatureBackbone
 
             var unused = graph.Initializers.Keys.Where(k => !used.Contains(k)).ToList();
             if (m.layers.Count == Blocks.Length && unused.Count > 0)
-                throw new InvalidDataException($"The ONNX graph has weights this ResNet-18 does not use: {string.Join(", ", unused)}.");
+                throw new InvalidFileException($"The ONNX graph has weights this ResNet-18 does not use: {string.Join(", ", unused)}.");
         }
 
         string Block(string x, BasicBlock b)
@@ -168,14 +168,14 @@ public sealed class ResNet18Cntk : FeatureBackbone
             var main = convs.Single(c => c.Attribute("kernel_shape").Ints[0] == 3);
             var projection = convs.SingleOrDefault(c => c.Attribute("kernel_shape").Ints[0] == 1);
             if ((projection is null) != (b.shortcutConv is null))
-                throw new InvalidDataException($"The ONNX block reading '{x}' has {(projection is null ? "an identity" : "a projection")} " +
+                throw new InvalidFileException($"The ONNX block reading '{x}' has {(projection is null ? "an identity" : "a projection")} " +
                                                "shortcut where this ResNet-18 has the other kind.");
             string y = Relu(ConvBn(main, b.conv1, b.bn1, b.Stride));
             y = ConvBn(Reader(y, "Conv"), b.conv2, b.bn2, stride: 1);
             string shortcut = projection is null ? x : ConvBn(projection, b.shortcutConv!, b.shortcutBn!, b.Stride);
             var add = Reader(y, "Add");
             if (!add.Inputs.Contains(shortcut))
-                throw new InvalidDataException($"ONNX node '{add.Name}' does not add the block's shortcut '{shortcut}'.");
+                throw new InvalidFileException($"ONNX node '{add.Name}' does not add the block's shortcut '{shortcut}'.");
             return Relu(add.Outputs[0]);
         }
 
@@ -184,11 +184,11 @@ public sealed class ResNet18Cntk : FeatureBackbone
         {
             ExpectWindow(conv, kernel: (int)c.weight!.shape[2], stride);
             if (conv.Attributes.TryGetValue("group", out var group) && group.I != 1)
-                throw new InvalidDataException($"ONNX node '{conv.Name}' is a grouped convolution.");
+                throw new InvalidFileException($"ONNX node '{conv.Name}' is a grouped convolution.");
             Copy(conv, 1, c.weight);
             var norm = Reader(conv.Outputs[0], "BatchNormalization");
             if (Math.Abs(norm.Attribute("epsilon").F - BnEps) > 1e-9)
-                throw new InvalidDataException($"ONNX node '{norm.Name}' has epsilon {norm.Attribute("epsilon").F}, expected {BnEps}.");
+                throw new InvalidFileException($"ONNX node '{norm.Name}' has epsilon {norm.Attribute("epsilon").F}, expected {BnEps}.");
             Copy(norm, 1, bn.weight!);         // scale
             Copy(norm, 2, bn.bias!);           // B
             Copy(norm, 3, bn.running_mean!);
@@ -200,9 +200,9 @@ public sealed class ResNet18Cntk : FeatureBackbone
         {
             string name = node.Inputs[input];
             var w = graph.Initializers.GetValueOrDefault(name)
-                    ?? throw new InvalidDataException($"Input {input} ('{name}') of ONNX node '{node.Name}' is not an initializer.");
+                    ?? throw new InvalidFileException($"Input {input} ('{name}') of ONNX node '{node.Name}' is not an initializer.");
             if (!w.Dims.SequenceEqual(target.shape))
-                throw new InvalidDataException($"ONNX initializer '{name}' (input {input} of {node.OpType} '{node.Name}') has shape " +
+                throw new InvalidFileException($"ONNX initializer '{name}' (input {input} of {node.OpType} '{node.Name}') has shape " +
                                                $"[{string.Join(",", w.Dims)}], expected [{string.Join(",", target.shape)}].");
             using var source = tensor(w.Data, target.shape);
             target.copy_(source);
@@ -213,7 +213,7 @@ public sealed class ResNet18Cntk : FeatureBackbone
         {
             var found = readers[tensorName].Where(n => n.OpType == opType).ToList();
             return found.Count == 1 ? found[0]
-                : throw new InvalidDataException($"Expected one ONNX {opType} node reading '{tensorName}', found {found.Count}.");
+                : throw new InvalidFileException($"Expected one ONNX {opType} node reading '{tensorName}', found {found.Count}.");
         }
 
         string Relu(string tensorName) => Reader(tensorName, "Relu").Outputs[0];
@@ -226,7 +226,7 @@ public sealed class ResNet18Cntk : FeatureBackbone
             var s = node.Attribute("strides").Ints;
             var p = node.Attribute("pads").Ints;
             if (k.Count != 2 || k.Any(v => v != kernel) || s.Count != 2 || s.Any(v => v != stride) || p.Count != 4 || p[0] != kernel / 2 || p[1] != kernel / 2)
-                throw new InvalidDataException($"ONNX node '{node.Name}' ({node.OpType}) has kernel [{string.Join(",", k)}], strides " +
+                throw new InvalidFileException($"ONNX node '{node.Name}' ({node.OpType}) has kernel [{string.Join(",", k)}], strides " +
                                                $"[{string.Join(",", s)}], pads [{string.Join(",", p)}]; expected {kernel}×{kernel}, " +
                                                $"stride {stride}, begin padding {kernel / 2}.");
         }

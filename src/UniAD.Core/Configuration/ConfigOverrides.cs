@@ -14,17 +14,17 @@ public static class ConfigOverrides
         foreach (var assignment in assignments)
         {
             int eq = assignment.IndexOf('=');
-            if (eq <= 0) throw new ArgumentException($"override '{assignment}' is not of the form key=value");
+            if (eq <= 0) throw new ConfigException($"override '{assignment}' is not of the form key=value");
             var path = assignment[..eq].Trim().Split('.');
             var node = root;
             foreach (var part in path[..^1])
-                node = node[part] as JsonObject ?? throw new ArgumentException($"override '{assignment}': no config section '{part}'");
+                node = node[part] as JsonObject ?? throw new ConfigException($"override '{assignment}': no config section '{part}'");
             if (!node.ContainsKey(path[^1]))
-                throw new ArgumentException($"override '{assignment}': unknown key '{path[^1]}' (known: {string.Join(", ", node.Select(p => p.Key))})");
+                throw new ConfigException($"override '{assignment}': unknown key '{path[^1]}' (known: {string.Join(", ", node.Select(p => p.Key))})");
             node[path[^1]] = ParseValue(assignment[(eq + 1)..].Trim());
         }
         try { return UniadConfig.FromJson(root.ToJsonString()); }
-        catch (JsonException e) { throw new ArgumentException($"invalid override value: {e.Message}"); }
+        catch (JsonException e) { throw new ConfigException($"invalid override value: {e.Message}"); }
     }
 
     private static JsonNode? ParseValue(string text)

@@ -31,11 +31,11 @@ public sealed record ConfigRequest
     /// which needs its ImageNet weights file; describing a model does not.</summary>
     public IReadOnlyList<string> Problems(bool needsWeights = true) => Checked(needsWeights).Problems;
 
-    /// <exception cref="ArgumentException">Every problem, in one message.</exception>
+    /// <exception cref="ConfigException">Every problem.</exception>
     public UniadConfig Build(bool needsWeights = true)
     {
         var (config, problems) = Checked(needsWeights);
-        return problems.Count == 0 ? config! : throw new ArgumentException(string.Join("; ", problems));
+        return problems.Count == 0 ? config! : throw new ConfigException(problems);
     }
 
     /// <summary>The config, built once, with every problem found on the way or by the rules.</summary>
@@ -46,14 +46,14 @@ public sealed record ConfigRequest
             var config = Unchecked(needsWeights);
             return (config, ConfigRules.Problems(config));
         }
-        catch (Exception e) when (e is ArgumentException or FileNotFoundException) { return (null, [e.Message]); }
+        catch (UserException e) { return (null, e.Problems); }
     }
 
     /// <summary>The starting config with the ablation, the common fields and the overrides applied, before the rules.</summary>
     private UniadConfig Unchecked(bool needsWeights)
     {
         if (!Presets.Ablations.TryGetValue(Ablation, out var ablation))
-            throw new ArgumentException($"unknown ablation '{Ablation}'; known: {string.Join(", ", Presets.Ablations.Keys)}");
+            throw new ConfigException($"unknown ablation '{Ablation}'; known: {string.Join(", ", Presets.Ablations.Keys)}");
         var overrides = ablation.ToList();
         if (Epochs is int epochs) overrides.Add($"training.epochs={epochs}");
         if (BatchSize is int batch) overrides.Add($"training.batch_size={batch}");
@@ -71,9 +71,9 @@ public sealed record ConfigRequest
         if (ConfigFile is var (json, name))
         {
             try { return UniadConfig.FromJson(json); }
-            catch (Exception e) when (e is System.Text.Json.JsonException or InvalidDataException) { throw new ArgumentException($"{name} is not a valid config: {e.Message}"); }
+            catch (Exception e) when (e is System.Text.Json.JsonException or InvalidDataException) { throw new ConfigException($"{name} is not a valid config: {e.Message}"); }
         }
         return Presets.ByName.TryGetValue(Preset, out var make) ? make()
-            : throw new ArgumentException($"unknown preset '{Preset}'; known: {string.Join(", ", Presets.ByName.Keys)}");
+            : throw new ConfigException($"unknown preset '{Preset}'; known: {string.Join(", ", Presets.ByName.Keys)}");
     }
 }

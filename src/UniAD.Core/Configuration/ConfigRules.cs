@@ -69,10 +69,10 @@ public static class ConfigRules
         return problems;
     }
 
-    /// <exception cref="ArgumentException">Every problem, in one message.</exception>
+    /// <exception cref="ConfigException">Every problem.</exception>
     public static UniadConfig Check(UniadConfig config)
     {
         var problems = Problems(config);
-        return problems.Count == 0 ? config : throw new ArgumentException(string.Join("; ", problems));
+        return problems.Count == 0 ? config : throw new ConfigException(problems);
     }
 }

@@ -14,11 +14,11 @@ public static class DeviceSelector
         if (choice.StartsWith("cuda"))
         {
             if (!cuda.is_available())
-                throw new ArgumentException($"device '{preference}' requested, but CUDA is not available " +
+                throw new ConfigException($"device '{preference}' requested, but CUDA is not available " +
                     "(this build uses TorchSharp-cpu; build with -p:TorchBackend=cuda on a machine with a GPU)");
             return device(choice);
         }
-        throw new ArgumentException(UnknownDevice(preference));
+        throw new ConfigException(UnknownDevice(preference));
     }
 
     /// <summary>Null when <paramref name="preference"/> names a device this selector understands (whether or not this

@@ -39,4 +39,4 @@ public sealed record AnomalyDataset(string Root, IReadOnlyList<AnomalySample> Sa
 }
 
 /// <summary>A dataset that cannot be used as given; the message names the problem and the file.</summary>
-public sealed class DatasetException(string message) : Exception(message);
+public sealed class DatasetException(string message) : UserException(message);

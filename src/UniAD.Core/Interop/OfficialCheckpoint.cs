@@ -22,15 +22,15 @@ public sealed class OfficialCheckpoint : IDisposable
     public IReadOnlyDictionary<string, Tensor> Part(string name) =>
         Parts.TryGetValue(name, out var tensors) ? tensors : new Dictionary<string, Tensor>();
 
-    /// <exception cref="InvalidDataException">Not a PyTorch file, or not the official layout; the message names what is wrong.</exception>
+    /// <exception cref="InvalidFileException">Not a PyTorch file, or not the official layout; the message names what is wrong.</exception>
     /// <param name="name">What to call the file in messages (default: its name).</param>
     public static OfficialCheckpoint Read(string path, string? name = null)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"checkpoint not found: {path}", path);
+        if (!File.Exists(path)) throw new InvalidFileException($"checkpoint not found: {path}");
         name ??= Path.GetFileName(path);
         var top = TorchFile.Read(path, name);
         if (top["state_dict"] is not Hashtable stateDict)
-            throw new InvalidDataException(top.Values.OfType<Tensor>().Any()
+            throw new InvalidFileException(top.Values.OfType<Tensor>().Any()
                 ? $"{name} is a bare state dict, not a checkpoint of the official code (which holds \"epoch\", \"state_dict\" and \"best_metric\")"
                 : $"{name} is not a checkpoint of the official code: it has no \"state_dict\" (it has {string.Join(", ", top.Keys.Cast<object>().Select(k => $"\"{k}\""))})");
         var parts = new Dictionary<string, Dictionary<string, Tensor>>();
@@ -38,7 +38,7 @@ public sealed class OfficialCheckpoint : IDisposable
         {
             var key = (string)entry.Key;
             var tensor = entry.Value as Tensor
-                ?? throw new InvalidDataException($"{name}: state_dict key {key} holds a {entry.Value?.GetType().Name ?? "None"}, not a tensor");
+                ?? throw new InvalidFileException($"{name}: state_dict key {key} holds a {entry.Value?.GetType().Name ?? "None"}, not a tensor");
             var local = key.StartsWith(Ddp, StringComparison.Ordinal) ? key[Ddp.Length..] : key;
             int dot = local.IndexOf('.');
             var part = dot < 0 ? "" : local[..dot];

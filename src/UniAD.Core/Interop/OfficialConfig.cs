@@ -13,7 +13,7 @@ public static class OfficialConfig
 {
     public const string EfficientNetB4Type = "models.backbones.efficientnet_b4";
 
-    /// <exception cref="InvalidDataException">The YAML asks for something the lab does not do, or is malformed; the message names the key.</exception>
+    /// <exception cref="InvalidFileException">The YAML asks for something the lab does not do, or is malformed; the message names the key.</exception>
     public static UniadConfig FromYaml(string yaml)
     {
         YamlMappingNode root;
@@ -22,11 +22,11 @@ public static class OfficialConfig
             var stream = new YamlStream();
             stream.Load(new StringReader(yaml));
             root = stream.Documents.FirstOrDefault()?.RootNode as YamlMappingNode
-                   ?? throw new InvalidDataException("the YAML is empty or not a mapping");
+                   ?? throw new InvalidFileException("the YAML is empty or not a mapping");
         }
         catch (YamlDotNet.Core.YamlException e)
         {
-            throw new InvalidDataException($"not valid YAML: {e.Message}");
+            throw new InvalidFileException($"not valid YAML: {e.Message}");
         }
         var y = new Node(root, "");
         var defaults = new UniadConfig();
@@ -34,57 +34,57 @@ public static class OfficialConfig
         var dataset = y.Child("dataset");
         foreach (var flip in new[] { "hflip", "vflip", "rotate" })
             if (dataset.Child("train").Bool(flip) == true)
-                throw new InvalidDataException($"dataset.train.{flip}: the lab trains without augmentation, as the official MVTec-AD config does");
+                throw new InvalidFileException($"dataset.train.{flip}: the lab trains without augmentation, as the official MVTec-AD config does");
         RequireIfPresent(dataset.Doubles("pixel_mean"), [0.485, 0.456, 0.406], "dataset.pixel_mean", "the lab normalises with the ImageNet mean");
         RequireIfPresent(dataset.Doubles("pixel_std"), [0.229, 0.224, 0.225], "dataset.pixel_std", "the lab normalises with the ImageNet std");
 
         foreach (var criterion in y.Items("criterion"))
             if (criterion.String("type") is { } type && type != "FeatureMSELoss")
-                throw new InvalidDataException($"criterion {type}: the lab trains with FeatureMSELoss only");
+                throw new InvalidFileException($"criterion {type}: the lab trains with FeatureMSELoss only");
 
         var trainer = y.Child("trainer");
         var schedule = trainer.Child("lr_scheduler");
         if (schedule.String("type") is { } scheduleType && scheduleType != "StepLR")
-            throw new InvalidDataException($"trainer.lr_scheduler.type {scheduleType}: the lab has StepLR only");
+            throw new InvalidFileException($"trainer.lr_scheduler.type {scheduleType}: the lab has StepLR only");
         var optimizer = trainer.Child("optimizer");
         if (optimizer.String("type") is { } optimizerType && optimizerType != "AdamW")
-            throw new InvalidDataException($"trainer.optimizer.type {optimizerType}: the lab has AdamW only");
+            throw new InvalidFileException($"trainer.optimizer.type {optimizerType}: the lab has AdamW only");
         RequireIfPresent(optimizer.Child("kwargs").Doubles("betas"), [0.9, 0.999], "trainer.optimizer.kwargs.betas", "the lab's AdamW uses betas [0.9, 0.999]");
 
         var net = y.Items("net").ToDictionary(n => n.String("name") ?? "", n => n);
-        var backbone = net.GetValueOrDefault(OfficialCheckpoint.Backbone) ?? throw new InvalidDataException("net has no part named backbone");
+        var backbone = net.GetValueOrDefault(OfficialCheckpoint.Backbone) ?? throw new InvalidFileException("net has no part named backbone");
         if (backbone.String("type") != EfficientNetB4Type)
-            throw new InvalidDataException($"net backbone type {backbone.String("type") ?? "(none)"}: the lab has no such backbone " +
+            throw new InvalidFileException($"net backbone type {backbone.String("type") ?? "(none)"}: the lab has no such backbone " +
                 "(of the official ones it has EfficientNet-B4; its ResNet-18 is CNTK's, not torchvision's)");
-        var neck = net.GetValueOrDefault("neck") ?? throw new InvalidDataException("net has no part named neck");
+        var neck = net.GetValueOrDefault("neck") ?? throw new InvalidFileException("net has no part named neck");
         if (neck.String("type") != "models.necks.MFCN")
-            throw new InvalidDataException($"net neck type {neck.String("type") ?? "(none)"}: the lab has the MFCN neck only");
+            throw new InvalidFileException($"net neck type {neck.String("type") ?? "(none)"}: the lab has the MFCN neck only");
         var outStrides = neck.Child("kwargs").Ints("outstrides") ?? [defaults.Backbone.OutStride];
-        if (outStrides.Length != 1) throw new InvalidDataException("net neck kwargs.outstrides: the lab takes one stride");
-        var reconstruction = net.GetValueOrDefault(OfficialCheckpoint.Reconstruction) ?? throw new InvalidDataException("net has no part named reconstruction");
+        if (outStrides.Length != 1) throw new InvalidFileException("net neck kwargs.outstrides: the lab takes one stride");
+        var reconstruction = net.GetValueOrDefault(OfficialCheckpoint.Reconstruction) ?? throw new InvalidFileException("net has no part named reconstruction");
         if (reconstruction.String("type") != "models.reconstructions.UniAD")
-            throw new InvalidDataException($"net reconstruction type {reconstruction.String("type") ?? "(none)"}: the lab has UniAD only");
+            throw new InvalidFileException($"net reconstruction type {reconstruction.String("type") ?? "(none)"}: the lab has UniAD only");
         var r = reconstruction.Child("kwargs");
         if (r.String("activation") is { } activation && activation != "relu")
-            throw new InvalidDataException($"net reconstruction kwargs.activation {activation}: the lab's transformer uses relu");
+            throw new InvalidFileException($"net reconstruction kwargs.activation {activation}: the lab's transformer uses relu");
         if (r.Bool("normalize_before") == true)
-            throw new InvalidDataException("net reconstruction kwargs.normalize_before: the lab's transformer is post-norm, as the official config");
+            throw new InvalidFileException("net reconstruction kwargs.normalize_before: the lab's transformer is post-norm, as the official config");
 
         var jitter = r.Child("feature_jitter");
         var mask = r.Child("neighbor_mask");
         var maskSites = mask.Bools("mask") ?? [true, true, true];
-        if (maskSites.Length != 3) throw new InvalidDataException("net reconstruction kwargs.neighbor_mask.mask: three flags [encoder, decoder 1, decoder 2]");
+        if (maskSites.Length != 3) throw new InvalidFileException("net reconstruction kwargs.neighbor_mask.mask: three flags [encoder, decoder 1, decoder 2]");
         var metrics = y.Child("evaluator").Child("metrics").Items("auc").ToList();
         var names = metrics.Select(m => m.String("name")).ToList();
         var pool = metrics.FirstOrDefault(m => m.String("name") == "max")?.Child("kwargs").Ints("avgpool_size") ?? [defaults.Evaluation.AvgPoolKernel, defaults.Evaluation.AvgPoolKernel];
-        if (pool.Length != 2 || pool[0] != pool[1]) throw new InvalidDataException("evaluator max avgpool_size: the lab pools with a square kernel");
+        if (pool.Length != 2 || pool[0] != pool[1]) throw new InvalidFileException("evaluator max avgpool_size: the lab pools with a square kernel");
 
         return new UniadConfig
         {
             Backbone = new BackboneConfig
             {
                 Kind = BackboneKind.EfficientnetB4,
-                OutLayers = backbone.Child("kwargs").Ints("outlayers") ?? throw new InvalidDataException("net backbone kwargs.outlayers is missing"),
+                OutLayers = backbone.Child("kwargs").Ints("outlayers") ?? throw new InvalidFileException("net backbone kwargs.outlayers is missing"),
                 OutStride = outStrides[0],
                 InputSize = dataset.Ints("input_size") ?? defaults.Backbone.InputSize,
             },
@@ -100,7 +100,7 @@ public static class OfficialConfig
                 {
                     "learned" or "v3" => PositionalEmbeddingKind.Learned,
                     "sine" or "v2" => PositionalEmbeddingKind.Sine,
-                    var other => throw new InvalidDataException($"net reconstruction kwargs.pos_embed_type {other}: learned or sine"),
+                    var other => throw new InvalidFileException($"net reconstruction kwargs.pos_embed_type {other}: learned or sine"),
                 },
                 FeatureJitter = jitter.Exists
                     ? new FeatureJitterConfig { Scale = jitter.Double("scale") ?? 20, Probability = jitter.Double("prob") ?? 1 }
@@ -153,7 +153,7 @@ public static class OfficialConfig
     public static string ToYaml(UniadConfig config)
     {
         if (config.Backbone.Kind != BackboneKind.EfficientnetB4)
-            throw new InvalidDataException($"backbone {config.Backbone.Kind}: the official code has no such backbone " +
+            throw new InvalidFileException($"backbone {config.Backbone.Kind}: the official code has no such backbone " +
                 "(the lab's ResNet-18 is CNTK's recipe, not torchvision's); only EfficientNet-B4 runs can be exported");
         var (b, m, t, e) = (config.Backbone, config.Model, config.Training, config.Evaluation);
         string List<T>(IEnumerable<T> values) => "[" + string.Join(", ", values.Select(v => Format(v!))) + "]";
@@ -280,7 +280,7 @@ public static class OfficialConfig
     private static void RequireIfPresent(double[]? values, double[] expected, string key, string why)
     {
         if (values is not null && !values.SequenceEqual(expected))
-            throw new InvalidDataException($"{key} [{string.Join(", ", values.Select(v => v.ToString(CultureInfo.InvariantCulture)))}]: {why}");
+            throw new InvalidFileException($"{key} [{string.Join(", ", values.Select(v => v.ToString(CultureInfo.InvariantCulture)))}]: {why}");
     }
 
     /// <summary>A YAML mapping, read leniently where a key is absent and strictly where its value has the wrong type.</summary>
@@ -299,39 +299,39 @@ public static class OfficialConfig
         {
             null => new Node(null, Key(key)),
             YamlMappingNode map => new Node(map, Key(key)),
-            _ => throw new InvalidDataException($"{Key(key)} should be a mapping"),
+            _ => throw new InvalidFileException($"{Key(key)} should be a mapping"),
         };
 
         public IEnumerable<Node> Items(string key) => Value(key) switch
         {
             null => [],
             YamlSequenceNode list => list.Children.Select((item, i) => item as YamlMappingNode is { } map
-                ? new Node(map, $"{Key(key)}[{i}]") : throw new InvalidDataException($"{Key(key)}[{i}] should be a mapping")).ToList(),
-            _ => throw new InvalidDataException($"{Key(key)} should be a list"),
+                ? new Node(map, $"{Key(key)}[{i}]") : throw new InvalidFileException($"{Key(key)}[{i}] should be a mapping")).ToList(),
+            _ => throw new InvalidFileException($"{Key(key)} should be a list"),
         };
 
         public string? String(string key) => Value(key) switch
         {
             null => null,
             YamlScalarNode scalar => scalar.Value,
-            _ => throw new InvalidDataException($"{Key(key)} should be a single value"),
+            _ => throw new InvalidFileException($"{Key(key)} should be a single value"),
         };
 
         public double? Double(string key) => String(key) is { } text
             ? double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d) ? d
-              : throw new InvalidDataException($"{Key(key)} should be a number, not {text}")
+              : throw new InvalidFileException($"{Key(key)} should be a number, not {text}")
             : null;
 
         public int? Int(string key) => String(key) is { } text
             ? int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var i) ? i
-              : throw new InvalidDataException($"{Key(key)} should be a whole number, not {text}")
+              : throw new InvalidFileException($"{Key(key)} should be a whole number, not {text}")
             : null;
 
         public bool? Bool(string key) => String(key) is { } text
             ? text.ToLowerInvariant() switch
             {
                 "true" => true, "false" => false,
-                _ => throw new InvalidDataException($"{Key(key)} should be True or False, not {text}"),
+                _ => throw new InvalidFileException($"{Key(key)} should be True or False, not {text}"),
             }
             : null;
 
@@ -339,19 +339,19 @@ public static class OfficialConfig
         {
             null => null,
             YamlSequenceNode list => list.Children.Select(c => (c as YamlScalarNode)?.Value
-                ?? throw new InvalidDataException($"{Key(key)} should be a list of values")).ToArray(),
-            _ => throw new InvalidDataException($"{Key(key)} should be a list"),
+                ?? throw new InvalidFileException($"{Key(key)} should be a list of values")).ToArray(),
+            _ => throw new InvalidFileException($"{Key(key)} should be a list"),
         };
 
         public int[]? Ints(string key) => Scalars(key)?.Select(s => int.TryParse(s, CultureInfo.InvariantCulture, out var i) ? i
-            : throw new InvalidDataException($"{Key(key)} should hold whole numbers, not {s}")).ToArray();
+            : throw new InvalidFileException($"{Key(key)} should hold whole numbers, not {s}")).ToArray();
 
         public double[]? Doubles(string key) => Scalars(key)?.Select(s => double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d
-            : throw new InvalidDataException($"{Key(key)} should hold numbers, not {s}")).ToArray();
+            : throw new InvalidFileException($"{Key(key)} should hold numbers, not {s}")).ToArray();
 
         public bool[]? Bools(string key) => Scalars(key)?.Select(s => s.ToLowerInvariant() switch
         {
-            "true" => true, "false" => false, _ => throw new InvalidDataException($"{Key(key)} should hold True or False, not {s}"),
+            "true" => true, "false" => false, _ => throw new InvalidFileException($"{Key(key)} should hold True or False, not {s}"),
         }).ToArray();
     }
 }

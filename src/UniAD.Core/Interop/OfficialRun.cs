@@ -40,7 +40,7 @@ public static class OfficialRun
 
     /// <summary>Every check an import makes (YAML, checkpoint, each key and shape) without writing anything: what a lab
     /// runs before it queues the import.</summary>
-    /// <exception cref="InvalidDataException">The YAML or the checkpoint, with the keys or setting at fault named.</exception>
+    /// <exception cref="InvalidFileException">The YAML or the checkpoint, with the keys or setting at fault named.</exception>
     /// <param name="checkpointName">What to call the files in messages (an upload is stored under another name).</param>
     public static Checked Check(string checkpointPath, string configPath, string? checkpointName = null, string? configName = null)
     {
@@ -56,7 +56,7 @@ public static class OfficialRun
         var leftOver = checkpoint.Parts.Where(p => p.Key is not (OfficialCheckpoint.Backbone or OfficialCheckpoint.Reconstruction))
             .SelectMany(p => p.Value.Keys.Select(k => $"{OfficialCheckpoint.Ddp}{p.Key}{(p.Key.Length > 0 ? "." : "")}{k}")).Order(StringComparer.Ordinal).ToList();
         if (leftOver.Count > 0)
-            throw new InvalidDataException($"{name} is not a UniAD checkpoint of this config: unexpected keys ({leftOver.Count}): {string.Join(", ", leftOver)}");
+            throw new InvalidFileException($"{name} is not a UniAD checkpoint of this config: unexpected keys ({leftOver.Count}): {string.Join(", ", leftOver)}");
         var (channels, gridHeight, gridWidth) = FeatureExtractor.ShapeOf(config.Backbone);
         var model = new UniadModel(config.Model, channels, gridHeight, gridWidth);
         try
@@ -75,13 +75,13 @@ public static class OfficialRun
     }
 
     /// <summary>Checks everything first (YAML, checkpoint, every key and shape); only then writes the run folder.</summary>
-    /// <exception cref="InvalidDataException">The YAML or the checkpoint, with the keys or setting at fault named.</exception>
+    /// <exception cref="InvalidFileException">The YAML or the checkpoint, with the keys or setting at fault named.</exception>
     public static OfficialImportResult Import(OfficialImportRequest request, ExperimentHooks hooks, CancellationToken cancel = default)
     {
         var config = ReadConfig(request.ConfigPath);
         string name = request.CheckpointName ?? Path.GetFileName(request.CheckpointPath), output = request.OutputDirectory;
         if (File.Exists(Path.Combine(output, Experiment.CheckpointFile)))
-            throw new InvalidOperationException($"{output} already holds a run (checkpoint.uniad): choose another output folder");
+            throw new ConflictException($"{output} already holds a run (checkpoint.uniad): choose another output folder");
         var test = request.Dataset.Test;
         if (test.Count == 0) throw new DatasetException($"the dataset in {request.Dataset.Root} has no test images to evaluate the import on");
 
@@ -119,13 +119,13 @@ public static class OfficialRun
 
     public static UniadConfig ReadConfig(string path, string? name = null)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"config not found: {path}", path);
+        if (!File.Exists(path)) throw new InvalidFileException($"config not found: {path}");
         try { return OfficialConfig.FromYaml(File.ReadAllText(path)); }
-        catch (InvalidDataException e) { throw new InvalidDataException($"{name ?? Path.GetFileName(path)}: {e.Message}", e); }
+        catch (InvalidFileException e) { throw new InvalidFileException($"{name ?? Path.GetFileName(path)}: {e.Message}", e); }
     }
 
     /// <summary>Writes <see cref="ExportCheckpointFile"/> and <see cref="ExportConfigFile"/> for a trained run.</summary>
-    /// <exception cref="InvalidDataException">A run whose backbone the official code lacks.</exception>
+    /// <exception cref="InvalidFileException">A run whose backbone the official code lacks.</exception>
     public static void Export(string runFolder, string outputDirectory)
     {
         var checkpoint = Checkpoint.Load(Path.Combine(runFolder, Experiment.CheckpointFile));

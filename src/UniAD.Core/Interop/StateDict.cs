@@ -26,7 +26,7 @@ public static class StateDict
     /// <param name="what">What the file should have been, for the message ("an EfficientNet-B4 state dict").</param>
     /// <param name="optional">Keys of the module a file may lack.</param>
     /// <param name="keyPrefix">How the file spells the keys before the module's own names, for the message.</param>
-    /// <exception cref="InvalidDataException">Keys missing or left over, or shapes that differ.</exception>
+    /// <exception cref="InvalidFileException">Keys missing or left over, or shapes that differ.</exception>
     public static void LoadStrict(nn.Module module, IReadOnlyDictionary<string, Tensor> weights, string source, string what,
         Func<string, bool>? optional = null, string keyPrefix = "")
     {
@@ -42,7 +42,7 @@ public static class StateDict
         if (missing.Count > 0) problems.Add($"missing keys ({missing.Count}): {Keys(missing)}");
         if (unexpected.Count > 0) problems.Add($"unexpected keys ({unexpected.Count}): {Keys(unexpected)}");
         if (mismatched.Count > 0) problems.Add($"shape mismatches ({mismatched.Count}): {string.Join(", ", mismatched)}");
-        if (problems.Count > 0) throw new InvalidDataException($"{source} is not {what}: {string.Join("; ", problems)}");
+        if (problems.Count > 0) throw new InvalidFileException($"{source} is not {what}: {string.Join("; ", problems)}");
         using var _ = no_grad();
         foreach (var (key, target) in own)
             if (weights.TryGetValue(key, out var value)) target.copy_(value);

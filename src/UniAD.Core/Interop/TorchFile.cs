@@ -28,12 +28,12 @@ public static class TorchFile
 
     /// <summary>The saved object: dicts as <see cref="Hashtable"/>, lists as <see cref="ArrayList"/>, tuples as arrays,
     /// tensors as CPU tensors.</summary>
-    /// <exception cref="InvalidDataException">Not a file torch.save wrote, or a damaged one.</exception>
+    /// <exception cref="InvalidFileException">Not a file torch.save wrote, or a damaged one.</exception>
     public static Hashtable Read(string path, string name)
     {
         var format = FormatOf(path);
         if (format == Format.Other)
-            throw new InvalidDataException($"{name} is not a PyTorch file: it is neither the zip archive torch.save writes nor its older pickle format");
+            throw new InvalidFileException($"{name} is not a PyTorch file: it is neither the zip archive torch.save writes nor its older pickle format");
         try
         {
             using var file = File.OpenRead(path);
@@ -42,7 +42,7 @@ public static class TorchFile
         catch (Exception e) when (e is InvalidCastException or InvalidOperationException or NotImplementedException or PickleException
                                       or KeyNotFoundException or EndOfStreamException or IndexOutOfRangeException)
         {
-            throw new InvalidDataException($"{name} is not a PyTorch file the lab can read, or a damaged one ({e.Message})", e);
+            throw new InvalidFileException($"{name} is not a PyTorch file the lab can read, or a damaged one ({e.Message})", e);
         }
     }
 
@@ -76,8 +76,8 @@ public static class TorchFile
         {
             var header = new Unpickler();
             if (header.load(file) is not BigInteger magic || magic != Magic)
-                throw new InvalidDataException("the magic number of a PyTorch file is missing");
-            if (Convert.ToInt64(header.load(file)) != 1001) throw new InvalidDataException("an unknown PyTorch protocol version");
+                throw new InvalidFileException("the magic number of a PyTorch file is missing");
+            if (Convert.ToInt64(header.load(file)) != 1001) throw new InvalidFileException("an unknown PyTorch protocol version");
             header.load(file);                                             // system info: little-endian, type sizes
             var legacy = new Legacy();
             var saved = legacy.load(file);
@@ -98,7 +98,7 @@ public static class TorchFile
         protected override object persistentLoad(object pid)
         {
             var id = (object[])pid;                                        // ("storage", type, key, location, count, view)
-            if ((string)id[0] != "storage") throw new InvalidDataException($"an unknown persistent id '{id[0]}'");
+            if ((string)id[0] != "storage") throw new InvalidFileException($"an unknown persistent id '{id[0]}'");
             var key = (string)id[2];
             return _storages[key] = new Storage(key, DTypeOf(((ClassDictConstructor)id[1]).name));
         }
@@ -108,7 +108,7 @@ public static class TorchFile
             "DoubleStorage" => float64, "FloatStorage" => float32, "HalfStorage" => float16, "BFloat16Storage" => bfloat16,
             "LongStorage" => int64, "IntStorage" => int32, "ShortStorage" => int16, "CharStorage" => int8, "ByteStorage" => uint8,
             "BoolStorage" => @bool,
-            _ => throw new InvalidDataException($"a storage of type {storage}, which the lab does not read"),
+            _ => throw new InvalidFileException($"a storage of type {storage}, which the lab does not read"),
         };
 
         /// <summary>The object with every pending tensor made from its storage (a copy: storages may be shared).</summary>

@@ -93,28 +93,28 @@ public sealed class Checkpoint
 
     /// <summary>The latest checkpoint that is whole, falling back to the previous one when the latest is damaged or gone.</summary>
     /// <param name="fellBack">Says why the previous one is used, or null when the latest is.</param>
-    /// <exception cref="InvalidDataException">Neither is a whole checkpoint; the message says what is wrong with each.</exception>
+    /// <exception cref="InvalidFileException">Neither is a whole checkpoint; the message says what is wrong with each.</exception>
     public static Checkpoint LoadLatestGood(string path, out string? fellBack)
     {
         fellBack = null;
         string? latestProblem;
         try { return Load(path); }
-        catch (Exception e) when (e is InvalidDataException or FileNotFoundException) { latestProblem = e.Message; }
+        catch (InvalidFileException e) { latestProblem = e.Message; }
         var previous = PreviousPath(path);
-        if (!File.Exists(previous)) throw new InvalidDataException($"{latestProblem}, and there is no previous checkpoint to go back to");
+        if (!File.Exists(previous)) throw new InvalidFileException($"{latestProblem}, and there is no previous checkpoint to go back to");
         try
         {
             var checkpoint = Load(previous);
             fellBack = $"{latestProblem}; resuming from the previous checkpoint ({Path.GetFileName(previous)}, epoch {checkpoint.State.CompletedEpochs})";
             return checkpoint;
         }
-        catch (InvalidDataException e) { throw new InvalidDataException($"{latestProblem}; the previous one is no better: {e.Message}", e); }
+        catch (InvalidFileException e) { throw new InvalidFileException($"{latestProblem}; the previous one is no better: {e.Message}", e); }
     }
 
-    /// <exception cref="InvalidDataException">Not a checkpoint, or a damaged one (its checksum says so).</exception>
+    /// <exception cref="InvalidFileException">Not a checkpoint, or a damaged one (its checksum says so).</exception>
     public static Checkpoint Load(string path)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"checkpoint not found: {path}", path);
+        if (!File.Exists(path)) throw new InvalidFileException($"checkpoint not found: {path}");
         Dictionary<string, byte[]> blobs;
         try
         {
@@ -131,7 +131,7 @@ public sealed class Checkpoint
         // Checkpoints written before the checksum existed have none; every one written since does.
         if (blobs.TryGetValue(ChecksumEntry, out var stored)
             && System.Text.Encoding.ASCII.GetString(stored) != Checksum(InEntryOrder(blobs)))
-            throw new InvalidDataException($"checkpoint {path} is damaged: its content does not match its checksum");
+            throw new InvalidFileException($"checkpoint {path} is damaged: its content does not match its checksum");
         try
         {
             var checkpoint = new Checkpoint
@@ -145,7 +145,7 @@ public sealed class Checkpoint
         catch (Exception e) when (e is InvalidDataException or KeyNotFoundException or JsonException or ArgumentException) { throw Damaged(path, e); }
     }
 
-    private static InvalidDataException Damaged(string path, Exception e) =>
+    private static InvalidFileException Damaged(string path, Exception e) =>
         new($"not a UniAD Lab checkpoint (or a damaged one): {path}", e);
 
     /// <summary>A model with this checkpoint's architecture and weights.</summary>

@@ -49,7 +49,7 @@ public static class Experiment
         Directory.CreateDirectory(output);
         var checkpointPath = Path.Combine(output, CheckpointFile);
         if (Checkpoint.Exists(checkpointPath) && !request.Resume)
-            throw new InvalidOperationException($"{output} already holds a run (checkpoint.uniad): resume it or choose another output folder");
+            throw new ConflictException($"{output} already holds a run (checkpoint.uniad): resume it or choose another output folder");
 
         using var extractor = new FeatureExtractor(config.Backbone, request.Device);
         var cache = new FeatureCache(request.FeatureCacheDirectory ?? Path.Combine(output, "feature-cache"));
@@ -144,7 +144,7 @@ public static class Experiment
         if (fellBack is not null) hooks.Warning?.Invoke(fellBack);
         RequireSameRun(checkpoint.Config, config, checkpointPath);
         if (checkpoint.State.FeatureFingerprint != fingerprint)
-            throw new InvalidOperationException($"the checkpoint in {checkpointPath} was trained on features of another backbone or weights file");
+            throw new ConflictException($"the checkpoint in {checkpointPath} was trained on features of another backbone or weights file");
         return Trainer.Resume(checkpoint, device, config.Training.Epochs);
     }
 
@@ -164,7 +164,7 @@ public static class Experiment
         var run = stored.ForNewRun() with { Training = stored.ForNewRun().Training with { Epochs = requested.Training.Epochs } };
         var differences = ConfigDiff.Differences(run, requested.ForNewRun());
         if (differences.Count > 0)
-            throw new InvalidOperationException($"the checkpoint in {checkpointPath} was trained with a different config " +
+            throw new ConflictException($"the checkpoint in {checkpointPath} was trained with a different config " +
                 $"({string.Join(", ", differences.Select(d => $"{d.Key}: {d.Left ?? "absent"} in the run, {d.Right ?? "absent"} now"))}); " +
                 "only the number of epochs may change when resuming");
     }

@@ -124,7 +124,7 @@ public static class ApiEndpoints
     {
         if (await queries.GetAsync(id, cancel) is null) return NoSuchRun(id);
         try { await action(); }
-        catch (InvalidOperationException e) { return Problems(e.Message); }
+        catch (UserException e) { return Problems(e.Message); }
         return Results.Ok(RunSummary.Of((await queries.GetAsync(id, cancel))!));
     }
 

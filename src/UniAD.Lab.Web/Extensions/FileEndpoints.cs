@@ -47,7 +47,7 @@ public static class FileEndpoints
         {
             http.Features.GetRequiredFeature<IHttpMaxRequestBodySizeFeature>().MaxRequestBodySize = options.Value.MaxUploadBytes;
             try { return Results.Ok(new { upload = await catalog.SaveUploadAsync(http.Request.Body, http.RequestAborted) }); }
-            catch (InvalidDataException e) { return Results.Text(e.Message, statusCode: StatusCodes.Status413PayloadTooLarge); }
+            catch (UniAD.Core.TooLargeException e) { return Results.Text(e.Message, statusCode: StatusCodes.Status413PayloadTooLarge); }
         });
         app.MapGet("/datasets/{id:int}/images/{index:int}.png", async (int id, int index, DatasetBrowser browser) =>
             await browser.TileAsync(id, index) is { } png ? Results.File(png, "image/png") : Results.NotFound());

@@ -24,7 +24,7 @@ public static class OfficialEndpoints
         {
             http.Features.GetRequiredFeature<IHttpMaxRequestBodySizeFeature>().MaxRequestBodySize = options.Value.MaxUploadBytes;
             try { return Results.Ok(new { upload = await Uploads.SaveAsync(options.Value, http.Request.Body, http.RequestAborted) }); }
-            catch (InvalidDataException e) { return Results.Json(new { Problems = new[] { e.Message } }, statusCode: StatusCodes.Status413PayloadTooLarge); }
+            catch (TooLargeException e) { return Results.Json(new { Problems = new[] { e.Message } }, statusCode: StatusCodes.Status413PayloadTooLarge); }
         });
         app.MapPost("/api/runs/import-official", async (ImportOfficialBody body, OfficialImports imports, CancellationToken cancel) =>
         {

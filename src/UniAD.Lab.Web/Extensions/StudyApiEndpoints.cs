@@ -60,7 +60,7 @@ public static class StudyApiEndpoints
         {
             if (await studies.GetAsync(id, cancel) is not { } study) return NoSuchStudy(id);
             try { return Matrix(study.Matrix(Metrics.Parse(metric)), format, $"study-{id}", $"UniAD Lab study {id} \"{study.Study.Name}\""); }
-            catch (ArgumentException e) { return ApiEndpoints.Problems(e.Message); }
+            catch (UniAD.Core.UserException e) { return ApiEndpoints.Problems(e.Message); }
         });
     }
 
@@ -85,8 +85,8 @@ public static class StudyApiEndpoints
                 Metrics = Enum.GetValues<Metric>().ToDictionary(m => m.Key(), m => MatrixJson.Of(comparison.Matrix(m, baseline))),
             });
         }
-        catch (ArgumentException e) { return ApiEndpoints.Problems(e.Message); }
-        catch (KeyNotFoundException e) { return Results.NotFound(new { Problems = new[] { e.Message } }); }
+        catch (UniAD.Core.NotFoundException e) { return Results.NotFound(new { Problems = new[] { e.Message } }); }
+        catch (UniAD.Core.UserException e) { return ApiEndpoints.Problems(e.Message); }
     }
 
     private static IResult Matrix(MetricMatrix matrix, string? format, string file, string caption) => format switch

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using UniAD.Core;
 using UniAD.Core.Statistics;
 using UniAD.Lab.Persistence;
 
@@ -13,7 +14,7 @@ public sealed class CompareQueries(IDbContextFactory<LabDbContext> databases)
         var ids = selection.Items.SelectMany(i => i.RunIds).ToList();
         var runs = (await LoadAsync(ids, withCurves, cancel)).ToDictionary(r => r.Id);
         var missing = ids.Where(id => !runs.ContainsKey(id)).ToList();
-        if (missing.Count > 0) throw new KeyNotFoundException($"no run {string.Join(", ", missing.Select(i => $"#{i}"))}");
+        if (missing.Count > 0) throw new NotFoundException($"no run {string.Join(", ", missing.Select(i => $"#{i}"))}");
         var items = selection.Items.Select((s, index) => new CompareItem(s.Label ?? DefaultLabel(s, runs, index), [.. s.RunIds.Select(id => runs[id])])).ToList();
         var compared = items.Select(Describe).ToList();
         return new Comparison(selection, compared, Comparison.Differences(items), Warnings(compared));

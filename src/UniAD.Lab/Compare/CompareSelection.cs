@@ -1,4 +1,5 @@
 using System.Globalization;
+using UniAD.Core;
 
 namespace UniAD.Lab.Compare;
 
@@ -14,15 +15,15 @@ public sealed record CompareSelection(IReadOnlyList<SelectedItem> Items)
     public static CompareSelection Parse(string? runs, string? groups)
     {
         if (string.IsNullOrWhiteSpace(runs) == string.IsNullOrWhiteSpace(groups))
-            throw new ArgumentException("give either runs=3,7,12 or groups=name:3,4;7,8");
+            throw new UserException("give either runs=3,7,12 or groups=name:3,4;7,8");
         var items = !string.IsNullOrWhiteSpace(runs)
             ? Ids(runs, "runs").Select(id => new SelectedItem(null, [id])).ToList()
             : groups!.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(ParseGroup).ToList();
         if (items.Count is < MinItems or > MaxItems)
-            throw new ArgumentException($"compare {MinItems} to {MaxItems} runs or groups; {items.Count} given");
+            throw new UserException($"compare {MinItems} to {MaxItems} runs or groups; {items.Count} given");
         var all = items.SelectMany(i => i.RunIds).ToList();
-        if (all.Count > MaxRuns) throw new ArgumentException($"{all.Count} runs in all; a comparison takes at most {MaxRuns}");
-        if (all.Distinct().Count() < all.Count) throw new ArgumentException($"run {all.GroupBy(i => i).First(g => g.Count() > 1).Key} is selected twice");
+        if (all.Count > MaxRuns) throw new UserException($"{all.Count} runs in all; a comparison takes at most {MaxRuns}");
+        if (all.Distinct().Count() < all.Count) throw new UserException($"run {all.GroupBy(i => i).First(g => g.Count() > 1).Key} is selected twice");
         return new CompareSelection(items);
     }
 
@@ -39,11 +40,11 @@ public sealed record CompareSelection(IReadOnlyList<SelectedItem> Items)
         int colon = group.LastIndexOf(':');
         string? label = colon > 0 ? group[..colon].Trim() : null;
         var ids = Ids(colon >= 0 ? group[(colon + 1)..] : group, $"group '{group}'");
-        return ids.Count == 0 ? throw new ArgumentException($"group '{group}' has no runs") : new SelectedItem(label, ids);
+        return ids.Count == 0 ? throw new UserException($"group '{group}' has no runs") : new SelectedItem(label, ids);
     }
 
     private static List<int> Ids(string text, string what) =>
         text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(s =>
             int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out int id) && id > 0 ? id
-            : throw new ArgumentException($"{what}: '{s}' is not a run id")).ToList();
+            : throw new UserException($"{what}: '{s}' is not a run id")).ToList();
 }

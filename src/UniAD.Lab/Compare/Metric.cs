@@ -1,3 +1,4 @@
+using UniAD.Core;
 using UniAD.Lab.Persistence;
 
 namespace UniAD.Lab.Compare;
@@ -39,6 +40,6 @@ public static class Metrics
         if (string.IsNullOrEmpty(key)) return Metric.ImageAuroc;
         foreach (var metric in Enum.GetValues<Metric>())
             if (metric.Key() == key) return metric;
-        throw new ArgumentException($"unknown metric '{key}'; known: {string.Join(", ", Enum.GetValues<Metric>().Select(m => m.Key()))}");
+        throw new UserException($"unknown metric '{key}'; known: {string.Join(", ", Enum.GetValues<Metric>().Select(m => m.Key()))}");
     }
 }

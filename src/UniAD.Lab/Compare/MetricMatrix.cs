@@ -1,3 +1,4 @@
+using UniAD.Core;
 using UniAD.Core.Statistics;
 using UniAD.Lab.Persistence;
 
@@ -35,7 +36,7 @@ public sealed record MetricMatrix(Metric Metric, IReadOnlyList<string> Categorie
 
     public static MetricMatrix Build(IReadOnlyList<CompareItem> items, Metric metric, int? baseline = null)
     {
-        if (baseline is int b && (b < 0 || b >= items.Count)) throw new ArgumentException($"baseline {b} is not one of the {items.Count} rows");
+        if (baseline is int b && (b < 0 || b >= items.Count)) throw new UserException($"baseline {b} is not one of the {items.Count} rows");
         var categories = items.SelectMany(i => i.Runs).SelectMany(r => r.Results).Where(r => !r.IsMean && r.Of(metric) is not null)
             .Select(r => r.Category).Distinct().Order(StringComparer.Ordinal).ToList();
         var raw = items.Select(item => (

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using UniAD.Core;
 using UniAD.Core.Configuration;
 using UniAD.Core.Data;
 using UniAD.Core.Interop;
@@ -26,17 +27,17 @@ public sealed class OfficialImports(IDbContextFactory<LabDbContext> databases, R
     public static string SourceFolder(string runFolder) => Path.Combine(runFolder, "official");
 
     /// <returns>The queued run's id.</returns>
-    /// <exception cref="InvalidDataException">The checkpoint or the YAML, with the keys or setting at fault named.</exception>
+    /// <exception cref="InvalidFileException">The checkpoint or the YAML, with the keys or setting at fault named.</exception>
     public async Task<int> QueueAsync(OfficialUpload upload, CancellationToken cancel = default)
     {
         var (checkpoint, yaml) = (Uploads.PathOf(options.Value, upload.CheckpointUpload), Uploads.PathOf(options.Value, upload.ConfigUpload));
         try
         {
-            if (!File.Exists(checkpoint) || !File.Exists(yaml)) throw new ArgumentException("the uploaded files are gone (an upload is used once)");
-            if (string.IsNullOrWhiteSpace(upload.Name)) throw new ArgumentException("give the run a name");
+            if (!File.Exists(checkpoint) || !File.Exists(yaml)) throw new NotFoundException("the uploaded files are gone (an upload is used once)");
+            if (string.IsNullOrWhiteSpace(upload.Name)) throw new UserException("give the run a name");
             await using (var db = await databases.CreateDbContextAsync(cancel))
                 if (!await db.Datasets.AnyAsync(d => d.Id == upload.DatasetId, cancel))
-                    throw new ArgumentException($"dataset {upload.DatasetId} does not exist");
+                    throw new NotFoundException($"dataset {upload.DatasetId} does not exist");
             var found = await Task.Run(() => OfficialRun.Check(checkpoint, yaml, upload.CheckpointName, upload.ConfigName), cancel);
             var run = new RunRecord
             {

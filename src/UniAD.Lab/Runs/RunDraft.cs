@@ -1,4 +1,5 @@
 using System.Globalization;
+using UniAD.Core;
 using UniAD.Core.Configuration;
 using UniAD.Lab.Persistence;
 
@@ -63,7 +64,7 @@ public sealed class RunDraft
     public IReadOnlyList<int> SeedList() =>
         Seeds.Split([',', ' '], StringSplitOptions.RemoveEmptyEntries).Select(s =>
             int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int seed) ? seed
-            : throw new ArgumentException($"seed '{s}' is not a whole number")).Distinct().ToList();
+            : throw new UserException($"seed '{s}' is not a whole number")).Distinct().ToList();
 
     /// <summary>The config this form describes; an <see cref="ArgumentException"/> names the invalid fields and keys.</summary>
     public UniadConfig Config() => ConfigRequest().Build();
@@ -88,7 +89,7 @@ public sealed class RunDraft
         if (DatasetId is null) problems.Add("choose a dataset");
         if (string.IsNullOrWhiteSpace(Name)) problems.Add(NameMissing);
         try { if (SeedList().Count == 0) problems.Add(NoSeed); }
-        catch (ArgumentException e) { problems.Add(e.Message); }
+        catch (UserException e) { problems.Add(e.Message); }
         problems.AddRange(ConfigRequest().Problems());
         if (DeviceSelector.Problem(Device) is { } device) problems.Add(device);
         return problems;
@@ -97,7 +98,7 @@ public sealed class RunDraft
     public RunRequest ToRequest(string user, bool requireName = true)
     {
         var problems = Problems().Where(p => requireName || p != NameMissing).ToList();
-        if (problems.Count > 0) throw new ArgumentException(string.Join("; ", problems));
+        if (problems.Count > 0) throw new UserException(problems);
         return new RunRequest(DatasetId!.Value, Config(), SeedList(), Name.Trim(), Ablation == "full" ? Preset : $"{Preset} {Ablation}",
             [.. Categories], NormalClasses.Trim(), Device, Queue, user);
     }

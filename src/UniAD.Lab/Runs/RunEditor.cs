@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using UniAD.Core;
 using UniAD.Lab.Persistence;
 
 namespace UniAD.Lab.Runs;
@@ -8,7 +9,7 @@ public sealed class RunEditor(IDbContextFactory<LabDbContext> databases)
 {
     public async Task AnnotateAsync(int runId, string name, string tags, string notes, CancellationToken cancel = default)
     {
-        if (string.IsNullOrWhiteSpace(name)) throw new ArgumentException("a run needs a name");
+        if (string.IsNullOrWhiteSpace(name)) throw new UserException("a run needs a name");
         await using var db = await databases.CreateDbContextAsync(cancel);
         var run = await db.Runs.SingleAsync(r => r.Id == runId, cancel);
         (run.Name, run.Tags, run.Notes) = (name.Trim(), NormaliseTags(tags), notes.Trim());
@@ -28,7 +29,7 @@ public sealed class RunEditor(IDbContextFactory<LabDbContext> databases)
         await using var db = await databases.CreateDbContextAsync(cancel);
         var runs = await db.Runs.Where(r => runIds.Contains(r.Id)).ToListAsync(cancel);
         var active = runs.Where(r => r.Status is RunStatus.Queued or RunStatus.Running).Select(r => $"#{r.Id}").ToList();
-        if (active.Count > 0) throw new InvalidOperationException($"cancel {string.Join(", ", active)} before deleting: they are queued or running");
+        if (active.Count > 0) throw new ConflictException($"cancel {string.Join(", ", active)} before deleting: they are queued or running");
         long freed = 0;
         foreach (var folder in runs.Select(r => r.Folder).Where(Directory.Exists))
         {

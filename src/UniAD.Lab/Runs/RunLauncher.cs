@@ -3,6 +3,7 @@ using Hangfire;
 using Hangfire.States;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using UniAD.Core;
 using UniAD.Core.Configuration;
 using UniAD.Lab.Persistence;
 
@@ -21,7 +22,7 @@ public sealed class RunLauncher(IDbContextFactory<LabDbContext> databases, IBack
     {
         await using var db = await databases.CreateDbContextAsync(cancel);
         if (!await db.Datasets.AnyAsync(d => d.Id == request.DatasetId, cancel))
-            throw new ArgumentException($"dataset {request.DatasetId} does not exist");
+            throw new NotFoundException($"dataset {request.DatasetId} does not exist");
         string group = request.Seeds.Count > 1 ? $"{request.Name} ({DateTime.UtcNow:yyyy-MM-dd HH:mm:ss})" : "";
         var runs = Records(request, group, request.Seeds.Count > 1 ? seed => $"{request.Name} seed {seed}" : _ => request.Name);
         db.Runs.AddRange(runs);
@@ -33,8 +34,8 @@ public sealed class RunLauncher(IDbContextFactory<LabDbContext> databases, IBack
     /// <summary>The runs a request asks for, one per seed, not yet saved.</summary>
     internal static List<RunRecord> Records(RunRequest request, string group, Func<int, string> name)
     {
-        if (request.Seeds.Count == 0) throw new ArgumentException("give at least one seed");
-        if (string.IsNullOrWhiteSpace(request.Name)) throw new ArgumentException("give the run a name");
+        if (request.Seeds.Count == 0) throw new UserException("give at least one seed");
+        if (string.IsNullOrWhiteSpace(request.Name)) throw new UserException("give the run a name");
         ConfigRules.Check(request.Config);                                 // the last gate before anything is stored
         return request.Seeds.Select(seed => new RunRecord
         {
@@ -99,7 +100,7 @@ public sealed class RunLauncher(IDbContextFactory<LabDbContext> databases, IBack
         await using var db = await databases.CreateDbContextAsync(cancel);
         var run = await db.Runs.SingleAsync(r => r.Id == runId, cancel);
         if (run.Status is not (RunStatus.Failed or RunStatus.Cancelled))
-            throw new InvalidOperationException($"run {runId} is {run.Status}; only failed or cancelled runs resume");
+            throw new ConflictException($"run {runId} is {run.Status}; only failed or cancelled runs resume");
         run.Status = RunStatus.Queued;
         run.FinishedAt = null;
         run.Error = null;

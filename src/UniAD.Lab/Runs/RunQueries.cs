@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using UniAD.Core;
 using UniAD.Core.Configuration;
 using UniAD.Core.Statistics;
 using UniAD.Lab.Persistence;
@@ -55,7 +56,7 @@ public sealed class RunQueries(IDbContextFactory<LabDbContext> databases)
 
     public async Task<IReadOnlyList<RunGroup>> GroupAsync(string key, RunPageRequest filter, CancellationToken cancel = default)
     {
-        if (!GroupingKeys.Contains(key)) throw new ArgumentException($"unknown grouping key '{key}'");
+        if (!GroupingKeys.Contains(key)) throw new UserException($"unknown grouping key '{key}'");
         await using var db = await databases.CreateDbContextAsync(cancel);
         var runs = await Filtered(db, filter).Include(r => r.Dataset).ToListAsync(cancel);
         return runs.GroupBy(r => key switch

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using UniAD.Core;
 using UniAD.Core.Configuration;
 
 namespace UniAD.Lab.Studies;
@@ -30,9 +31,9 @@ public static class StudyDesign
     /// <c>model.feature_jitter.scale=10, model.neighbor_mask.size=[5,5]</c>).</summary>
     public static IReadOnlyList<StudyVariant> Grid(IReadOnlyList<SweepAxis> axes)
     {
-        if (axes.Count == 0) throw new ArgumentException("a sweep needs at least one config key with values");
-        foreach (var axis in axes.Where(a => a.Values.Count == 0)) throw new ArgumentException($"sweep key '{axis.Key}' has no values");
-        if (axes.Select(a => a.Key).Distinct().Count() < axes.Count) throw new ArgumentException("a sweep key appears twice");
+        if (axes.Count == 0) throw new UserException("a sweep needs at least one config key with values");
+        foreach (var axis in axes.Where(a => a.Values.Count == 0)) throw new UserException($"sweep key '{axis.Key}' has no values");
+        if (axes.Select(a => a.Key).Distinct().Count() < axes.Count) throw new UserException("a sweep key appears twice");
         IEnumerable<IReadOnlyList<string>> combinations = [[]];
         foreach (var axis in axes)
             combinations = combinations.SelectMany(c => axis.Values.Select(v => (IReadOnlyList<string>)[.. c, $"{axis.Key}={v}"]));

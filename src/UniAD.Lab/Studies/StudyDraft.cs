@@ -1,3 +1,4 @@
+using UniAD.Core;
 using UniAD.Core.Configuration;
 using UniAD.Lab.Persistence;
 using UniAD.Lab.Runs;
@@ -52,23 +53,23 @@ public sealed class StudyDraft(RunDraft? baseRun = null)
         var problems = Base.Problems().Where(p => p != RunDraft.NameMissing && p != RunDraft.NoSeed).ToList();
         UniadConfig? config = null;
         try { config = Base.Config(); }
-        catch (ArgumentException) { }                                      // already among the base run's problems
+        catch (UserException) { }                                      // already among the base run's problems
         int seeds = 0;
         try { seeds = Base.SeedList().Count; }
-        catch (ArgumentException) { seeds = -1; }                          // ditto: unreadable, which is not "none"
+        catch (UserException) { seeds = -1; }                          // ditto: unreadable, which is not "none"
         try
         {
             var variants = ResolvedVariants();
             problems.AddRange(StudyLauncher.Problems(Base.Name, variants, ResolvedBaseline(variants), seeds, config));
         }
-        catch (ArgumentException e) { problems.Add(e.Message); }
+        catch (UserException e) { problems.Add(e.Message); }
         return problems;
     }
 
     public StudyRequest ToRequest(string user)
     {
         var problems = Problems();
-        if (problems.Count > 0) throw new ArgumentException(string.Join("; ", problems));
+        if (problems.Count > 0) throw new UserException(problems);
         return Request(ResolvedVariants(), user);
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using UniAD.Core;
 using UniAD.Core.Configuration;
 using UniAD.Lab.Persistence;
 using UniAD.Lab.Runs;
@@ -36,7 +37,7 @@ public sealed class StudyLauncher(IDbContextFactory<LabDbContext> databases, Run
         foreach (var variant in baseConfig is null ? [] : variants)
         {
             try { ConfigRules.Check(ConfigOverrides.Apply(baseConfig!, variant.Overrides)); }
-            catch (ArgumentException e) { problems.Add($"variant '{variant.Name}': {e.Message}"); }
+            catch (ConfigException e) { problems.Add($"variant '{variant.Name}': {e.Message}"); }
         }
         return problems;
     }
@@ -45,10 +46,10 @@ public sealed class StudyLauncher(IDbContextFactory<LabDbContext> databases, Run
     public async Task<int> QueueAsync(StudyRequest request, CancellationToken cancel = default)
     {
         var problems = Problems(request);
-        if (problems.Count > 0) throw new ArgumentException(string.Join("; ", problems));
+        if (problems.Count > 0) throw new UserException(problems);
         await using var db = await databases.CreateDbContextAsync(cancel);
         if (!await db.Datasets.AnyAsync(d => d.Id == request.Base.DatasetId, cancel))
-            throw new ArgumentException($"dataset {request.Base.DatasetId} does not exist");
+            throw new NotFoundException($"dataset {request.Base.DatasetId} does not exist");
         var study = new StudyRecord
         {
             Name = request.Name.Trim(), Kind = request.Kind, DatasetId = request.Base.DatasetId,

@@ -1,3 +1,4 @@
+using UniAD.Core;
 using System.Runtime.InteropServices;
 using Google.Protobuf;
 using UniAD.Core.Backbones;
@@ -54,7 +55,7 @@ public class OnnxModelReaderTests
         Assert.Equal(1, node.Attribute("group").I);
         Assert.Equal(1e-5f, node.Attribute("epsilon").F);
         Assert.Equal("NOTSET", node.Attribute("auto_pad").S);
-        Assert.Contains("no attribute 'pads'", Assert.Throws<InvalidDataException>(() => node.Attribute("pads")).Message);
+        Assert.Contains("no attribute 'pads'", Assert.Throws<InvalidFileException>(() => node.Attribute("pads")).Message);
 
         Assert.Equal(["image"], graph.Inputs);
         Assert.Equal([2L, 3], graph.Initializers["W"].Dims);
@@ -81,7 +82,7 @@ public class OnnxModelReaderTests
             g.Field(11, Proto.Message(v => v.Field(1, "image")));
         })));
 
-        var e = Assert.Throws<InvalidDataException>(() => WithTempFile(model, path => ResNet18Cntk.FromOnnx(path, [1])));
+        var e = Assert.Throws<InvalidFileException>(() => WithTempFile(model, path => ResNet18Cntk.FromOnnx(path, [1])));
         Assert.Contains("'W'", e.Message);
         Assert.Contains("[32,3,7,7], expected [64,3,7,7]", e.Message);
     }

@@ -1,3 +1,4 @@
+using UniAD.Core;
 using UniAD.Core.Configuration;
 
 namespace UniAD.Core.Tests.Configuration;
@@ -33,7 +34,7 @@ public class ConfigRulesTests
     {
         var config = ConfigOverrides.Apply(Presets.QuickCpu, [assignment]);
         Assert.Contains(problem, ConfigRules.Problems(config));
-        Assert.Contains(problem, Assert.Throws<ArgumentException>(() => ConfigRules.Check(config)).Message);
+        Assert.Contains(problem, Assert.Throws<ConfigException>(() => ConfigRules.Check(config)).Message);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using UniAD.Core;
 using UniAD.Core.Backbones;
 using UniAD.Core.Configuration;
 
@@ -63,7 +64,7 @@ public class ConfigTests
     [InlineData("epochs", "not of the form key=value")]
     [InlineData("training.epochs=many", "invalid override value")]
     public void BadOverridesAreNamed(string assignment, string message) =>
-        Assert.Contains(message, Assert.Throws<ArgumentException>(() => ConfigOverrides.Apply(new UniadConfig(), [assignment])).Message);
+        Assert.Contains(message, Assert.Throws<ConfigException>(() => ConfigOverrides.Apply(new UniadConfig(), [assignment])).Message);
 }
 
 public class FeatureExtractorSetupTests
@@ -72,7 +73,7 @@ public class FeatureExtractorSetupTests
     public void EfficientNetWithoutWeightsIsRefusedBeforeAnythingRuns()
     {
         var config = Presets.PaperMvtec.Backbone;
-        var error = Assert.Throws<ArgumentException>(() => new UniAD.Core.Features.FeatureExtractor(config, TorchSharp.torch.CPU));
+        var error = Assert.Throws<ConfigException>(() => new UniAD.Core.Features.FeatureExtractor(config, TorchSharp.torch.CPU));
         Assert.Contains("Refusing to train on random weights", error.Message);
     }
 

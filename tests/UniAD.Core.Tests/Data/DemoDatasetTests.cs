@@ -1,3 +1,4 @@
+using UniAD.Core;
 using System.Security.Cryptography;
 using UniAD.Core.Data;
 using UniAD.Core.Data.Demo;
@@ -28,7 +29,7 @@ public class DemoDatasetTests
     [InlineData(0, 2, "too small")]
     [InlineData(32, 0, "needs a training image")]
     public void NonsenseSizesAreRejected(int size, int train, string message) =>
-        Assert.Contains(message, Assert.Throws<ArgumentException>(() => DemoDataset.Generate(TinyDataset.TempDirectory(),
+        Assert.Contains(message, Assert.Throws<UserException>(() => DemoDataset.Generate(TinyDataset.TempDirectory(),
             new DemoDatasetOptions { ImageSize = size, TrainPerCategory = train })).Message);
 
     [Fact]

@@ -1,3 +1,4 @@
+using UniAD.Core;
 using UniAD.Core.Configuration;
 using UniAD.Core.Interop;
 
@@ -63,14 +64,14 @@ public class OfficialConfigTests
     {
         const string net = "net: [{name: backbone, type: models.backbones.efficientnet_b4, kwargs: {outlayers: [1]}}, " +
                            "{name: neck, type: models.necks.MFCN}, {name: reconstruction, type: models.reconstructions.UniAD}]\n";
-        var error = Assert.Throws<InvalidDataException>(() => OfficialConfig.FromYaml((yaml.StartsWith("random_seed") ? "" : net) + yaml));
+        var error = Assert.Throws<InvalidFileException>(() => OfficialConfig.FromYaml((yaml.StartsWith("random_seed") ? "" : net) + yaml));
         Assert.StartsWith(message, error.Message);
     }
 
     [Fact]
     public void OnlyEfficientNetB4RunsCanBeExported()
     {
-        var error = Assert.Throws<InvalidDataException>(() => OfficialConfig.ToYaml(Presets.ResNet18));
+        var error = Assert.Throws<InvalidFileException>(() => OfficialConfig.ToYaml(Presets.ResNet18));
         Assert.StartsWith("backbone Resnet18: the official code has no such backbone", error.Message);
     }
 }

@@ -1,3 +1,4 @@
+using UniAD.Core;
 using System.Collections;
 using TorchSharp;
 using TorchSharp.PyBridge;
@@ -169,7 +170,7 @@ public sealed class OfficialRunTests : IClassFixture<OfficialRunTests.TrainedB4R
         File.WriteAllText(yaml, text);
         var output = Path.Combine(folder, "run");
         var error = Assert.ThrowsAny<Exception>(() => Import(checkpoint, yaml, output));
-        Assert.True(error is InvalidDataException, $"{what}: {error.GetType().Name}: {error.Message}");
+        Assert.True(error is InvalidFileException, $"{what}: {error.GetType().Name}: {error.Message}");
         Assert.StartsWith(message, error.Message);
         Assert.DoesNotContain('\n', error.Message);
         Assert.False(Directory.Exists(output), $"{what}: the run folder was created");

@@ -1,3 +1,4 @@
+using UniAD.Core;
 using UniAD.Core.Data;
 using UniAD.Core.Evaluation;
 using UniAD.Core.Training;
@@ -36,7 +37,7 @@ public class CheckpointDamageTests(TinyDataset data) : IClassFixture<TinyDataset
         Run(output, epochs: 3);                                            // checkpoints after epochs 1, 2, 3 (every epoch)
         var latest = Path.Combine(output, Experiment.CheckpointFile);
         Damage(latest, how);
-        Assert.Throws<InvalidDataException>(() => Checkpoint.Load(latest));
+        Assert.Throws<InvalidFileException>(() => Checkpoint.Load(latest));
 
         var warnings = new List<string>();
         var resumed = Run(output, epochs: 4, resume: true, warnings);
@@ -58,7 +59,7 @@ public class CheckpointDamageTests(TinyDataset data) : IClassFixture<TinyDataset
         Damage(latest, "truncated");
         Damage(Checkpoint.PreviousPath(latest), "a flipped byte");
         var before = File.ReadAllBytes(latest);
-        var error = Assert.Throws<InvalidDataException>(() => Run(output, epochs: 3, resume: true));
+        var error = Assert.Throws<InvalidFileException>(() => Run(output, epochs: 3, resume: true));
         Assert.Contains("the previous one is no better", error.Message);
         Assert.Equal(before, File.ReadAllBytes(latest));                   // nothing trained, nothing overwritten
     }

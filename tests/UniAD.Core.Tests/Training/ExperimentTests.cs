@@ -1,3 +1,4 @@
+using UniAD.Core;
 using System.Diagnostics;
 using UniAD.Core.Data;
 using UniAD.Core.Evaluation;
@@ -112,7 +113,7 @@ public class ExperimentTests(TinyDataset data) : IClassFixture<TinyDataset>
         var output = TinyDataset.TempDirectory();
         Run(output, epochs: 1);
         var before = File.ReadAllBytes(Path.Combine(output, Experiment.CheckpointFile));
-        var error = Assert.Throws<InvalidOperationException>(() => Run(output, epochs: 1));
+        var error = Assert.Throws<ConflictException>(() => Run(output, epochs: 1));
         Assert.Contains("already holds a run", error.Message);
         Assert.Equal(before, File.ReadAllBytes(Path.Combine(output, Experiment.CheckpointFile)));
     }
@@ -123,7 +124,7 @@ public class ExperimentTests(TinyDataset data) : IClassFixture<TinyDataset>
         var output = TinyDataset.TempDirectory();
         Run(output, epochs: 1);
         var other = TinyDataset.Config(2) with { Model = TinyDataset.Config().Model with { HiddenDim = 16 } };
-        var error = Assert.Throws<InvalidOperationException>(() => Experiment.Run(
+        var error = Assert.Throws<ConflictException>(() => Experiment.Run(
             new ExperimentRequest(other, MvtecLayout.Read(data.Root), output, CPU, Resume: true), new ExperimentHooks()));
         Assert.Contains("different config", error.Message);
     }

@@ -1,3 +1,4 @@
+using UniAD.Core;
 using UniAD.Core.Configuration;
 using UniAD.Core.Training;
 using static TorchSharp.torch;
@@ -116,7 +117,7 @@ public class TrainerTests
     {
         var path = Path.Combine(TinyDataset.TempDirectory(), "bogus.uniad");
         File.WriteAllText(path, "not a zip");
-        var error = Assert.Throws<InvalidDataException>(() => Checkpoint.Load(path));
+        var error = Assert.Throws<InvalidFileException>(() => Checkpoint.Load(path));
         Assert.Contains("not a UniAD Lab checkpoint", error.Message);
 
         var otherZip = Path.Combine(TinyDataset.TempDirectory(), "maps.npz");     // a zip, but not a checkpoint
@@ -125,6 +126,6 @@ public class TrainerTests
             zip.CreateEntry("a/000.png.npy");
             zip.CreateEntry("b/000.png.npy");
         }
-        Assert.Contains("not a UniAD Lab checkpoint", Assert.Throws<InvalidDataException>(() => Checkpoint.Load(otherZip)).Message);
+        Assert.Contains("not a UniAD Lab checkpoint", Assert.Throws<InvalidFileException>(() => Checkpoint.Load(otherZip)).Message);
     }
 }

@@ -29,12 +29,12 @@ public static class DemoDataset
 
     public static void Generate(string root, DemoDatasetOptions options)
     {
-        if (options.ImageSize < 16) throw new ArgumentException($"image size {options.ImageSize} is too small: use 16 pixels or more");
+        if (options.ImageSize < 16) throw new UserException($"image size {options.ImageSize} is too small: use 16 pixels or more");
         if (options.TrainPerCategory < 1 || options.TestGoodPerCategory < 0 || options.TestPerDefect < 0)
-            throw new ArgumentException("image counts must not be negative, and each category needs a training image");
+            throw new UserException("image counts must not be negative, and each category needs a training image");
         var categories = options.Categories ?? CategoryNames;
         var unknown = categories.FirstOrDefault(name => !All.ContainsKey(name));
-        if (unknown is not null) throw new ArgumentException($"unknown demo category '{unknown}'; choose from {string.Join(", ", CategoryNames)}");
+        if (unknown is not null) throw new UserException($"unknown demo category '{unknown}'; choose from {string.Join(", ", CategoryNames)}");
         // Every image has its own seed, so rendering them in parallel gives the same files in any order.
         Parallel.ForEach(categories.SelectMany(name => Images(All[name], Path.Combine(root, name), options)), image => image());
     }
