@@ -10,8 +10,8 @@ public static class BackboneFactory
 
     public static FeatureBackbone Create(BackboneConfig config) => config.Kind switch
     {
-        BackboneKind.Resnet18 => ResNet18Cntk.FromOnnx(config.WeightsPath ?? ResNet18Cntk.DefaultModelPath(), config.OutLayers),
-        BackboneKind.EfficientnetB4 => EfficientNetB4.FromWeights(config.WeightsPath, config.OutLayers),
+        BackboneKind.Resnet18 => ResNet18CntkWeights.FromOnnx(config.WeightsPath ?? ResNet18CntkWeights.DefaultModelPath(), config.OutLayers),
+        BackboneKind.EfficientnetB4 => EfficientNetB4Weights.FromFile(config.WeightsPath, config.OutLayers),
         _ => throw new ArgumentOutOfRangeException(nameof(config), config.Kind, "unknown backbone"),
     };
 
@@ -20,7 +20,7 @@ public static class BackboneFactory
     public static string WeightsIdentity(BackboneConfig config)
     {
         if (config.Kind == BackboneKind.Resnet18 && config.WeightsPath is null) return DefaultResNet18Weights;
-        if (config.Kind == BackboneKind.EfficientnetB4) EfficientNetB4.RequireWeightsFile(config.WeightsPath);
+        if (config.Kind == BackboneKind.EfficientnetB4) EfficientNetB4Weights.RequireFile(config.WeightsPath);
         if (!File.Exists(config.WeightsPath)) throw new InvalidFileException($"backbone weights not found: {config.WeightsPath}");
         using var file = File.OpenRead(config.WeightsPath);
         return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(file));

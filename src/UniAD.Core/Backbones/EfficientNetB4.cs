@@ -1,8 +1,5 @@
-using System.Collections;
 using TorchSharp;
 using TorchSharp.Modules;
-using TorchSharp.PyBridge;
-using UniAD.Core.Interop;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
@@ -11,7 +8,7 @@ namespace UniAD.Core.Backbones;
 /// <summary>EfficientNet-B4 as UniAD uses it (lukemelas/EfficientNet-PyTorch v0.7.1, ImageNet weights
 /// <c>efficientnet-b4-6ed6700e.pth</c>): the outputs of MBConv blocks 1, 5, 9, 21 and 31 are the
 /// features for <c>outlayers</c> 1..5. Module names equal the official state-dict keys, so the official
-/// file loads strictly; the head conv, its BN and the 1000-class <c>_fc</c> exist only for that and are
+/// file loads strictly (<see cref="EfficientNetB4Weights"/>); the head conv, its BN and the 1000-class <c>_fc</c> exist only for that and are
 /// never run.
 ///
 /// <para>Forward stops after the deepest requested block. The official code runs the whole network and
@@ -26,17 +23,15 @@ public sealed class EfficientNetB4 : FeatureBackbone
     /// <summary>The official B4 input size, from which the static pads are derived.</summary>
     public const int DefaultNominalImageSize = 380;
 
-    public const string WeightsFileName = "efficientnet-b4-6ed6700e.pth";
-
     // outlayer l (1-based) → the block whose output it is, with its channels and stride (UniAD's backbone_info).
     private static readonly (int Block, int Channels, int Stride)[] LayerTable =
         [(1, 24, 2), (5, 32, 4), (9, 56, 8), (21, 160, 16), (31, 448, 32)];
 
-    // B0's stages scaled to B4 (width 1.4, depth 1.8, channels rounded to multiples of 8):
-    // (repeats, kernel, stride of the first block, expand ratio, in, out). 32 blocks in all.
     /// <summary>Total channels of the given taps, without building the network.</summary>
     public static int TapChannels(IEnumerable<int> outLayers) => outLayers.Sum(l => LayerTable[l - 1].Channels);
 
+    // B0's stages scaled to B4 (width 1.4, depth 1.8, channels rounded to multiples of 8):
+    // (repeats, kernel, stride of the first block, expand ratio, in, out). 32 blocks in all.
     private static readonly (int Repeats, int Kernel, int Stride, int Expand, int In, int Out)[] Stages =
     [
         (2, 3, 1, 1, 48, 24),
@@ -71,20 +66,7 @@ public sealed class EfficientNetB4 : FeatureBackbone
 
     public override IReadOnlyList<FeatureTap> Taps => taps;
 
-    /// <summary>Throws unless <paramref name="path"/> names an existing weights file: there is no pretrained
-    /// EfficientNet-B4 without one, and training on random weights would be silently meaningless.</summary>
-    public static void RequireWeightsFile([System.Diagnostics.CodeAnalysis.NotNull] string? path)
-    {
-        if (string.IsNullOrWhiteSpace(path))
-            throw new ConfigException(
-                $"EfficientNet-B4 needs ImageNet weights ({WeightsFileName}); set backbone.weights_path to that file. " +
-                "Refusing to train on random weights.");
-        if (!File.Exists(path))
-            throw new InvalidFileException(
-                $"EfficientNet-B4 weights not found at '{path}'. Download {WeightsFileName} and set backbone.weights_path to it.");
-    }
-
-    /// <summary>Randomly initialised: for tests only. Real use goes through <see cref="FromWeights"/>.</summary>
+    /// <summary>Randomly initialised: for tests only. Real use goes through <see cref="EfficientNetB4Weights"/>.</summary>
     internal EfficientNetB4(IReadOnlyList<int> outLayers, int nominalImageSize = DefaultNominalImageSize)
         : base(nameof(EfficientNetB4))
     {
@@ -122,48 +104,6 @@ public sealed class EfficientNetB4 : FeatureBackbone
         RegisterComponents();
     }
 
-    /// <summary>Loads the official ImageNet weights (a PyTorch <c>.pth</c> state dict, or the same keys
-    /// as <c>.safetensors</c>) strictly and returns the frozen backbone.</summary>
-    /// <param name="outLayers">UniAD <c>outlayers</c>, strictly increasing, each in 1..5.</param>
-    /// <param name="nominalImageSize">Size the static pads are computed for; keep 380 to match UniAD.</param>
-    /// <exception cref="ArgumentException">No path: there is no pretrained backbone without the file.</exception>
-    /// <exception cref="InvalidFileException">Missing or unexpected keys, or shape mismatches, all listed.</exception>
-    public static EfficientNetB4 FromWeights(string? path, IReadOnlyList<int> outLayers,
-                                             int nominalImageSize = DefaultNominalImageSize)
-    {
-        RequireWeightsFile(path);
-        var weights = ReadStateDict(path);
-        try
-        {
-            return FromStateDict(weights, outLayers, $"'{path}'", nominalImageSize: nominalImageSize);
-        }
-        finally
-        {
-            StateDict.DisposeAll(weights.Values);
-        }
-    }
-
-    /// <summary>The frozen backbone with these ImageNet weights (the official state-dict keys), e.g. the ones inside an
-    /// official UniAD checkpoint. <paramref name="source"/> and <paramref name="keyPrefix"/> name them in errors.</summary>
-    /// <exception cref="InvalidFileException">Missing or unexpected keys, or shape mismatches, all listed.</exception>
-    public static EfficientNetB4 FromStateDict(IReadOnlyDictionary<string, Tensor> weights, IReadOnlyList<int> outLayers, string source,
-        string keyPrefix = "", int nominalImageSize = DefaultNominalImageSize)
-    {
-        var model = new EfficientNetB4(outLayers, nominalImageSize);
-        try
-        {
-            StateDict.LoadStrict(model, weights, source, "an EfficientNet-B4 state dict",
-                optional: k => k.EndsWith(".num_batches_tracked"), keyPrefix: keyPrefix);   // older PyTorch files lack them; unused in eval
-        }
-        catch
-        {
-            model.Dispose();
-            throw;
-        }
-        model.Freeze();
-        return model;
-    }
-
     /// <summary>B×3×H×W RGB in [0, 1] → one B×C×(H/s)×(W/s) map per requested tap.</summary>
     public override Tensor[] forward(Tensor image)
     {
@@ -195,17 +135,4 @@ public sealed class EfficientNetB4 : FeatureBackbone
     }
 
     private static int CeilDiv(int a, int b) => (a + b - 1) / b;
-
-    private static Dictionary<string, Tensor> ReadStateDict(string path)
-    {
-        if (path.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase))
-            return Safetensors.LoadStateDict(path);
-
-        var result = new Dictionary<string, Tensor>();
-        foreach (DictionaryEntry entry in TorchFile.Read(path, $"'{path}'"))
-            result[(string)entry.Key] = entry.Value as Tensor
-                ?? throw new InvalidFileException(
-                    $"'{path}' is not a plain state dict: key '{entry.Key}' holds a {entry.Value?.GetType().Name ?? "null"}.");
-        return result;
-    }
 }

@@ -62,7 +62,7 @@ public sealed record ConfigRequest
         var config = ConfigOverrides.Apply(Start(), overrides.Concat(Overrides));
         if (config.Backbone is { Kind: BackboneKind.EfficientnetB4, WeightsPath: null } && DefaultEfficientNetB4Weights is { } kept)
             config = config with { Backbone = config.Backbone with { WeightsPath = kept } };
-        if (needsWeights && config.Backbone.Kind == BackboneKind.EfficientnetB4) EfficientNetB4.RequireWeightsFile(config.Backbone.WeightsPath);
+        if (needsWeights && config.Backbone.Kind == BackboneKind.EfficientnetB4) EfficientNetB4Weights.RequireFile(config.Backbone.WeightsPath);
         return config;
     }
 

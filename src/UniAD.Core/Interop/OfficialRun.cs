@@ -63,7 +63,7 @@ public static class OfficialRun
         {
             StateDict.LoadStrict(model, checkpoint.Part(OfficialCheckpoint.Reconstruction), name, "a UniAD reconstruction of this config",
                 keyPrefix: $"{OfficialCheckpoint.Ddp}{OfficialCheckpoint.Reconstruction}.");
-            EfficientNetB4.FromStateDict(checkpoint.Part(OfficialCheckpoint.Backbone), config.Backbone.OutLayers, name,
+            EfficientNetB4Weights.FromStateDict(checkpoint.Part(OfficialCheckpoint.Backbone), config.Backbone.OutLayers, name,
                 keyPrefix: $"{OfficialCheckpoint.Ddp}{OfficialCheckpoint.Backbone}.").Dispose();
             return model;
         }
@@ -132,7 +132,7 @@ public static class OfficialRun
         var config = checkpoint.Config;
         var yaml = OfficialConfig.ToYaml(config);                          // refuses a backbone the official code lacks
         using var model = checkpoint.CreateModel(CPU);
-        using var backbone = EfficientNetB4.FromWeights(config.Backbone.WeightsPath, config.Backbone.OutLayers);
+        using var backbone = EfficientNetB4Weights.FromFile(config.Backbone.WeightsPath, config.Backbone.OutLayers);
         var best = TestEvaluation.BestOnTest(checkpoint.State.TestEvaluations);
         using var official = new OfficialCheckpoint
         {

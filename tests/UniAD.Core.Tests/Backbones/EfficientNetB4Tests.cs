@@ -131,7 +131,7 @@ public class EfficientNetB4Tests
     [InlineData("")]
     public void WithoutWeightsThereIsNoPretrainedBackbone(string? path)
     {
-        var error = Assert.Throws<ConfigException>(() => EfficientNetB4.FromWeights(path, [1, 2, 3, 4]));
+        var error = Assert.Throws<ConfigException>(() => EfficientNetB4Weights.FromFile(path, [1, 2, 3, 4]));
         Assert.Contains("efficientnet-b4-6ed6700e.pth", error.Message);
         Assert.Contains("backbone.weights_path", error.Message);
         Assert.Contains("refusing to train on random weights", error.Message, StringComparison.OrdinalIgnoreCase);
@@ -141,7 +141,7 @@ public class EfficientNetB4Tests
     public void MissingWeightsFileIsReported()
     {
         var path = Path.Combine(Path.GetTempPath(), $"no-such-{Guid.NewGuid():N}.pth");
-        var error = Assert.Throws<InvalidFileException>(() => EfficientNetB4.FromWeights(path, [1]));
+        var error = Assert.Throws<InvalidFileException>(() => EfficientNetB4Weights.FromFile(path, [1]));
         Assert.Contains(path, error.Message);
     }
 
@@ -164,7 +164,7 @@ public class EfficientNetB4Tests
             Interop.OfficialTorch.Resave(zip, path, legacy: true);             // by real PyTorch
         }
 
-        using var loaded = EfficientNetB4.FromWeights(path, [1, 2, 3]);
+        using var loaded = EfficientNetB4Weights.FromFile(path, [1, 2, 3]);
         Assert.False(loaded.training);
         Assert.All(loaded.parameters(), p => Assert.False(p.requires_grad));
 
@@ -190,7 +190,7 @@ public class EfficientNetB4Tests
             Safetensors.SaveStateDict(path, sd);
         }
 
-        var error = Assert.Throws<InvalidFileException>(() => EfficientNetB4.FromWeights(path, [1, 2, 3, 4]));
+        var error = Assert.Throws<InvalidFileException>(() => EfficientNetB4Weights.FromFile(path, [1, 2, 3, 4]));
         Assert.Contains("_blocks.6._depthwise_conv.weight is [192, 1, 3, 3] in the file, [192, 1, 5, 5] in the model", error.Message);
         Assert.DoesNotContain("\n", error.Message);                      // one line
         Assert.Contains("missing keys (1): _blocks.30._project_conv.weight", error.Message);

@@ -82,7 +82,7 @@ public class OnnxModelReaderTests
             g.Field(11, Proto.Message(v => v.Field(1, "image")));
         })));
 
-        var e = Assert.Throws<InvalidFileException>(() => WithTempFile(model, path => ResNet18Cntk.FromOnnx(path, [1])));
+        var e = Assert.Throws<InvalidFileException>(() => WithTempFile(model, path => ResNet18CntkWeights.FromOnnx(path, [1])));
         Assert.Contains("'W'", e.Message);
         Assert.Contains("[32,3,7,7], expected [64,3,7,7]", e.Message);
     }

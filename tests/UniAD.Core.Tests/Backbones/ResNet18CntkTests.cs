@@ -10,7 +10,7 @@ namespace UniAD.Core.Tests.Backbones;
 /// <summary>The pretrained network, loaded once for the tests that need real weights.</summary>
 public sealed class PretrainedResNet18 : IDisposable
 {
-    public ResNet18Cntk Model { get; } = ResNet18Cntk.FromOnnx(ResNet18Cntk.DefaultModelPath(), [1, 2, 3, 4]);
+    public ResNet18Cntk Model { get; } = ResNet18CntkWeights.FromOnnx(ResNet18CntkWeights.DefaultModelPath(), [1, 2, 3, 4]);
     public void Dispose() => Model.Dispose();
 }
 
@@ -35,7 +35,7 @@ public class ResNet18CntkTests(PretrainedResNet18 pretrained, ITestOutputHelper 
             for (int i = 0; i < plane; i++)
                 bgr[c * plane + i] = rgb[(2 - c) * plane + i] * 255f - means[c];
 
-        var model = File.ReadAllBytes(ResNet18Cntk.DefaultModelPath());
+        var model = File.ReadAllBytes(ResNet18CntkWeights.DefaultModelPath());
         using var session = new InferenceSession([.. model, .. Proto.ExtraGraphOutputs(TapNames)]);
         using var input = OrtValue.CreateTensorValueFromMemory(bgr, [1, 3, size, size]);
         using var run = new RunOptions();
@@ -97,18 +97,18 @@ public class ResNet18CntkTests(PretrainedResNet18 pretrained, ITestOutputHelper 
     public void MissingModelFileIsAClearError()
     {
         string missing = Path.Combine(Path.GetTempPath(), $"no-such-dir-{Guid.NewGuid():N}", "ResNet18.onnx");
-        var e = Assert.Throws<InvalidFileException>(() => ResNet18Cntk.FromOnnx(missing, [1]));
+        var e = Assert.Throws<InvalidFileException>(() => ResNet18CntkWeights.FromOnnx(missing, [1]));
         Assert.Contains(missing, e.Message);
         Assert.Contains("Microsoft.ML.DnnImageFeaturizer.ResNet18", e.Message);
 
         var empty = new DirectoryInfo(TestScratch.NewFolder("empty"));
         try
         {
-            var d = Assert.Throws<InvalidFileException>(() => ResNet18Cntk.DefaultModelPath(empty.FullName));
+            var d = Assert.Throws<InvalidFileException>(() => ResNet18CntkWeights.DefaultModelPath(empty.FullName));
             Assert.Contains(Path.Combine(empty.FullName, "DnnImageModels", "ResNet18Onnx", "ResNet18.onnx"), d.Message);
         }
         finally { empty.Delete(); }
-        Assert.True(File.Exists(ResNet18Cntk.DefaultModelPath()));
+        Assert.True(File.Exists(ResNet18CntkWeights.DefaultModelPath()));
     }
 
     /// <summary>max|a − b| / max|b|: the worst absolute error relative to the reference's scale.</summary>
