@@ -1,14 +1,12 @@
 using System.Globalization;
-using System.Text;
 using UniAD.Core.Configuration;
-using YamlDotNet.RepresentationModel;
 
 namespace UniAD.Core.Interop;
 
-/// <summary>The official code's experiment YAML (<c>experiments/MVTec-AD/config.yaml</c>, docs/model.md section 6) to and
-/// from the lab's config. What the lab cannot do as the YAML asks (another backbone, loss, optimizer or schedule,
-/// augmentation, pre-norm) is refused with the key named; what only concerns the official scripts (paths, ports,
-/// workers, logging, visualisation) is not needed and not read.</summary>
+/// <summary>The official code's experiment YAML (<c>experiments/MVTec-AD/config.yaml</c>, docs/model.md section 6) read as
+/// the lab's config (<see cref="OfficialConfigWriter"/> writes one). What the lab cannot do as the YAML asks (another
+/// backbone, loss, optimizer or schedule, augmentation, pre-norm) is refused with the key named; what only concerns the
+/// official scripts (paths, ports, workers, logging, visualisation) is not needed and not read.</summary>
 public static class OfficialConfig
 {
     public const string EfficientNetB4Type = "models.backbones.efficientnet_b4";
@@ -16,19 +14,7 @@ public static class OfficialConfig
     /// <exception cref="InvalidFileException">The YAML asks for something the lab does not do, or is malformed; the message names the key.</exception>
     public static UniadConfig FromYaml(string yaml)
     {
-        YamlMappingNode root;
-        try
-        {
-            var stream = new YamlStream();
-            stream.Load(new StringReader(yaml));
-            root = stream.Documents.FirstOrDefault()?.RootNode as YamlMappingNode
-                   ?? throw new InvalidFileException("the YAML is empty or not a mapping");
-        }
-        catch (YamlDotNet.Core.YamlException e)
-        {
-            throw new InvalidFileException($"not valid YAML: {e.Message}");
-        }
-        var y = new Node(root, "");
+        var y = OfficialYamlNode.Parse(yaml);
         var defaults = new UniadConfig();
 
         var dataset = y.Child("dataset");
@@ -148,210 +134,9 @@ public static class OfficialConfig
         return named ?? (names.Contains("max") ? ImageScoreKind.MaxAvgPool : names.Select(Kind).FirstOrDefault(n => n is not null) ?? ImageScoreKind.MaxAvgPool);
     }
 
-    /// <summary>The official YAML for a lab config, in the layout of the official MVTec-AD config. The dataset
-    /// paths are the official ones: point them at your copy of the data.</summary>
-    public static string ToYaml(UniadConfig config)
-    {
-        if (config.Backbone.Kind != BackboneKind.EfficientnetB4)
-            throw new InvalidFileException($"backbone {config.Backbone.Kind}: the official code has no such backbone " +
-                "(the lab's ResNet-18 is CNTK's recipe, not torchvision's); only EfficientNet-B4 runs can be exported");
-        var (b, m, t, e) = (config.Backbone, config.Model, config.Training, config.Evaluation);
-        string List<T>(IEnumerable<T> values) => "[" + string.Join(", ", values.Select(v => Format(v!))) + "]";
-        var imageScore = e.ImageScore switch { ImageScoreKind.Mean => "mean", ImageScoreKind.Std => "std", _ => "max" };
-        var yaml = new StringBuilder();
-        yaml.Append(CultureInfo.InvariantCulture, $"""
-            version: v1.0.0
-            random_seed: {t.Seed}
-            port: 11111
-
-            dataset:
-              type: custom
-              image_reader:
-                type: opencv
-                kwargs:
-                  image_dir: ../../data/MVTec-AD/mvtec_anomaly_detection/
-                  color_mode: RGB
-              train:
-                meta_file: ../../data/MVTec-AD/train.json
-                rebalance: False
-                hflip: False
-                vflip: False
-                rotate: False
-              test:
-                meta_file: ../../data/MVTec-AD/test.json
-              input_size: {List(b.InputSize)}
-              pixel_mean: [0.485, 0.456, 0.406]
-              pixel_std: [0.229, 0.224, 0.225]
-              batch_size: {t.BatchSize}
-              workers: 4
-
-            criterion:
-              - name: FeatureMSELoss
-                type: FeatureMSELoss
-                kwargs:
-                  weight: 1.0
-
-            trainer:
-              max_epoch: {t.Epochs}
-              clip_max_norm: {Format(t.ClipGradNorm)}
-              val_freq_epoch: {Math.Max(1, t.EvaluateEveryEpochs)}
-              print_freq_step: 1
-              tb_freq_step: 1
-              lr_scheduler:
-                type: StepLR
-                kwargs:
-                  step_size: {t.LrStepEpochs}
-                  gamma: {Format(t.LrGamma)}
-              optimizer:
-                type: AdamW
-                kwargs:
-                  lr: {Format(t.LearningRate)}
-                  betas: [0.9, 0.999]
-                  weight_decay: {Format(t.WeightDecay)}
-
-            saver:
-              auto_resume: False
-              always_save: False
-              load_path: checkpoints/ckpt.pth.tar
-              save_dir: checkpoints/
-              log_dir: log/
-
-            evaluator:
-              save_dir: result_eval_temp
-              key_metric: {(e.PixelMetrics ? "mean_pixel_auc" : $"mean_{imageScore}_auc")}
-              metrics:
-                auc:
-                  - name: std
-                  - name: max
-                    kwargs:
-                      avgpool_size: [{e.AvgPoolKernel}, {e.AvgPoolKernel}]
-                  - name: mean
-
-            """);
-        if (e.PixelMetrics) yaml.Append("      - name: pixel\n");
-        yaml.Append(CultureInfo.InvariantCulture, $"""
-
-            frozen_layers: [backbone]
-
-            net:
-              - name: backbone
-                type: {EfficientNetB4Type}
-                frozen: True
-                kwargs:
-                  pretrained: True
-                  outlayers: {List(b.OutLayers)}
-              - name: neck
-                prev: backbone
-                type: models.necks.MFCN
-                kwargs:
-                  outstrides: [{b.OutStride}]
-              - name: reconstruction
-                prev: neck
-                type: models.reconstructions.UniAD
-                kwargs:
-                  pos_embed_type: {(m.PositionalEmbedding == PositionalEmbeddingKind.Sine ? "sine" : "learned")}
-                  hidden_dim: {m.HiddenDim}
-                  nhead: {m.Heads}
-                  num_encoder_layers: {m.EncoderLayers}
-                  num_decoder_layers: {m.DecoderLayers}
-                  dim_feedforward: {m.FeedForwardDim}
-                  dropout: {Format(m.Dropout)}
-                  activation: relu
-                  normalize_before: False
-
-            """);
-        if (m.FeatureJitter.Enabled)
-            yaml.Append(CultureInfo.InvariantCulture, $"      feature_jitter:\n        scale: {Format(m.FeatureJitter.Scale)}\n        prob: {Format(m.FeatureJitter.Probability)}\n");
-        if (m.NeighborMask.Enabled)
-            yaml.Append(CultureInfo.InvariantCulture, $"      neighbor_mask:\n        neighbor_size: {List(m.NeighborMask.Size)}\n" +
-                $"        mask: {List(new[] { m.NeighborMask.Encoder, m.NeighborMask.DecoderMemory, m.NeighborMask.DecoderPrevious })}\n");
-        yaml.Append("      initializer:\n        method: xavier_uniform\n");
-        return yaml.ToString();
-    }
-
-    private static string Format(object value) => value switch
-    {
-        bool flag => flag ? "True" : "False",
-        double d => d.ToString("R", CultureInfo.InvariantCulture) is var s && (s.Contains('.') || s.Contains('E')) ? s : s + ".0",
-        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-        _ => value.ToString()!,
-    };
-
     private static void RequireIfPresent(double[]? values, double[] expected, string key, string why)
     {
         if (values is not null && !values.SequenceEqual(expected))
             throw new InvalidFileException($"{key} [{string.Join(", ", values.Select(v => v.ToString(CultureInfo.InvariantCulture)))}]: {why}");
-    }
-
-    /// <summary>A YAML mapping, read leniently where a key is absent and strictly where its value has the wrong type.</summary>
-    private sealed record Node(YamlMappingNode? Mapping, string Path)
-    {
-        public bool Exists => Mapping is not null;
-
-        private YamlNode? Value(string key) =>
-            Mapping?.Children.TryGetValue(new YamlScalarNode(key), out var value) == true && !IsNull(value) ? value : null;
-
-        private static bool IsNull(YamlNode node) => node is YamlScalarNode { Value: null or "" or "~" or "null" or "None" };
-
-        private string Key(string key) => Path.Length == 0 ? key : $"{Path}.{key}";
-
-        public Node Child(string key) => Value(key) switch
-        {
-            null => new Node(null, Key(key)),
-            YamlMappingNode map => new Node(map, Key(key)),
-            _ => throw new InvalidFileException($"{Key(key)} should be a mapping"),
-        };
-
-        public IEnumerable<Node> Items(string key) => Value(key) switch
-        {
-            null => [],
-            YamlSequenceNode list => list.Children.Select((item, i) => item as YamlMappingNode is { } map
-                ? new Node(map, $"{Key(key)}[{i}]") : throw new InvalidFileException($"{Key(key)}[{i}] should be a mapping")).ToList(),
-            _ => throw new InvalidFileException($"{Key(key)} should be a list"),
-        };
-
-        public string? String(string key) => Value(key) switch
-        {
-            null => null,
-            YamlScalarNode scalar => scalar.Value,
-            _ => throw new InvalidFileException($"{Key(key)} should be a single value"),
-        };
-
-        public double? Double(string key) => String(key) is { } text
-            ? double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d) ? d
-              : throw new InvalidFileException($"{Key(key)} should be a number, not {text}")
-            : null;
-
-        public int? Int(string key) => String(key) is { } text
-            ? int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var i) ? i
-              : throw new InvalidFileException($"{Key(key)} should be a whole number, not {text}")
-            : null;
-
-        public bool? Bool(string key) => String(key) is { } text
-            ? text.ToLowerInvariant() switch
-            {
-                "true" => true, "false" => false,
-                _ => throw new InvalidFileException($"{Key(key)} should be True or False, not {text}"),
-            }
-            : null;
-
-        private string[]? Scalars(string key) => Value(key) switch
-        {
-            null => null,
-            YamlSequenceNode list => list.Children.Select(c => (c as YamlScalarNode)?.Value
-                ?? throw new InvalidFileException($"{Key(key)} should be a list of values")).ToArray(),
-            _ => throw new InvalidFileException($"{Key(key)} should be a list"),
-        };
-
-        public int[]? Ints(string key) => Scalars(key)?.Select(s => int.TryParse(s, CultureInfo.InvariantCulture, out var i) ? i
-            : throw new InvalidFileException($"{Key(key)} should hold whole numbers, not {s}")).ToArray();
-
-        public double[]? Doubles(string key) => Scalars(key)?.Select(s => double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d
-            : throw new InvalidFileException($"{Key(key)} should hold numbers, not {s}")).ToArray();
-
-        public bool[]? Bools(string key) => Scalars(key)?.Select(s => s.ToLowerInvariant() switch
-        {
-            "true" => true, "false" => false, _ => throw new InvalidFileException($"{Key(key)} should hold True or False, not {s}"),
-        }).ToArray();
     }
 }

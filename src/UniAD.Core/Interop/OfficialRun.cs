@@ -130,7 +130,7 @@ public static class OfficialRun
     {
         var checkpoint = Checkpoint.Load(Path.Combine(runFolder, Experiment.CheckpointFile));
         var config = checkpoint.Config;
-        var yaml = OfficialConfig.ToYaml(config);                          // refuses a backbone the official code lacks
+        var yaml = OfficialConfigWriter.ToYaml(config);                          // refuses a backbone the official code lacks
         using var model = checkpoint.CreateModel(CPU);
         using var backbone = EfficientNetB4Weights.FromFile(config.Backbone.WeightsPath, config.Backbone.OutLayers);
         var best = TestEvaluation.BestOnTest(checkpoint.State.TestEvaluations);

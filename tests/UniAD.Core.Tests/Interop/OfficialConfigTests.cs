@@ -10,7 +10,7 @@ public class OfficialConfigTests
     public void ThePaperConfigGoesToTheOfficialYamlAndBack()
     {
         var paper = Presets.PaperMvtec with { Backbone = Presets.PaperMvtec.Backbone with { WeightsPath = "/w/b4.pth" } };
-        var back = OfficialConfig.FromYaml(OfficialConfig.ToYaml(paper));
+        var back = OfficialConfig.FromYaml(OfficialConfigWriter.ToYaml(paper));
         // The YAML does not name the weights file (the official code downloads it); imports use full-precision features.
         Assert.Equal(["backbone.weights_path", "training.cache_features_half"],
             ConfigDiff.Differences(paper, back).Select(d => d.Key));
@@ -71,7 +71,7 @@ public class OfficialConfigTests
     [Fact]
     public void OnlyEfficientNetB4RunsCanBeExported()
     {
-        var error = Assert.Throws<InvalidFileException>(() => OfficialConfig.ToYaml(Presets.ResNet18));
+        var error = Assert.Throws<InvalidFileException>(() => OfficialConfigWriter.ToYaml(Presets.ResNet18));
         Assert.StartsWith("backbone Resnet18: the official code has no such backbone", error.Message);
     }
 }
