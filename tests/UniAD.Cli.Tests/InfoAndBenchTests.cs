@@ -29,4 +29,13 @@ public class InfoAndBenchTests
         Assert.Matches(@"(?m)^GEMM 1024x1024 fp32: [\d.]+ GFLOP/s", bench.Stdout);
         Assert.Matches(@"(?m)^train: [\d.]+ images/s", bench.Stdout);
     }
+
+    [Fact]
+    public void BenchNeedsNoWeightsForThePaperConfig()
+    {
+        var bench = Uniad.Succeeds("bench", "--preset", "paper-mvtec", "--steps", "1", "--batch-size", "1");
+        Assert.Matches(@"(?m)^config: 272 channels, 14x14 tokens, batch 1", bench.Stdout);
+        Assert.Matches(@"(?m)^train: [\d.]+ images/s", bench.Stdout);
+        Assert.Matches(@"(?m)^inference: [\d.]+ images/s", bench.Stdout);
+    }
 }

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Spectre.Console;
 using UniAD.Core.Configuration;
-using UniAD.Core.Backbones;
+using UniAD.Core.Features;
 using UniAD.Core.Training;
 
 namespace UniAD.Cli.Commands;
@@ -17,11 +17,11 @@ internal static class BenchCommand
         };
         CliAction.Set(command, (p, _) =>
         {
-            var config = CliOptions.Config(p);
+            // The benchmark times the transformer on random features of the config's shape: it never runs the backbone,
+            // so it needs no weights file (paper-mvtec benches before EfficientNet-B4's weights are there).
+            var config = CliOptions.Config(p, needsWeights: false);
             var device = DeviceSelector.Resolve(p.GetValue(CliOptions.Device));
-            var b = config.Backbone;
-            int channels = BackboneFactory.Channels(b.Kind, b.OutLayers);
-            int gridH = b.InputSize[0] / b.OutStride, gridW = b.InputSize[1] / b.OutStride;
+            var (channels, gridH, gridW) = FeatureExtractor.ShapeOf(config.Backbone);
             var r = ThroughputBenchmark.Run(config, channels, gridH, gridW, device, p.GetValue(steps));
             AnsiConsole.MarkupLineInterpolated($"config: {channels} channels, {gridH}x{gridW} tokens, batch {config.Training.BatchSize}, device {r.Device}, {r.Threads} threads");
             AnsiConsole.MarkupLineInterpolated($"GEMM 1024x1024 fp32: {r.GemmGflops:F1} GFLOP/s");
