@@ -30,7 +30,7 @@ public sealed class LabInitializer(IDbContextFactory<LabDbContext> databases, Da
         await catalog.SynchroniseAsync(cancel);
         // A run the lab was training when it stopped: what its writer left half-done goes, and the run waits for a resume.
         foreach (var folder in await db.Runs.Where(r => r.Status == RunStatus.Running).Select(r => r.Folder).ToListAsync(cancel))
-            Checkpoint.RemoveAbandonedWrites(Path.Combine(folder, Experiment.CheckpointFile));
+            Checkpoint.RemoveAbandonedWrites(new RunFolder(folder).Checkpoint);
         await db.Runs.Where(r => r.Status == RunStatus.Running).ExecuteUpdateAsync(set => set
             .SetProperty(r => r.Status, RunStatus.Failed)
             .SetProperty(r => r.Error, InterruptedRun)

@@ -34,7 +34,7 @@ public class OfficialCommandTests(TrainedRun trained) : IClassFixture<TrainedRun
         Assert.Contains("imported ckpt.pth.tar (sha256 ", result.StdoutWords);
         Assert.Contains("fabric", result.Stdout);
         Assert.True(File.Exists(kept));
-        foreach (var file in new[] { Experiment.CheckpointFile, Experiment.ResultsJsonFile, Experiment.AnomalyMapsFile, OfficialRun.ProvenanceFile })
+        foreach (var file in new[] { RunFolder.CheckpointFile, RunFolder.ResultsJsonFile, RunFolder.AnomalyMapsFile, RunFolder.ProvenanceFile })
             Assert.True(File.Exists(Path.Combine(imported, file)), file);
     }
 

@@ -20,7 +20,7 @@ public sealed class TrainedRun : IDisposable
     public string DatasetVersion => Directory.EnumerateDirectories(Path.Combine(Store, "demo")).Single();
     public string ConfigFile => Path.Combine(_root, "config.json");
     public string RunFolder => Path.Combine(_root, "run");
-    public string Checkpoint => Path.Combine(RunFolder, Experiment.CheckpointFile);
+    public string Checkpoint => new UniAD.Core.Training.RunFolder(RunFolder).Checkpoint;
     public UniadRun DemoData { get; }
     public UniadRun Import { get; }
     public UniadRun Train { get; }

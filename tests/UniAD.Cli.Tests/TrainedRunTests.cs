@@ -25,14 +25,14 @@ public class TrainedRunTests(TrainedRun run) : IClassFixture<TrainedRun>
     {
         foreach (var row in TrainedRun.Categories.Append("mean"))
             Assert.Contains(run.Train.StdoutLines, line => line.StartsWith('│') && line.Contains(row));
-        foreach (var file in new[] { Experiment.ResultsCsvFile, Experiment.ResultsJsonFile, Experiment.AnomalyMapsFile,
-                     Experiment.CheckpointFile, Experiment.HistoryFile, Experiment.EvaluationsFile })
+        foreach (var file in new[] { RunFolder.ResultsCsvFile, RunFolder.ResultsJsonFile, RunFolder.AnomalyMapsFile,
+                     RunFolder.CheckpointFile, RunFolder.HistoryFile, RunFolder.EvaluationsFile })
             Assert.True(File.Exists(Path.Combine(run.RunFolder, file)), file);
-        Assert.Equal(3, File.ReadAllLines(Path.Combine(run.RunFolder, Experiment.HistoryFile)).Length);   // header + 2 epochs
+        Assert.Equal(3, File.ReadAllLines(Path.Combine(run.RunFolder, RunFolder.HistoryFile)).Length);   // header + 2 epochs
         // --categories fabric,nut (comma-separated) chose both; the test set was evaluated after each epoch.
         Assert.Single(run.Train.StdoutLines, l => l.StartsWith("test after epoch 1: image AUROC "));
         Assert.Single(run.Train.StdoutLines, l => l.StartsWith("test after epoch 2: image AUROC "));
-        Assert.Equal(1 + 2 * 3, File.ReadAllLines(Path.Combine(run.RunFolder, Experiment.EvaluationsFile)).Length);
+        Assert.Equal(1 + 2 * 3, File.ReadAllLines(Path.Combine(run.RunFolder, RunFolder.EvaluationsFile)).Length);
     }
 
     [Fact]
@@ -40,7 +40,7 @@ public class TrainedRunTests(TrainedRun run) : IClassFixture<TrainedRun>
     {
         var manifest = UniAD.Datasets.DatasetVersion.Open(run.DatasetVersion).Manifest;
         Assert.Contains($"stored demo@{manifest.ShortVersion}", run.Import.StdoutWords);
-        Assert.Contains($"version: {manifest.Version}", File.ReadAllLines(Path.Combine(run.RunFolder, Experiment.DatasetFile)));
+        Assert.Contains($"version: {manifest.Version}", File.ReadAllLines(Path.Combine(run.RunFolder, RunFolder.DatasetFile)));
     }
 
     [Fact]
@@ -50,8 +50,8 @@ public class TrainedRunTests(TrainedRun run) : IClassFixture<TrainedRun>
         var eval = Uniad.Succeeds("eval", "--checkpoint", run.Checkpoint, "--data", run.Data, "--image-score", "mean", "--out", output);
 
         Assert.Contains("image score: mean of map", eval.StdoutWords);
-        Assert.Equal("mean of map", ReportFiles.ReadJson(Path.Combine(output, Experiment.ResultsJsonFile)).ImageScore);
-        Assert.All(File.ReadAllLines(Path.Combine(output, Experiment.ResultsCsvFile)).Skip(1), row => Assert.EndsWith(",mean of map", row));
+        Assert.Equal("mean of map", ReportFiles.ReadJson(Path.Combine(output, RunFolder.ResultsJsonFile)).ImageScore);
+        Assert.All(File.ReadAllLines(Path.Combine(output, RunFolder.ResultsCsvFile)).Skip(1), row => Assert.EndsWith(",mean of map", row));
     }
 
     [Theory]
@@ -121,7 +121,7 @@ public class TrainedRunTests(TrainedRun run) : IClassFixture<TrainedRun>
         }
         Uniad.Succeeds("train", "--data", run.DatasetVersion, "--out", copy, "--resume", "--epochs", "3",
             "--categories", string.Join(',', TrainedRun.Categories));
-        var resumed = Checkpoint.Load(Path.Combine(copy, Experiment.CheckpointFile));
+        var resumed = Checkpoint.Load(Path.Combine(copy, RunFolder.CheckpointFile));
         Assert.Equal(3, resumed.State.CompletedEpochs);
         Assert.Equal(["training.epochs"], Core.Configuration.ConfigDiff.Differences(Checkpoint.Load(run.Checkpoint).Config, resumed.Config).Select(d => d.Key));
     }

@@ -32,7 +32,7 @@ public sealed class DiskFullTests
             Assert.Matches(@"\(error [0-9a-f]{8};", failed.GetProperty("error").GetString());
             var folder = Path.Combine(dataRoot, "runs", $"{id}");
             Assert.Empty(Directory.EnumerateFiles(folder, "*.tmp"));           // nothing half-written remains
-            Checkpoint.LoadLatestGood(Path.Combine(folder, Experiment.CheckpointFile), out string? damage);
+            Checkpoint.LoadLatestGood(Path.Combine(folder, RunFolder.CheckpointFile), out string? damage);
             Assert.Null(damage);                                               // and the latest checkpoint is whole
             foreach (var page in new[] { "/", "/runs", $"/runs/{id}", "/api/runs", $"/api/runs/{id}" })
                 Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(page)).StatusCode);   // the lab keeps serving

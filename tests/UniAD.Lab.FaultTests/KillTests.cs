@@ -41,7 +41,7 @@ public sealed class KillTests
                 Assert.Single(Directory.EnumerateFiles(folder, "*.tmp"), f => new FileInfo(f).Length > 0);   // half-written
             first.KillHard();
             FaultSuite.Injected();
-            var latest = Path.Combine(folder, Experiment.CheckpointFile);
+            var latest = Path.Combine(folder, RunFolder.CheckpointFile);
             // Wherever the kill fell, the latest checkpoint is there.
             Assert.True(File.Exists(latest), string.Join(", ", Directory.EnumerateFiles(folder).Select(Path.GetFileName)));
             if (kill == Kill.MidEpochThenLatestCheckpointDamaged)
@@ -68,7 +68,7 @@ public sealed class KillTests
             var interrupted = await RunningLab.Json(await http.GetAsync($"/api/runs/{id}"));
             Assert.Equal("Failed", interrupted.GetProperty("status").GetString());
             Assert.Equal(LabInitializer.InterruptedRun, interrupted.GetProperty("error").GetString());
-            int checkpointed = Checkpoint.LoadLatestGood(Path.Combine(folder, Experiment.CheckpointFile), out _).State.CompletedEpochs;
+            int checkpointed = Checkpoint.LoadLatestGood(Path.Combine(folder, RunFolder.CheckpointFile), out _).State.CompletedEpochs;
             if (kill == Kill.MidCheckpointWrite) Assert.Equal(2, checkpointed);   // the previous checkpoint
             else Assert.InRange(checkpointed, 1, 39);
             Assert.Equal(HttpStatusCode.OK, (await http.PostAsync($"/api/runs/{id}/resume", null)).StatusCode);

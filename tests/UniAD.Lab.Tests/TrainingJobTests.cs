@@ -1,5 +1,6 @@
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
+using UniAD.Core.Training;
 using UniAD.Datasets;
 using UniAD.Lab.Persistence;
 using UniAD.Lab.Runs;
@@ -44,7 +45,7 @@ public class TrainingJobTests
         Assert.Contains("\"seed\": 1", run.ConfigJson);
         Assert.Contains(events, e => e?.Phase == "training" && e.Epoch == 2);
         Assert.True(File.Exists(Path.Combine(run.Folder, "results.json")));
-        var log = RunLog.Tail(run.Folder, 10);
+        var log = new RunFolder(run.Folder).TailLog(10);
         Assert.Contains(log, l => l.Contains("started on"));
         Assert.Single(log, l => l.Contains("epoch 2: loss"));
         Assert.Contains("finished: mean image AUROC", log[^1]);
@@ -165,7 +166,7 @@ public class TrainingJobTests
         var errorId = System.Text.RegularExpressions.Regex.Match(run.Error!, @"\(error ([0-9a-f]{8}); the run log has the details\)$").Groups[1].Value;
         Assert.Equal(8, errorId.Length);
         Assert.DoesNotContain('\n', run.Error);
-        var log = File.ReadAllText(Path.Combine(run.Folder, RunLog.FileName));
+        var log = File.ReadAllText(Path.Combine(run.Folder, RunFolder.LogFile));
         Assert.Contains($"failed, error {errorId}: ", log);
         Assert.Contains("   at ", log);
         var retry = typeof(TrainingJob).GetMethod(nameof(TrainingJob.Run))!.GetCustomAttributes(typeof(AutomaticRetryAttribute), false);

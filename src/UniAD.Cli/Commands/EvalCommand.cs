@@ -32,14 +32,14 @@ internal static class EvalCommand
             var test = dataset.Test;
             if (test.Count == 0) throw new DatasetException("the dataset has no test images");
             var device = DeviceSelector.Resolve(p.GetValue(CliOptions.Device));
-            var outDir = p.GetValue(output) ?? Path.GetDirectoryName(Path.GetFullPath(p.GetValue(checkpoint)!))!;
-            Directory.CreateDirectory(outDir);
+            var outDir = new RunFolder(p.GetValue(output) ?? Path.GetDirectoryName(Path.GetFullPath(p.GetValue(checkpoint)!))!);
+            Directory.CreateDirectory(outDir.Folder);
 
             using var extractor = new FeatureExtractor(config.Backbone, device);
             if (extractor.Fingerprint != trained.State.FeatureFingerprint)
                 throw new ConflictException("the checkpoint was trained on features of another backbone or weights file");
             using var model = trained.CreateModel(device);
-            var cache = new FeatureCache(p.GetValue(CliOptions.Cache) ?? Path.Combine(outDir, "feature-cache"));
+            var cache = outDir.FeatureCache(p.GetValue(CliOptions.Cache));
             var (report, passThrough) = RunProgress.Show(hooks =>
             {
                 using var features = Experiment.CachedFeatures(extractor, cache, test, "test", config, dataset.Version, hooks, cancel);

@@ -23,7 +23,7 @@ internal static class TrainCommand
         {
             // A resumed run goes on with its own config; options given besides --epochs must agree with it. Checked first,
             // before any feature is extracted.
-            var checkpoint = Path.Combine(p.GetValue(output)!, Experiment.CheckpointFile);
+            var checkpoint = new RunFolder(p.GetValue(output)!).Checkpoint;
             var config = p.GetValue(resume) && Checkpoint.Exists(checkpoint)
                 ? Experiment.ResumeConfig(checkpoint, CliOptions.GaveConfig(p) ? CliOptions.Config(p) : null, p.GetValue(CliOptions.Epochs))
                 : CliOptions.Config(p);

@@ -19,7 +19,7 @@ namespace UniAD.Core.Interop;
 public sealed record OfficialImportRequest(string CheckpointPath, string ConfigPath, AnomalyDataset Dataset, string OutputDirectory,
     Device Device, string? FeatureCacheDirectory = null, string? SaveBackboneAs = null, string? CheckpointName = null);
 
-/// <summary>Where an imported run came from, written beside it as <see cref="OfficialRun.ProvenanceFile"/>.</summary>
+/// <summary>Where an imported run came from, written beside it as <see cref="RunFolder.Provenance"/>.</summary>
 public sealed record OfficialProvenance(string Source, string FileName, string Sha256, int Epoch, double? BestMetric, string BackboneWeights);
 
 public sealed record OfficialImportResult(UniadConfig Config, OfficialProvenance Provenance, ExperimentResult Result)
@@ -32,8 +32,7 @@ public sealed record OfficialImportResult(UniadConfig Config, OfficialProvenance
 /// <c>config.yaml</c> that the official <c>load_state</c> loads with no key missing or left over.</summary>
 public static class OfficialRun
 {
-    public const string ProvenanceFile = "imported.json", BackboneFile = "backbone-efficientnet-b4.safetensors",
-        ExportCheckpointFile = "ckpt.pth.tar", ExportConfigFile = "config.yaml", OfficialSource = "the official UniAD code";
+    public const string ExportCheckpointFile = "ckpt.pth.tar", ExportConfigFile = "config.yaml", OfficialSource = "the official UniAD code";
 
     /// <summary>What an import would record, after every check passed.</summary>
     public sealed record Checked(UniadConfig Config, int Epoch, string Sha256);
@@ -79,9 +78,10 @@ public static class OfficialRun
     public static OfficialImportResult Import(OfficialImportRequest request, ExperimentHooks hooks, CancellationToken cancel = default)
     {
         var config = ReadConfig(request.ConfigPath);
-        string name = request.CheckpointName ?? Path.GetFileName(request.CheckpointPath), output = request.OutputDirectory;
-        if (File.Exists(Path.Combine(output, Experiment.CheckpointFile)))
-            throw new ConflictException($"{output} already holds a run (checkpoint.uniad): choose another output folder");
+        string name = request.CheckpointName ?? Path.GetFileName(request.CheckpointPath);
+        var output = new RunFolder(request.OutputDirectory);
+        if (File.Exists(output.Checkpoint))
+            throw new ConflictException($"{output} already holds a run ({RunFolder.CheckpointFile}): choose another output folder");
         var test = request.Dataset.Test;
         if (test.Count == 0) throw new DatasetException($"the dataset in {request.Dataset.Root} has no test images to evaluate the import on");
 
@@ -90,8 +90,8 @@ public static class OfficialRun
         var (channels, gridHeight, gridWidth) = FeatureExtractor.ShapeOf(config.Backbone);
 
         // Valid: from here on the run folder is written.
-        Directory.CreateDirectory(output);
-        var backbonePath = Path.GetFullPath(Path.Combine(output, BackboneFile));
+        Directory.CreateDirectory(output.Folder);
+        var backbonePath = Path.GetFullPath(output.Backbone);
         SaveSorted(checkpoint.Part(OfficialCheckpoint.Backbone), backbonePath);
         if (request.SaveBackboneAs is { } keep)
         {
@@ -103,17 +103,17 @@ public static class OfficialRun
             request.SaveBackboneAs is { } saved ? Path.GetFullPath(saved) : backbonePath);
 
         using var extractor = new FeatureExtractor(config.Backbone, request.Device);
-        var cache = new FeatureCache(request.FeatureCacheDirectory ?? Path.Combine(output, "feature-cache"));
+        var cache = output.FeatureCache(request.FeatureCacheDirectory);
         using var testFeatures = Experiment.CachedFeatures(extractor, cache, test, "test", config, request.Dataset.Version, hooks, cancel);
         using var trainer = Trainer.FromWeights(config, model,
             new TrainingState(checkpoint.Epoch, 0, channels, gridHeight, gridWidth, extractor.Fingerprint, []), request.Device);
-        Experiment.WriteRunFiles(output, config, request.Dataset);
+        output.WriteRunFiles(config, request.Dataset);
         var report = Experiment.EvaluateAndSave(trainer.Model, testFeatures, test, config, output, request.Device);
         var evaluation = TestEvaluation.Of(checkpoint.Epoch, report,
             ShortcutProbe.OnNormalImages(trainer.Model, testFeatures, test, request.Device, config.Training.BatchSize));
-        ReportFiles.WriteEvaluationsCsv(Path.Combine(output, Experiment.EvaluationsFile), [evaluation]);
-        trainer.SaveCheckpoint(Path.Combine(output, Experiment.CheckpointFile), trainer.State with { Evaluations = [evaluation] });
-        File.WriteAllText(Path.Combine(output, ProvenanceFile), JsonSerializer.Serialize(provenance, UniadConfig.Json));
+        output.WriteEvaluations([evaluation]);
+        trainer.SaveCheckpoint(output.Checkpoint, trainer.State with { Evaluations = [evaluation] });
+        File.WriteAllText(output.Provenance, JsonSerializer.Serialize(provenance, UniadConfig.Json));
         return new OfficialImportResult(config, provenance, new ExperimentResult(trainer.State, report, [evaluation]));
     }
 
@@ -128,7 +128,7 @@ public static class OfficialRun
     /// <exception cref="InvalidFileException">A run whose backbone the official code lacks.</exception>
     public static void Export(string runFolder, string outputDirectory)
     {
-        var checkpoint = Checkpoint.Load(Path.Combine(runFolder, Experiment.CheckpointFile));
+        var checkpoint = Checkpoint.Load(new RunFolder(runFolder).Checkpoint);
         var config = checkpoint.Config;
         var yaml = OfficialConfigWriter.ToYaml(config);                          // refuses a backbone the official code lacks
         using var model = checkpoint.CreateModel(CPU);

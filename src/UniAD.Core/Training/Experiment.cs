@@ -1,4 +1,3 @@
-using System.Globalization;
 using UniAD.Core.Configuration;
 using UniAD.Core.Data;
 using UniAD.Core.Evaluation;
@@ -33,41 +32,36 @@ public sealed record ExperimentResult(TrainingState State, EvaluationReport? Rep
     public TestEvaluation? BestOnTest => TestEvaluation.BestOnTest(Evaluations);
 }
 
-/// <summary>Extract (or reuse cached) features, train (or continue training), evaluate, and write the run
-/// folder: <c>config.json</c>, <c>dataset.txt</c> (what it trained on), <c>checkpoint.uniad</c>, <c>history.csv</c>, <c>results.json</c>,
-/// <c>results.csv</c>, <c>defect_types.csv</c>, <c>evaluations.csv</c> (test metrics during training) and <c>anomaly_maps.npz</c>.</summary>
+/// <summary>Extract (or reuse cached) features, train (or continue training), evaluate, and write the <see cref="RunFolder"/>:
+/// config and dataset, checkpoint, history, the test-set evaluations during training, and the final results and anomaly maps.</summary>
 public static class Experiment
 {
-    public const string ConfigFile = "config.json", DatasetFile = "dataset.txt", CheckpointFile = "checkpoint.uniad", HistoryFile = "history.csv",
-        ResultsJsonFile = "results.json", ResultsCsvFile = "results.csv", DefectTypesFile = "defect_types.csv", EvaluationsFile = "evaluations.csv", AnomalyMapsFile = "anomaly_maps.npz";
-
     public static ExperimentResult Run(ExperimentRequest request, ExperimentHooks hooks, CancellationToken cancel = default)
     {
-        var (config, dataset, output) = (ConfigRules.Check(request.Config), request.Dataset, request.OutputDirectory);
+        var (config, dataset, output) = (ConfigRules.Check(request.Config), request.Dataset, new RunFolder(request.OutputDirectory));
         var train = dataset.Train;
         if (train.Count == 0) throw new DatasetException($"the dataset in {dataset.Root} has no training images");
-        Directory.CreateDirectory(output);
-        var checkpointPath = Path.Combine(output, CheckpointFile);
+        Directory.CreateDirectory(output.Folder);
+        var checkpointPath = output.Checkpoint;
         if (Checkpoint.Exists(checkpointPath) && !request.Resume)
-            throw new ConflictException($"{output} already holds a run (checkpoint.uniad): resume it or choose another output folder");
+            throw new ConflictException($"{output} already holds a run ({RunFolder.CheckpointFile}): resume it or choose another output folder");
 
         using var extractor = new FeatureExtractor(config.Backbone, request.Device);
-        var cache = new FeatureCache(request.FeatureCacheDirectory ?? Path.Combine(output, "feature-cache"));
+        var cache = output.FeatureCache(request.FeatureCacheDirectory);
         using var trainFeatures = CachedFeatures(extractor, cache, train, "train", config, dataset.Version, hooks, cancel);
 
         using var trainer = Checkpoint.Exists(checkpointPath)
             ? ResumeMatching(checkpointPath, config, extractor.Fingerprint, request.Device, hooks)
             : Trainer.Start(config, extractor.Channels, extractor.GridHeight, extractor.GridWidth, extractor.Fingerprint, request.Device);
-        WriteRunFiles(output, trainer.Config, dataset);
+        output.WriteRunFiles(trainer.Config, dataset);
         var test = dataset.Test;
         using var testFeatures = test.Count == 0 ? null : CachedFeatures(extractor, cache, test, "test", config, dataset.Version, hooks, cancel);
         var testing = testFeatures is null ? null : new TestSetEvaluation(testFeatures, test, config, output, request.Device, hooks);
 
         trainer.Train(trainFeatures, new TrainingHooks(checkpointPath, hooks.Training, summary =>
         {
-            WriteHistory(Path.Combine(output, HistoryFile), trainer.State.History);
-            if (trainer.State.TestEvaluations.Count > 0)
-                ReportFiles.WriteEvaluationsCsv(Path.Combine(output, EvaluationsFile), trainer.State.TestEvaluations);
+            output.WriteHistory(trainer.State.History);
+            if (trainer.State.TestEvaluations.Count > 0) output.WriteEvaluations(trainer.State.TestEvaluations);
             hooks.EpochFinished?.Invoke(summary);
         }, testing is null ? null : testing.Evaluate), cancel);
 
@@ -77,14 +71,14 @@ public static class Experiment
         {
             int epoch = trainer.State.CompletedEpochs;
             evaluations = [.. evaluations.Where(e => e.Epoch != epoch), testing.Evaluate(trainer.Model, epoch, final: true)];
-            ReportFiles.WriteEvaluationsCsv(Path.Combine(output, EvaluationsFile), evaluations);
+            output.WriteEvaluations(evaluations);
         }
         return new ExperimentResult(trainer.State, testing.FinalReport, evaluations);
     }
 
     /// <summary>The test set during training: image and pixel metrics and the identity pass-through every few epochs;
     /// after the last epoch everything (AUPRO, defect types), saved with the maps as the run's results.</summary>
-    private sealed class TestSetEvaluation(Tensor features, IReadOnlyList<AnomalySample> test, UniadConfig config, string output,
+    private sealed class TestSetEvaluation(Tensor features, IReadOnlyList<AnomalySample> test, UniadConfig config, RunFolder output,
         Device device, ExperimentHooks hooks)
     {
         public EvaluationReport? FinalReport { get; private set; }
@@ -106,24 +100,14 @@ public static class Experiment
         }
     }
 
-    /// <summary>The run's config and what it trained on.</summary>
-    public static void WriteRunFiles(string output, UniadConfig config, AnomalyDataset dataset)
-    {
-        File.WriteAllText(Path.Combine(output, ConfigFile), config.ToJson());
-        File.WriteAllLines(Path.Combine(output, DatasetFile), [$"root: {dataset.Root}", $"version: {dataset.Version ?? "(a plain folder, not a stored version)"}",
-            $"categories: {string.Join(", ", dataset.Categories)}", $"images: {dataset.Train.Count} train, {dataset.Test.Count} test"]);
-    }
-
     /// <summary>Anomaly maps of the test set, saved with the metrics computed from them.</summary>
     public static EvaluationReport EvaluateAndSave(UniadModel model, Tensor testFeatures, IReadOnlyList<AnomalySample> test,
-        UniadConfig config, string output, Device device)
+        UniadConfig config, RunFolder output, Device device)
     {
         using var maps = Evaluator.AnomalyMaps(model, testFeatures, config.Training.BatchSize, device);
-        AnomalyMapArchive.Save(Path.Combine(output, AnomalyMapsFile), test.Select(s => s.Key).ToList(), maps);
+        AnomalyMapArchive.Save(output.AnomalyMaps, test.Select(s => s.Key).ToList(), maps);
         var report = Evaluator.Score(maps, test, config.Evaluation, config.Backbone.InputSize[0], config.Backbone.InputSize[1]);
-        ReportFiles.WriteJson(Path.Combine(output, ResultsJsonFile), report);
-        ReportFiles.WriteCsv(Path.Combine(output, ResultsCsvFile), report);
-        ReportFiles.WriteDefectTypesCsv(Path.Combine(output, DefectTypesFile), report);
+        output.WriteResults(report);
         return report;
     }
 
@@ -168,10 +152,6 @@ public static class Experiment
                 $"({string.Join(", ", differences.Select(d => $"{d.Key}: {d.Left ?? "absent"} in the run, {d.Right ?? "absent"} now"))}); " +
                 "only the number of epochs may change when resuming");
     }
-
-    private static void WriteHistory(string path, IEnumerable<EpochSummary> history) =>
-        File.WriteAllLines(path, history.Select(h => string.Create(CultureInfo.InvariantCulture,
-            $"{h.Epoch},{h.MeanLoss:R},{h.LearningRate:R},{h.Seconds:F3}")).Prepend("epoch,loss,lr,seconds"));
 }
 
 /// <summary>IProgress that reports on the calling thread (System.Progress posts to the thread pool).</summary>

@@ -11,18 +11,14 @@ namespace UniAD.Lab.Web.Extensions;
 /// dataset uploads (<c>POST /datasets/uploads</c>).</summary>
 public static class FileEndpoints
 {
-    public static readonly IReadOnlyDictionary<string, string> Downloads = new Dictionary<string, string>
-    {
-        [Experiment.CheckpointFile] = "application/zip",
-        [Experiment.ResultsCsvFile] = "text/csv",
-        [Experiment.ResultsJsonFile] = "application/json",
-        [Experiment.DefectTypesFile] = "text/csv",
-        [Experiment.AnomalyMapsFile] = "application/zip",
-        [Experiment.HistoryFile] = "text/csv",
-        [Experiment.EvaluationsFile] = "text/csv",
-        [Experiment.ConfigFile] = "application/json",
-        [RunLog.FileName] = "text/plain",
-    };
+    /// <summary>The run files a user may download (<see cref="RunFolder.Downloads"/>), each with its content type: checkpoints
+    /// and anomaly maps are zip archives.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Downloads = RunFolder.Downloads.ToDictionary(name => name, name =>
+        Path.GetExtension(name) switch
+        {
+            ".csv" => "text/csv", ".json" => "application/json", ".log" => "text/plain", ".uniad" or ".npz" => "application/zip",
+            var other => throw new InvalidOperationException($"no content type for the run file {name} ({other})"),
+        });
 
     public static void MapLabFiles(this WebApplication app)
     {
@@ -30,7 +26,7 @@ public static class FileEndpoints
         {
             if (!Downloads.TryGetValue(name, out var contentType)) return Results.NotFound();
             var run = await queries.GetAsync(id, cancel);
-            var path = run is null ? null : Path.Combine(run.Folder, name);
+            var path = run is null ? null : new RunFolder(run.Folder).PathOf(name);
             return path is not null && File.Exists(path)
                 ? Results.File(path, contentType, $"run-{id}-{name}")
                 : Results.NotFound();

@@ -23,9 +23,6 @@ public sealed class OfficialImports(IDbContextFactory<LabDbContext> databases, R
 {
     public const string Preset = "official import", KeepBackboneMarker = "keep-backbone";
 
-    /// <summary>Where an imported run's folder keeps the files it came from.</summary>
-    public static string SourceFolder(string runFolder) => Path.Combine(runFolder, "official");
-
     /// <returns>The queued run's id.</returns>
     /// <exception cref="InvalidFileException">The checkpoint or the YAML, with the keys or setting at fault named.</exception>
     public async Task<int> QueueAsync(OfficialUpload upload, CancellationToken cancel = default)
@@ -49,7 +46,7 @@ public sealed class OfficialImports(IDbContextFactory<LabDbContext> databases, R
             };
             return await launcher.QueuePreparedAsync(run, folder =>
             {
-                var source = Directory.CreateDirectory(SourceFolder(folder)).FullName;
+                var source = Directory.CreateDirectory(new RunFolder(folder).OfficialSources).FullName;
                 File.Move(checkpoint, Path.Combine(source, OfficialRun.ExportCheckpointFile));
                 File.Move(yaml, Path.Combine(source, OfficialRun.ExportConfigFile));
                 if (upload.KeepBackbone) File.WriteAllText(Path.Combine(source, KeepBackboneMarker), "keep the EfficientNet-B4 weights for new runs\n");
@@ -66,7 +63,7 @@ public sealed class OfficialImports(IDbContextFactory<LabDbContext> databases, R
     /// backbone file it now has, and keep the backbone when asked.</summary>
     internal ExperimentResult Evaluate(RunRecord run, AnomalyDataset dataset, Device device, ExperimentHooks hooks, CancellationToken cancel)
     {
-        var source = SourceFolder(run.Folder);
+        var source = new RunFolder(run.Folder).OfficialSources;
         var import = OfficialRun.Import(new OfficialImportRequest(Path.Combine(source, OfficialRun.ExportCheckpointFile),
             Path.Combine(source, OfficialRun.ExportConfigFile), dataset, run.Folder, device, options.Value.FeatureCacheFolder), hooks, cancel);
         if (import.Provenance.Sha256 != run.ImportedSha256)

@@ -9,7 +9,7 @@ namespace UniAD.Lab.Runs;
 /// <summary>Turns a job's training hooks into live events (every step) and database writes in batches: at the first
 /// report once <see cref="FlushInterval"/> has passed since the last write, right after each test evaluation, and
 /// when the run ends. The job never holds a transaction while it trains.</summary>
-internal sealed class ProgressRecorder(int runId, string runFolder, IDbContextFactory<LabDbContext> databases, RunEvents events,
+internal sealed class ProgressRecorder(int runId, RunFolder runFolder, IDbContextFactory<LabDbContext> databases, RunEvents events,
     ResourceSampler resources)
 {
     private static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(2);
@@ -24,13 +24,13 @@ internal sealed class ProgressRecorder(int runId, string runFolder, IDbContextFa
     public ExperimentHooks Hooks => new(
         ImagesProcessed: (stage, done, total) =>
         {
-            if (done == total) RunLog.Append(runFolder, $"{stage} features ready for {total} images");
+            if (done == total) runFolder.AppendLog($"{stage} features ready for {total} images");
             Update(_latest with { Phase = $"extracting {stage} features ({done}/{total})" });
         },
         Training: new SynchronousProgress<TrainingProgress>(p => Update(new LiveProgress("training", p.Epoch, p.Epochs, p.Step,
             p.StepsPerEpoch, p.Loss, p.LearningRate, p.ImagesPerSecond, p.Remaining))),
         EpochFinished: Add,
-        Warning: warning => RunLog.Append(runFolder, $"warning: {warning}"),
+        Warning: warning => runFolder.AppendLog($"warning: {warning}"),
         TestEvaluated: evaluation =>
         {
             Add(evaluation);
@@ -49,7 +49,7 @@ internal sealed class ProgressRecorder(int runId, string runFolder, IDbContextFa
     private void Add(TestEvaluation e)
     {
         if (!_evaluatedEpochs.Add(e.Epoch)) return;         // reported live, then again in the finished run's list
-        RunLog.Append(runFolder, FormattableString.Invariant(
+        runFolder.AppendLog(FormattableString.Invariant(
             $"test after epoch {e.Epoch}: mean image AUROC {100 * e.Mean.ImageAuroc:F1}, pixel AUROC {100 * e.Mean.PixelAuroc:F1}, identity pass-through {e.PassThrough:F3}"));
         _pendingEvaluations.AddRange(e.Categories.Select(c => Row(c, false)).Append(Row(e.Mean, true)));
         TestEvaluationRecord Row(CategoryMetrics m, bool mean) => new()
@@ -63,7 +63,7 @@ internal sealed class ProgressRecorder(int runId, string runFolder, IDbContextFa
     {
         if (_pendingEpochs.All(p => p.Epoch != e.Epoch) && e.Epoch > _logged)
         {
-            RunLog.Append(runFolder, FormattableString.Invariant($"epoch {e.Epoch}: loss {e.MeanLoss:F5}, lr {e.LearningRate:G3}, {e.Seconds:F1} s"));
+            runFolder.AppendLog(FormattableString.Invariant($"epoch {e.Epoch}: loss {e.MeanLoss:F5}, lr {e.LearningRate:G3}, {e.Seconds:F1} s"));
             _logged = e.Epoch;
         }
         _pendingEpochs.Add(new EpochRecord { RunId = runId, Epoch = e.Epoch, Loss = e.MeanLoss, LearningRate = e.LearningRate, Seconds = e.Seconds });

@@ -91,7 +91,7 @@ public sealed class RunMaps(RunQueries queries)
     private async Task<Loaded?> ReadAsync(int runId)
     {
         var run = await queries.GetAsync(runId);
-        var mapsFile = run is null ? null : Path.Combine(run.Folder, Experiment.AnomalyMapsFile);
+        var mapsFile = run is null ? null : new RunFolder(run.Folder).AnomalyMaps;
         if (run?.Status != RunStatus.Finished || !File.Exists(mapsFile)) return null;
         return await Task.Run<Loaded?>(() =>
         {

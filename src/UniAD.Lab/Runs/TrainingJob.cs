@@ -26,22 +26,23 @@ public sealed class TrainingJob(IDbContextFactory<LabDbContext> databases, RunEv
         var device = DeviceSelector.Resolve(run.Device);
         using var resources = new ResourceSampler(runId, TimeSpan.FromSeconds(options.Value.ResourceSampleSeconds), run.WallSeconds ?? 0,
             device.type == TorchSharp.DeviceType.CUDA ? Math.Max(0, (int)device.index) : null);
-        var recorder = new ProgressRecorder(runId, run.Folder, databases, events, resources);
+        var folder = new RunFolder(run.Folder);
+        var recorder = new ProgressRecorder(runId, folder, databases, events, resources);
         try
         {
-            RunLog.Append(run.Folder, $"started on {Environment.MachineName}, device {run.Device}, seed {run.Seed}");
+            folder.AppendLog($"started on {Environment.MachineName}, device {run.Device}, seed {run.Seed}");
             var config = UniadConfig.FromJson(run.ConfigJson);
             var classFolder = ClassFolderOptions.FromText(run.NormalClasses);
             var dataset = DatasetVersion.Open(run.Dataset!.Folder).Load(classFolder)
                 .WithCategories(run.Categories.Length > 0 ? run.Categories.Split(',') : null);
             var request = new ExperimentRequest(config, dataset, run.Folder, device,
-                options.Value.FeatureCacheFolder, Resume: Checkpoint.Exists(Path.Combine(run.Folder, Experiment.CheckpointFile)));
+                options.Value.FeatureCacheFolder, Resume: Checkpoint.Exists(folder.Checkpoint));
             var result = run.IsImported
                 ? imports.Evaluate(run, dataset, device, recorder.Hooks, cancel)
                 : Experiment.Run(request, recorder.Hooks, cancel);
             recorder.Complete(result);
             Finish(recorder, RunStatus.Finished, null, result.Report, result.BestOnTest);
-            RunLog.Append(run.Folder, "finished" + (result.Report is { } r ? FormattableString.Invariant($": mean image AUROC {100 * r.Mean.ImageAuroc:F1}") : ""));
+            folder.AppendLog("finished" + (result.Report is { } r ? FormattableString.Invariant($": mean image AUROC {100 * r.Mean.ImageAuroc:F1}") : ""));
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         {
@@ -49,12 +50,12 @@ public sealed class TrainingJob(IDbContextFactory<LabDbContext> databases, RunEv
             if (CancelRequested(runId))
             {
                 Finish(recorder, RunStatus.Cancelled, null, null, null);
-                RunLog.Append(run.Folder, "cancelled; resume continues from the last checkpoint");
+                folder.AppendLog("cancelled; resume continues from the last checkpoint");
             }
             else
             {
                 Finish(recorder, RunStatus.Failed, StoppedByTheJobServer, null, null);
-                RunLog.Append(run.Folder, $"failed: {StoppedByTheJobServer}");
+                folder.AppendLog($"failed: {StoppedByTheJobServer}");
             }
         }
         catch (Exception e)
@@ -64,7 +65,7 @@ public sealed class TrainingJob(IDbContextFactory<LabDbContext> databases, RunEv
             var errorId = ErrorIds.New();
             Finish(recorder, RunStatus.Failed, $"{UserErrors.OneLine(e)} (error {errorId}; the run log has the details)", null, null);
             logger.LogError(e, "Run {RunId} failed, error {ErrorId}", runId, errorId);
-            try { RunLog.Append(run.Folder, $"failed, error {errorId}: {e}"); }
+            try { folder.AppendLog($"failed, error {errorId}: {e}"); }
             catch (IOException) { }
             throw;                                          // Hangfire shows it as failed too (no retry)
         }

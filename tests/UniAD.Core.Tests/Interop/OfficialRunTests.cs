@@ -86,8 +86,8 @@ public sealed class OfficialRunTests : IClassFixture<OfficialRunTests.TrainedB4R
 
         var differences = ConfigDiff.Differences(_trained.Config, result.Config).Select(d => d.Key).ToList();
         Assert.Equal(["backbone.weights_path", "training.checkpoint_every_epochs"], differences);   // neither is in the official YAML
-        var original = Checkpoint.Load(Path.Combine(_trained.Run, Experiment.CheckpointFile));
-        var imported = Checkpoint.Load(Path.Combine(output, Experiment.CheckpointFile));
+        var original = Checkpoint.Load(Path.Combine(_trained.Run, RunFolder.CheckpointFile));
+        var imported = Checkpoint.Load(Path.Combine(output, RunFolder.CheckpointFile));
         Assert.Equal(2, imported.State.CompletedEpochs);
         using var a = original.CreateModel(CPU);
         using var b = imported.CreateModel(CPU);
@@ -95,14 +95,14 @@ public sealed class OfficialRunTests : IClassFixture<OfficialRunTests.TrainedB4R
         Assert.Equal(sa.Keys.Order(), sb.Keys.Order());
         Assert.All(sa.Keys, k => Assert.True(sa[k].allclose(sb[k], 0, 0), k));
 
-        var mapsBefore = AnomalyMapArchive.Load(Path.Combine(_trained.Run, Experiment.AnomalyMapsFile));
-        var mapsAfter = AnomalyMapArchive.Load(Path.Combine(output, Experiment.AnomalyMapsFile));
+        var mapsBefore = AnomalyMapArchive.Load(Path.Combine(_trained.Run, RunFolder.AnomalyMapsFile));
+        var mapsAfter = AnomalyMapArchive.Load(Path.Combine(output, RunFolder.AnomalyMapsFile));
         Assert.Equal(mapsBefore.Keys.Order(), mapsAfter.Keys.Order());
         Assert.All(mapsBefore.Keys, k => Assert.True(mapsBefore[k].allclose(mapsAfter[k], 0, 0), k));   // bit-identical: same weights, features, device
 
         Assert.Equal(OfficialRun.OfficialSource, result.Provenance.Source);
         Assert.Equal(64, result.Provenance.Sha256.Length);
-        Assert.True(File.Exists(Path.Combine(output, OfficialRun.ProvenanceFile)));
+        Assert.True(File.Exists(Path.Combine(output, RunFolder.ProvenanceFile)));
     }
 
     [Theory]
@@ -129,8 +129,8 @@ public sealed class OfficialRunTests : IClassFixture<OfficialRunTests.TrainedB4R
         Assert.Equal(0.875, result.Provenance.BestMetric!.Value, 1e-12);
 
         // The same weights as the export's: the same anomaly maps.
-        var exportedMaps = AnomalyMapArchive.Load(Path.Combine(_trained.Run, Experiment.AnomalyMapsFile));
-        var importedMaps = AnomalyMapArchive.Load(Path.Combine(output, Experiment.AnomalyMapsFile));
+        var exportedMaps = AnomalyMapArchive.Load(Path.Combine(_trained.Run, RunFolder.AnomalyMapsFile));
+        var importedMaps = AnomalyMapArchive.Load(Path.Combine(output, RunFolder.AnomalyMapsFile));
         Assert.All(exportedMaps.Keys, k => Assert.True(exportedMaps[k].allclose(importedMaps[k], 0, 0), k));
     }
 

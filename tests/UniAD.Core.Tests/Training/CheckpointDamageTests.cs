@@ -35,7 +35,7 @@ public class CheckpointDamageTests(TinyDataset data) : IClassFixture<TinyDataset
 
         var output = TinyDataset.TempDirectory();
         Run(output, epochs: 3);                                            // checkpoints after epochs 1, 2, 3 (every epoch)
-        var latest = Path.Combine(output, Experiment.CheckpointFile);
+        var latest = Path.Combine(output, RunFolder.CheckpointFile);
         Damage(latest, how);
         Assert.Throws<InvalidFileException>(() => Checkpoint.Load(latest));
 
@@ -55,7 +55,7 @@ public class CheckpointDamageTests(TinyDataset data) : IClassFixture<TinyDataset
     {
         var output = TinyDataset.TempDirectory();
         Run(output, epochs: 2);
-        var latest = Path.Combine(output, Experiment.CheckpointFile);
+        var latest = Path.Combine(output, RunFolder.CheckpointFile);
         Damage(latest, "truncated");
         Damage(Checkpoint.PreviousPath(latest), "a flipped byte");
         var before = File.ReadAllBytes(latest);

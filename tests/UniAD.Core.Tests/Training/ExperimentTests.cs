@@ -24,17 +24,17 @@ public class ExperimentTests(TinyDataset data) : IClassFixture<TinyDataset>
     {
         var output = TinyDataset.TempDirectory();
         var result = Run(output);
-        foreach (var file in new[] { Experiment.ConfigFile, Experiment.CheckpointFile, Experiment.HistoryFile,
-                     Experiment.ResultsJsonFile, Experiment.ResultsCsvFile, Experiment.AnomalyMapsFile })
+        foreach (var file in new[] { RunFolder.ConfigFile, RunFolder.CheckpointFile, RunFolder.HistoryFile,
+                     RunFolder.ResultsJsonFile, RunFolder.ResultsCsvFile, RunFolder.AnomalyMapsFile })
             Assert.True(File.Exists(Path.Combine(output, file)), file);
         var report = result.Report!;
         Assert.Equal(["fabric", "nut"], report.Categories.Select(c => c.Category));
         Assert.All(report.Categories, c => Assert.InRange(c.ImageAuroc, 0, 1));
         Assert.All(report.Categories, c => Assert.InRange(c.Aupro!.Value, 0, 1));
         Assert.Equal((report.Categories[0].PixelAuroc!.Value + report.Categories[1].PixelAuroc!.Value) / 2, report.Mean.PixelAuroc!.Value, 1e-12);
-        Assert.Equal(3, File.ReadAllLines(Path.Combine(output, Experiment.HistoryFile)).Length);   // header + 2 epochs
-        Assert.Equal(4, File.ReadAllLines(Path.Combine(output, Experiment.ResultsCsvFile)).Length); // header + 2 + mean
-        Assert.Equal(report, ReportFiles.ReadJson(Path.Combine(output, Experiment.ResultsJsonFile)) with
+        Assert.Equal(3, File.ReadAllLines(Path.Combine(output, RunFolder.HistoryFile)).Length);   // header + 2 epochs
+        Assert.Equal(4, File.ReadAllLines(Path.Combine(output, RunFolder.ResultsCsvFile)).Length); // header + 2 + mean
+        Assert.Equal(report, ReportFiles.ReadJson(Path.Combine(output, RunFolder.ResultsJsonFile)) with
         {
             Categories = report.Categories, Warnings = report.Warnings, DefectTypes = report.DefectTypes,   // lists compare by reference
         });
@@ -48,7 +48,7 @@ public class ExperimentTests(TinyDataset data) : IClassFixture<TinyDataset>
     private (IReadOnlyList<AnomalySample> Test, Tensor Maps) SavedMaps(string output)
     {
         var test = MvtecLayout.Read(data.Root).Test;
-        var maps = AnomalyMapArchive.Load(Path.Combine(output, Experiment.AnomalyMapsFile));
+        var maps = AnomalyMapArchive.Load(Path.Combine(output, RunFolder.AnomalyMapsFile));
         Assert.Equal(test.Count, maps.Count);
         return (test, stack(test.Select(s => maps[s.Key])));
     }
@@ -65,7 +65,7 @@ public class ExperimentTests(TinyDataset data) : IClassFixture<TinyDataset>
 
         var numpy = Process.Start(new ProcessStartInfo("/usr/bin/python3",
             ["-c", "import numpy, sys; z = numpy.load(sys.argv[1]); print(len(z.files), z[z.files[0]].shape, z[z.files[0]].dtype)",
-             Path.Combine(output, Experiment.AnomalyMapsFile)]) { RedirectStandardOutput = true })!;
+             Path.Combine(output, RunFolder.AnomalyMapsFile)]) { RedirectStandardOutput = true })!;
         var printed = numpy.StandardOutput.ReadToEnd().Trim();
         numpy.WaitForExit();
         Assert.Equal($"{test.Count} (1, 4, 4) float32", printed);
@@ -93,9 +93,9 @@ public class ExperimentTests(TinyDataset data) : IClassFixture<TinyDataset>
             Assert.Equal(defect.Count, row.Images);
             Assert.InRange(row.PixelAuroc!.Value, 0, 1);
         }
-        var csv = File.ReadAllLines(Path.Combine(output, Experiment.DefectTypesFile));
+        var csv = File.ReadAllLines(Path.Combine(output, RunFolder.DefectTypesFile));
         Assert.Equal(1 + expectedTypes.Count, csv.Length);
-        Assert.Equal(report.DefectTypes, ReportFiles.ReadJson(Path.Combine(output, Experiment.ResultsJsonFile)).DefectTypes);
+        Assert.Equal(report.DefectTypes, ReportFiles.ReadJson(Path.Combine(output, RunFolder.ResultsJsonFile)).DefectTypes);
     }
 
     [Fact]
@@ -112,10 +112,10 @@ public class ExperimentTests(TinyDataset data) : IClassFixture<TinyDataset>
     {
         var output = TinyDataset.TempDirectory();
         Run(output, epochs: 1);
-        var before = File.ReadAllBytes(Path.Combine(output, Experiment.CheckpointFile));
+        var before = File.ReadAllBytes(Path.Combine(output, RunFolder.CheckpointFile));
         var error = Assert.Throws<ConflictException>(() => Run(output, epochs: 1));
         Assert.Contains("already holds a run", error.Message);
-        Assert.Equal(before, File.ReadAllBytes(Path.Combine(output, Experiment.CheckpointFile)));
+        Assert.Equal(before, File.ReadAllBytes(Path.Combine(output, RunFolder.CheckpointFile)));
     }
 
     [Fact]
@@ -162,7 +162,7 @@ public class ExperimentTests(TinyDataset data) : IClassFixture<TinyDataset>
         Assert.NotEqual(evaluated.Evaluations[0].Mean.PixelAuroc, evaluated.Evaluations[1].Mean.PixelAuroc);
 
         Assert.All(evaluated.Evaluations, e => Assert.InRange(e.PassThrough!.Value, 0, 10));   // the identity pass-through, each time
-        var csv = File.ReadAllLines(Path.Combine(output, Experiment.EvaluationsFile));
+        var csv = File.ReadAllLines(Path.Combine(output, RunFolder.EvaluationsFile));
         Assert.EndsWith(",pass_through", csv[0]);
         Assert.Equal(1 + 3 * 3, csv.Length);                                                    // header + 3 epochs × (2 categories + mean)
         Assert.StartsWith("2,nut,", csv[5]);
