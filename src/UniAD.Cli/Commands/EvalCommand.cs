@@ -3,7 +3,6 @@ using System.CommandLine.Parsing;
 using UniAD.Core;
 using UniAD.Core.Data;
 using UniAD.Core.Configuration;
-using UniAD.Core.Evaluation;
 using UniAD.Core.Features;
 using UniAD.Core.Training;
 
@@ -29,8 +28,7 @@ internal static class EvalCommand
             var config = trained.Config;
             if (p.GetValue(imageScore) is ImageScoreKind kind) config = config with { Evaluation = config.Evaluation with { ImageScore = kind } };
             var dataset = CliOptions.Dataset(p, data);
-            var test = dataset.Test;
-            if (test.Count == 0) throw new DatasetException("the dataset has no test images");
+            if (dataset.Test.Count == 0) throw new DatasetException("the dataset has no test images");
             var device = DeviceSelector.Resolve(p.GetValue(CliOptions.Device));
             var outDir = new RunFolder(p.GetValue(output) ?? Path.GetDirectoryName(Path.GetFullPath(p.GetValue(checkpoint)!))!);
             Directory.CreateDirectory(outDir.Folder);
@@ -39,15 +37,14 @@ internal static class EvalCommand
             if (extractor.Fingerprint != trained.State.FeatureFingerprint)
                 throw new ConflictException("the checkpoint was trained on features of another backbone or weights file");
             using var model = trained.CreateModel(device);
-            var cache = outDir.FeatureCache(p.GetValue(CliOptions.Cache));
-            var (report, passThrough) = RunProgress.Show(hooks =>
+            var (report, evaluation) = RunProgress.Show(hooks =>
             {
-                using var features = Experiment.CachedFeatures(extractor, cache, test, "test", config, dataset.Version, hooks, cancel);
-                return (Experiment.EvaluateAndSave(model, features, test, config, outDir, device),
-                        ShortcutProbe.OnNormalImages(model, features, test, device, config.Training.BatchSize));
+                using var testing = new TestSetEvaluation(extractor, outDir.FeatureCache(p.GetValue(CliOptions.Cache)), dataset, config, outDir,
+                    device, hooks, cancel);
+                return testing.EvaluateAndSave(model, trained.State.CompletedEpochs);
             });
             ResultsTable.Print(report);
-            if (passThrough is double share)
+            if (evaluation.PassThrough is double share)
                 Console.WriteLine($"identity pass-through {share:F3}: how much of a change to one token of a normal test image the model copies " +
                                   "into its reconstruction (1 = copies its input, the paper's identical shortcut; 0 = ignores it)");
             return 0;

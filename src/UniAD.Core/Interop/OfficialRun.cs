@@ -82,8 +82,7 @@ public static class OfficialRun
         var output = new RunFolder(request.OutputDirectory);
         if (File.Exists(output.Checkpoint))
             throw new ConflictException($"{output} already holds a run ({RunFolder.CheckpointFile}): choose another output folder");
-        var test = request.Dataset.Test;
-        if (test.Count == 0) throw new DatasetException($"the dataset in {request.Dataset.Root} has no test images to evaluate the import on");
+        if (request.Dataset.Test.Count == 0) throw new DatasetException($"the dataset in {request.Dataset.Root} has no test images to evaluate the import on");
 
         using var checkpoint = OfficialCheckpoint.Read(request.CheckpointPath, name);
         var model = LoadChecked(config, checkpoint, name);
@@ -103,14 +102,12 @@ public static class OfficialRun
             request.SaveBackboneAs is { } saved ? Path.GetFullPath(saved) : backbonePath);
 
         using var extractor = new FeatureExtractor(config.Backbone, request.Device);
-        var cache = output.FeatureCache(request.FeatureCacheDirectory);
-        using var testFeatures = Experiment.CachedFeatures(extractor, cache, test, "test", config, request.Dataset.Version, hooks, cancel);
+        using var testing = new TestSetEvaluation(extractor, output.FeatureCache(request.FeatureCacheDirectory), request.Dataset, config, output,
+            request.Device, hooks, cancel);
         using var trainer = Trainer.FromWeights(config, model,
             new TrainingState(checkpoint.Epoch, 0, channels, gridHeight, gridWidth, extractor.Fingerprint, []), request.Device);
         output.WriteRunFiles(config, request.Dataset);
-        var report = Experiment.EvaluateAndSave(trainer.Model, testFeatures, test, config, output, request.Device);
-        var evaluation = TestEvaluation.Of(checkpoint.Epoch, report,
-            ShortcutProbe.OnNormalImages(trainer.Model, testFeatures, test, request.Device, config.Training.BatchSize));
+        var (report, evaluation) = testing.EvaluateAndSave(trainer.Model, checkpoint.Epoch);
         output.WriteEvaluations([evaluation]);
         trainer.SaveCheckpoint(output.Checkpoint, trainer.State with { Evaluations = [evaluation] });
         File.WriteAllText(output.Provenance, JsonSerializer.Serialize(provenance, UniadConfig.Json));

@@ -38,80 +38,56 @@ public static class Experiment
 {
     public static ExperimentResult Run(ExperimentRequest request, ExperimentHooks hooks, CancellationToken cancel = default)
     {
-        var (config, dataset, output) = (ConfigRules.Check(request.Config), request.Dataset, new RunFolder(request.OutputDirectory));
+        var (config, dataset, run) = (ConfigRules.Check(request.Config), request.Dataset, new RunFolder(request.OutputDirectory));
         var train = dataset.Train;
         if (train.Count == 0) throw new DatasetException($"the dataset in {dataset.Root} has no training images");
-        Directory.CreateDirectory(output.Folder);
-        var checkpointPath = output.Checkpoint;
-        if (Checkpoint.Exists(checkpointPath) && !request.Resume)
-            throw new ConflictException($"{output} already holds a run ({RunFolder.CheckpointFile}): resume it or choose another output folder");
+        Directory.CreateDirectory(run.Folder);
+        if (Checkpoint.Exists(run.Checkpoint) && !request.Resume)
+            throw new ConflictException($"{run} already holds a run ({RunFolder.CheckpointFile}): resume it or choose another output folder");
 
         using var extractor = new FeatureExtractor(config.Backbone, request.Device);
-        var cache = output.FeatureCache(request.FeatureCacheDirectory);
+        var cache = run.FeatureCache(request.FeatureCacheDirectory);
         using var trainFeatures = CachedFeatures(extractor, cache, train, "train", config, dataset.Version, hooks, cancel);
 
-        using var trainer = Checkpoint.Exists(checkpointPath)
-            ? ResumeMatching(checkpointPath, config, extractor.Fingerprint, request.Device, hooks)
+        using var trainer = Checkpoint.Exists(run.Checkpoint)
+            ? ResumeMatching(run.Checkpoint, config, extractor.Fingerprint, request.Device, hooks)
             : Trainer.Start(config, extractor.Channels, extractor.GridHeight, extractor.GridWidth, extractor.Fingerprint, request.Device);
-        output.WriteRunFiles(trainer.Config, dataset);
-        var test = dataset.Test;
-        using var testFeatures = test.Count == 0 ? null : CachedFeatures(extractor, cache, test, "test", config, dataset.Version, hooks, cancel);
-        var testing = testFeatures is null ? null : new TestSetEvaluation(testFeatures, test, config, output, request.Device, hooks);
+        run.WriteRunFiles(trainer.Config, dataset);
+        using var testing = dataset.Test.Count == 0 ? null
+            : new TestSetEvaluation(extractor, cache, dataset, config, run, request.Device, hooks, cancel);
 
-        trainer.Train(trainFeatures, new TrainingHooks(checkpointPath, hooks.Training, summary =>
+        // The test set during training: a check every few epochs; after the last, everything, saved as the run's results.
+        EvaluationReport? finalReport = null;
+        TestEvaluation Evaluate(UniadModel model, int epoch, bool final)
         {
-            output.WriteHistory(trainer.State.History);
-            if (trainer.State.TestEvaluations.Count > 0) output.WriteEvaluations(trainer.State.TestEvaluations);
-            hooks.EpochFinished?.Invoke(summary);
-        }, testing is null ? null : testing.Evaluate), cancel);
-
-        if (testing is null) return new ExperimentResult(trainer.State, null, []);
-        var evaluations = trainer.State.TestEvaluations.ToList();
-        if (testing.FinalReport is null)                    // nothing left to train (a finished run resumed): evaluate it again
-        {
-            int epoch = trainer.State.CompletedEpochs;
-            evaluations = [.. evaluations.Where(e => e.Epoch != epoch), testing.Evaluate(trainer.Model, epoch, final: true)];
-            output.WriteEvaluations(evaluations);
-        }
-        return new ExperimentResult(trainer.State, testing.FinalReport, evaluations);
-    }
-
-    /// <summary>The test set during training: image and pixel metrics and the identity pass-through every few epochs;
-    /// after the last epoch everything (AUPRO, defect types), saved with the maps as the run's results.</summary>
-    private sealed class TestSetEvaluation(Tensor features, IReadOnlyList<AnomalySample> test, UniadConfig config, RunFolder output,
-        Device device, ExperimentHooks hooks)
-    {
-        public EvaluationReport? FinalReport { get; private set; }
-
-        public TestEvaluation Evaluate(UniadModel model, int epoch) => Evaluate(model, epoch, final: epoch == config.Training.Epochs);
-
-        public TestEvaluation Evaluate(UniadModel model, int epoch, bool final)
-        {
-            EvaluationReport report;
-            if (final) report = FinalReport = EvaluateAndSave(model, features, test, config, output, device);
-            else
-            {
-                using var maps = Evaluator.AnomalyMaps(model, features, config.Training.BatchSize, device);
-                report = Evaluator.Score(maps, test, config.Evaluation, config.Backbone.InputSize[0], config.Backbone.InputSize[1], full: false);
-            }
-            var evaluation = TestEvaluation.Of(epoch, report, ShortcutProbe.OnNormalImages(model, features, test, device, config.Training.BatchSize));
+            TestEvaluation evaluation;
+            if (final) (finalReport, evaluation) = testing!.EvaluateAndSave(model, epoch);
+            else evaluation = testing!.Check(model, epoch);
             hooks.TestEvaluated?.Invoke(evaluation);
             return evaluation;
         }
+
+        trainer.Train(trainFeatures, new TrainingHooks(run.Checkpoint, hooks.Training, summary =>
+        {
+            run.WriteHistory(trainer.State.History);
+            if (trainer.State.TestEvaluations.Count > 0) run.WriteEvaluations(trainer.State.TestEvaluations);
+            hooks.EpochFinished?.Invoke(summary);
+        }, testing is null ? null : (model, epoch) => Evaluate(model, epoch, final: epoch == config.Training.Epochs)), cancel);
+
+        if (testing is null) return new ExperimentResult(trainer.State, null, []);
+        var evaluations = trainer.State.TestEvaluations.ToList();
+        if (finalReport is null)                            // nothing left to train (a finished run resumed): evaluate it again
+        {
+            int epoch = trainer.State.CompletedEpochs;
+            evaluations = [.. evaluations.Where(e => e.Epoch != epoch), Evaluate(trainer.Model, epoch, final: true)];
+            run.WriteEvaluations(evaluations);
+        }
+        return new ExperimentResult(trainer.State, finalReport, evaluations);
     }
 
-    /// <summary>Anomaly maps of the test set, saved with the metrics computed from them.</summary>
-    public static EvaluationReport EvaluateAndSave(UniadModel model, Tensor testFeatures, IReadOnlyList<AnomalySample> test,
-        UniadConfig config, RunFolder output, Device device)
-    {
-        using var maps = Evaluator.AnomalyMaps(model, testFeatures, config.Training.BatchSize, device);
-        AnomalyMapArchive.Save(output.AnomalyMaps, test.Select(s => s.Key).ToList(), maps);
-        var report = Evaluator.Score(maps, test, config.Evaluation, config.Backbone.InputSize[0], config.Backbone.InputSize[1]);
-        output.WriteResults(report);
-        return report;
-    }
-
-    public static Tensor CachedFeatures(FeatureExtractor extractor, FeatureCache cache, IReadOnlyList<AnomalySample> samples,
+    /// <summary>The aligned features of <paramref name="samples"/> from the cache, extracted and stored first when they are
+    /// not there; <paramref name="stage"/> names them in the progress reports.</summary>
+    internal static Tensor CachedFeatures(FeatureExtractor extractor, FeatureCache cache, IReadOnlyList<AnomalySample> samples,
         string stage, UniadConfig config, string? datasetVersion, ExperimentHooks hooks, CancellationToken cancel)
     {
         bool half = config.Training.CacheFeaturesHalf;
