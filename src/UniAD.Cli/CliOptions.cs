@@ -31,7 +31,7 @@ internal static class CliOptions
     public static readonly Option<string> Ablation = new("--ablation")
     {
         Description = $"One of the paper's ablations on top of the config: {string.Join(", ", Presets.Ablations.Keys)}",
-        DefaultValueFactory = _ => "full",
+        DefaultValueFactory = _ => Presets.FullModel,
     };
     public static readonly Option<string?> ConfigFile = new("--config") { Description = "A config.json to start from instead of a preset" };
     public static readonly Option<int?> Epochs = new("--epochs") { Description = "Training epochs" };

@@ -1,9 +1,11 @@
 using UniAD.Lab;
+using UniAD.Lab.Web.Api;
 using UniAD.Lab.Web.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddLabServices();
 builder.AddLabJobs();
+builder.AddLabApi();
 builder.AddLabUi();
 
 var app = builder.Build();

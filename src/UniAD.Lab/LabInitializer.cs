@@ -19,8 +19,7 @@ public sealed class LabInitializer(IDbContextFactory<LabDbContext> databases, Da
     {
         var o = options.Value;
         foreach (var folder in new[] { o.DataRoot, o.DatasetsFolder, o.RunsFolder }) Directory.CreateDirectory(folder);
-        if (!File.Exists(ResNet18CntkWeights.DefaultModelPath()))
-            throw new FileNotFoundException($"the ResNet-18 ImageNet weights are missing from the build output: {ResNet18CntkWeights.DefaultModelPath()}");
+        ResNet18CntkWeights.DefaultModelPath();                 // refuses to start, saying where, when the build output lacks the weights
         await using var db = await databases.CreateDbContextAsync(cancel);
         if (await BackUpBeforeMigratingAsync(db, cancel) is { } backup)
             logger?.LogWarning("The database schema is being upgraded; the database as it was is saved in {Backup}", backup);

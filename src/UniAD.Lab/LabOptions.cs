@@ -19,6 +19,8 @@ public sealed class LabOptions
     /// <summary>How often a training run's CPU, memory and GPU use is sampled.</summary>
     public double ResourceSampleSeconds { get; set; } = 5;
 
+    public LabLimits Limits { get; set; } = new();
+
     /// <summary>Server folders a dataset may be imported from, besides <see cref="ImportsFolder"/>: the server never walks
     /// and copies a folder a user merely names.</summary>
     public List<string> ImportRoots { get; set; } = [];
@@ -41,6 +43,28 @@ public sealed class DatabaseOptions
 {
     public string Provider { get; set; } = "Sqlite";
     public string ConnectionString { get; set; } = "Data Source={DataRoot}/lab.db";
+}
+
+/// <summary>Bounds on what one request may ask (<c>Lab:Limits</c>); a request over one is refused with a message that
+/// names the limit and its setting.</summary>
+public sealed class LabLimits
+{
+    /// <summary>Runs one request may queue (seeds, or variants × seeds), from any front end.</summary>
+    public int RunsPerRequest { get; set; } = 500;
+    /// <summary>Runs one bulk action (cancel, archive, delete) may name by id; a group or a study is not bounded.</summary>
+    public int RunsPerBulkAction { get; set; } = 10_000;
+    /// <summary>Characters in the name of a run, a study or a dataset.</summary>
+    public int NameLength { get; set; } = 200;
+    /// <summary>Characters in a run's tags, all together.</summary>
+    public int TagsLength { get; set; } = 1_000;
+    /// <summary>Characters in a run's notes.</summary>
+    public int NotesLength { get; set; } = 20_000;
+    /// <summary>Rows one page of a list may hold (the API's pageSize).</summary>
+    public int PageSize { get; set; } = 1_000;
+
+    /// <summary>The line that refuses <paramref name="text"/> for being longer than <paramref name="limit"/>, or null.</summary>
+    public static string? TooLong(string what, string text, int limit, string setting) =>
+        text.Length <= limit ? null : $"{what}: {text.Length:N0} characters, over the limit of {limit:N0} (Lab:Limits:{setting})";
 }
 
 public static class Queues

@@ -1,4 +1,3 @@
-using UniAD.Tests;
 
 namespace UniAD.Cli.Tests;
 

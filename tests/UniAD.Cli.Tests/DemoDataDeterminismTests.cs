@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using UniAD.Tests;
 
 namespace UniAD.Cli.Tests;
 

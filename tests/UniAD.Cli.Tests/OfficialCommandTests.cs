@@ -1,8 +1,6 @@
 using UniAD.Core.Configuration;
 using UniAD.Core.Interop;
-using UniAD.Core.Tests;
 using UniAD.Core.Training;
-using UniAD.Tests;
 
 namespace UniAD.Cli.Tests;
 

@@ -1,6 +1,4 @@
-using UniAD.Core.Tests;
 using UniAD.Core.Training;
-using UniAD.Tests;
 
 namespace UniAD.Cli.Tests;
 

@@ -1,7 +1,6 @@
 using System.IO.Compression;
 using SkiaSharp;
 using UniAD.Core.Data.Demo;
-using UniAD.Tests;
 
 namespace UniAD.Datasets.Tests;
 

@@ -17,17 +17,21 @@ public sealed class HttpApiTests : IDisposable
     public async Task ImportQueueFollowAndReadRunsOverHttp()
     {
         using var zip = new StreamContent(File.OpenRead(TinyLabData.Zip()));
-        var upload = await RunningLab.Json(await _http.PostAsync("/datasets/uploads", zip));
+        var upload = await RunningLab.Json(await _http.PostAsync("/api/uploads", zip));
         var imported = await _http.PostAsJsonAsync("/api/datasets", new { name = "api", upload = upload.GetProperty("upload").GetString() });
         Assert.Equal(HttpStatusCode.Created, imported.StatusCode);
         int datasetId = (await RunningLab.Json(imported)).GetProperty("dataset").GetProperty("id").GetInt32();
-        Assert.Contains((await RunningLab.Json(await _http.GetAsync("/api/datasets"))).EnumerateArray(), d => d.GetProperty("name").GetString() == "api");
+        var dataset = Assert.Single((await RunningLab.Json(await _http.GetAsync("/api/datasets"))).EnumerateArray(), d => d.GetProperty("name").GetString() == "api");
+        Assert.Equal(TimeSpan.Zero, dataset.GetProperty("createdAt").GetDateTimeOffset().Offset);                   // UTC, and said so
+        Assert.Matches(@"(Z|\+00:00)$", dataset.GetProperty("createdAt").GetString());
+        Assert.False(dataset.TryGetProperty("folder", out _));                                                     // no server path
 
         var refused = await _http.PostAsJsonAsync("/api/runs", new
         {
             datasetId, name = "bad", categories = new[] { "screw" }, overrides = new[] { "model.no_such_key=1" }, device = "tpu",
         });
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType!.MediaType);
         var problems = (await RunningLab.Json(refused)).GetProperty("problems").EnumerateArray().Select(p => p.GetString()!).ToList();
         Assert.Contains(problems, p => p.Contains("no_such_key"));
         Assert.Contains(problems, p => p.Contains("no category 'screw'"));
@@ -56,9 +60,30 @@ public sealed class HttpApiTests : IDisposable
                      listed.GetProperty("runs").EnumerateArray().Select(r => r.GetProperty("meanImageAuroc").GetDouble()));
 
         var resumeFinished = await _http.PostAsync($"/api/runs/{ids[0]}/resume", null);
-        Assert.Equal(HttpStatusCode.BadRequest, resumeFinished.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, resumeFinished.StatusCode);
         Assert.Contains("only failed or cancelled runs resume", await resumeFinished.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.NotFound, (await _http.GetAsync("/api/runs/999")).StatusCode);
+        var noRoute = await _http.GetAsync("/api/no-such-thing");
+        Assert.Equal((HttpStatusCode.NotFound, "application/problem+json"), (noRoute.StatusCode, noRoute.Content.Headers.ContentType!.MediaType));
+
+        // The bulk cancel: a group of seeds queued at once, cancelled in one request.
+        var many = await RunningLab.Json(await _http.PostAsJsonAsync("/api/runs", new { datasetId, name = "many", seeds = Enumerable.Range(1, 30), device = "cpu" }));
+        var group = (await RunningLab.Json(await _http.GetAsync($"/api/runs/{many.GetProperty("ids")[0].GetInt32()}"))).GetProperty("group").GetString();
+        var cancelled = await RunningLab.Json(await _http.PostAsJsonAsync("/api/runs/cancel", new { group }));
+        Assert.Equal(30, cancelled.GetProperty("cancelled").GetInt32());
+        foreach (var id in many.GetProperty("ids").EnumerateArray())                   // one may have started: it stops after its batch
+            await RunningLab.RunEndedAsAsync(_http, id.GetInt32(), "Cancelled");
+    }
+
+    /// <summary>The document scripts and the reference page read: OpenAPI, served by the lab itself.</summary>
+    [Fact]
+    public async Task TheOpenApiDocumentIsServed()
+    {
+        var document = await RunningLab.Json(await _http.GetAsync("/openapi/v1.json"));
+        Assert.StartsWith("3.", document.GetProperty("openapi").GetString());
+        Assert.True(document.GetProperty("paths").TryGetProperty("/api/runs/{id}", out _));
+        var old = await new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = _http.BaseAddress }.GetAsync("/runs/1/files/config.json");
+        Assert.Equal((HttpStatusCode.PermanentRedirect, "/api/runs/1/files/config.json"), (old.StatusCode, old.Headers.Location?.OriginalString));   // old links still lead there
     }
 
     [Fact]

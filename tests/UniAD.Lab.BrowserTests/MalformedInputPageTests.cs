@@ -1,5 +1,4 @@
 using Microsoft.Playwright;
-using UniAD.Lab.FaultTests;
 using static Microsoft.Playwright.Assertions;
 
 namespace UniAD.Lab.BrowserTests;

@@ -4,8 +4,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
-using UniAD.Core.Tests;
-using UniAD.Tests;
 using static Microsoft.Playwright.Assertions;
 
 namespace UniAD.Lab.BrowserTests;
@@ -47,7 +45,7 @@ public sealed class OfficialInteropTests : IAsyncLifetime, IDisposable
             var run = await RunningLab.Json(await _http.GetAsync($"/api/runs/{id}"));
             Assert.Equal("Finished", run.GetProperty("status").GetString());
             Assert.Equal(["fabric", "nut", "(mean)"], run.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("category").GetString()));
-            var export = await _http.GetAsync($"/runs/{id}/official.zip");
+            var export = await _http.GetAsync($"/api/runs/{id}/official.zip");
             Assert.Equal(HttpStatusCode.OK, export.StatusCode);
             using var zip = new ZipArchive(await export.Content.ReadAsStreamAsync());
             Assert.Equal(["ckpt.pth.tar", "config.yaml"], zip.Entries.Select(e => e.FullName).Order());
@@ -88,7 +86,7 @@ public sealed class OfficialInteropTests : IAsyncLifetime, IDisposable
     private async Task<string> UploadAsync(string path)
     {
         using var content = new StreamContent(File.OpenRead(path));
-        return (await RunningLab.Json(await _http.PostAsync("/uploads", content))).GetProperty("upload").GetString()!;
+        return (await RunningLab.Json(await _http.PostAsync("/api/uploads", content))).GetProperty("upload").GetString()!;
     }
 
     public async Task DisposeAsync() => await _browser.DisposeAsync();

@@ -2,8 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using UniAD.Core.Training;
 using UniAD.Datasets;
-using UniAD.Lab.BrowserTests;
-using UniAD.Tests;
 
 namespace UniAD.Lab.FaultTests;
 
@@ -44,6 +42,7 @@ public sealed class DiskFullTests
         }
         catch (Exception e) { throw lab.Explain(e); }
         finally { Release(lab, disk); }
+        FaultSuite.Passed();
     }
 
     [Fact]
@@ -57,16 +56,16 @@ public sealed class DiskFullTests
             using var http = KillTests.Client(lab);
             disk.Fill(leaveBytes: 64 << 10);                                  // room for the first few images only
             using var zip = new StreamContent(File.OpenRead(TinyLabData.Zip()));
-            var upload = (await RunningLab.Json(await http.PostAsync("/datasets/uploads", zip))).GetProperty("upload").GetString();
+            var upload = (await RunningLab.Json(await http.PostAsync("/api/uploads", zip))).GetProperty("upload").GetString();
             var refused = await http.PostAsJsonAsync("/api/datasets", new { name = "tiny", upload });
             FaultSuite.Injected();
-            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Equal(HttpStatusCode.InsufficientStorage, refused.StatusCode);
             var problem = Assert.Single((await RunningLab.Json(refused)).GetProperty("problems").EnumerateArray()).GetString();
             Assert.StartsWith("the disk is full: ", problem);
             var store = new DatasetStore(Path.Combine(dataRoot, "datasets"));
-            Assert.Empty(store.List());
-            Assert.Equal(["filler.bin"], Directory.EnumerateFiles(Path.Combine(dataRoot, "datasets"), "*", SearchOption.AllDirectories).Select(Path.GetFileName));
-            Assert.Empty((await RunningLab.Json(await http.GetAsync("/api/datasets"))).EnumerateArray());
+            FaultSuite.AssertNothingLost(!store.List().Any()
+                && Directory.EnumerateFiles(Path.Combine(dataRoot, "datasets"), "*", SearchOption.AllDirectories).Select(Path.GetFileName).SequenceEqual(["filler.bin"])
+                && (await RunningLab.Json(await http.GetAsync("/api/datasets"))).GetArrayLength() == 0, "the refused import left nothing but the filler");
             Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/datasets")).StatusCode);
             FaultSuite.AssertDatabaseIntact(dataRoot);
 
@@ -76,6 +75,7 @@ public sealed class DiskFullTests
         }
         catch (Exception e) { throw lab.Explain(e); }
         finally { Release(lab, disk); }
+        FaultSuite.Passed();
     }
 
     /// <summary>The lab first (its files keep the mount busy), then the file system, then the data root.</summary>

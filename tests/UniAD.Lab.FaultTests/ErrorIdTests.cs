@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.Data.Sqlite;
-using UniAD.Lab.BrowserTests;
 using static Microsoft.Playwright.Assertions;
 
 namespace UniAD.Lab.FaultTests;
@@ -49,6 +48,7 @@ public sealed class ErrorIdTests
             await Expect(page.Locator(".page-error")).ToHaveCountAsync(0);
         }
         catch (Exception e) { throw lab.Explain(e); }
+        FaultSuite.Passed();
     }
 
     /// <summary>The id is in the lab's log, on the line before the exception's own.</summary>

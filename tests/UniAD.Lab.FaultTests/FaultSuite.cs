@@ -5,8 +5,6 @@ using Microsoft.Data.Sqlite;
 using UniAD.Core.Configuration;
 using UniAD.Core.Training;
 using UniAD.Datasets;
-using UniAD.Lab.BrowserTests;
-using UniAD.Tests;
 using Xunit.Abstractions;
 using Xunit.Sdk;
 using static TorchSharp.torch;
@@ -17,20 +15,43 @@ namespace UniAD.Lab.FaultTests;
 [CollectionDefinition(FaultSuite.Collection)]
 public sealed class FaultSuiteCollection : ICollectionFixture<FaultSuite>;
 
-/// <summary>What the fault tests share: the tiny run they train, the checks that nothing was lost, and the counts for
-/// the suite's summary line (faults injected, runs recovered, inputs rejected, data lost), written when it ends.</summary>
+/// <summary>What the fault tests share: the tiny run they train, the checks that nothing was lost, and the counts for the
+/// suite's summary line, written when it ends and only when every one of its tests passed: faults injected, runs recovered,
+/// malformed inputs and how many times they were refused (each input is tried through the CLI, the API or both), and how
+/// many checks looked for lost or left-over data (an import's leftovers, every write of the concurrent sessions, a resumed
+/// run's numbers, the database's integrity) with how many of them found any.</summary>
 public sealed class FaultSuite(IMessageSink sink) : IDisposable
 {
     public const string Collection = "fault suite";
-    private static int _injected, _recovered, _rejected, _lost;
+    private static int _started, _passed, _injected, _recovered, _rejections, _lossChecks, _lost;
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> MalformedInputs = new();
 
+    public static void Started() => Interlocked.Increment(ref _started);
+    /// <summary>The last line of every fault test: the summary is written only when each test that started got here.</summary>
+    public static void Passed() => Interlocked.Increment(ref _passed);
     public static void Injected() => Interlocked.Increment(ref _injected);
     public static void Recovered() => Interlocked.Increment(ref _recovered);
-    public static void Rejected() => Interlocked.Increment(ref _rejected);
+
+    /// <summary>A malformed input was refused by one front end.</summary>
+    public static void Rejected(string input)
+    {
+        MalformedInputs.TryAdd(input, 0);
+        Interlocked.Increment(ref _rejections);
+    }
+
+    /// <summary>A check that looks for lost or left-over data: counted for the summary, and asserted.</summary>
+    public static void AssertNothingLost(bool held, string what)
+    {
+        Interlocked.Increment(ref _lossChecks);
+        if (!held) Interlocked.Increment(ref _lost);
+        Assert.True(held, what);
+    }
 
     /// <summary>The summary line, a runner message that <c>dotnet test</c> prints (xunit.runner.json turns them on).</summary>
-    public void Dispose() => sink.OnMessage(new DiagnosticMessage(
-        $"fault suite: {_injected} faults injected, {_recovered} runs recovered, {_rejected} inputs rejected, data lost: {_lost}"));
+    public void Dispose() => sink.OnMessage(new DiagnosticMessage(_passed == _started
+        ? $"fault suite: {_injected} faults injected, {_recovered} runs recovered, {MalformedInputs.Count} malformed inputs refused " +
+          $"{_rejections} times (each through the CLI, the API or both), {_lossChecks} checks for lost or left-over data, data lost: {_lost}"
+        : $"fault suite: {_started - _passed} of {_started} tests did not pass; no summary"));
 
     public static async Task<int> QueueTinyRunAsync(HttpClient http, int dataset, string name, int epochs)
     {
@@ -56,17 +77,17 @@ public sealed class FaultSuite(IMessageSink sink) : IDisposable
     /// <summary>The finished run has the losses and AUROCs of the same config, seed and stored data trained here in one go.</summary>
     public static void AssertUninterruptedNumbers(RunningLab lab, JsonElement finished)
     {
-        var config = UniadConfig.FromJson(finished.GetProperty("configJson").GetString()!);
+        var config = UniadConfig.FromJson(finished.GetProperty("config").GetRawText());
         var version = Directory.EnumerateDirectories(Path.Combine(lab.DataRoot, "datasets", "tiny")).Single();
         var straight = Experiment.Run(new ExperimentRequest(config, DatasetVersion.Open(version).Load(null), TestScratch.NewFolder("uniad-straight"), CPU),
             new ExperimentHooks());
         var losses = finished.GetProperty("history").EnumerateArray().OrderBy(h => h.GetProperty("epoch").GetInt32())
             .Select(h => h.GetProperty("loss").GetDouble()).ToList();
-        bool same = losses.Count == straight.State.History.Count
-                    && losses.Zip(straight.State.History).All(p => Math.Abs(p.First - p.Second.MeanLoss) <= 1e-12)
-                    && Math.Abs(straight.Report!.Mean.ImageAuroc - finished.GetProperty("meanImageAuroc").GetDouble()) <= 1e-12
-                    && Math.Abs(straight.Report.Mean.PixelAuroc!.Value - finished.GetProperty("meanPixelAuroc").GetDouble()) <= 1e-12;
-        if (!same) Interlocked.Increment(ref _lost);
+        AssertNothingLost(losses.Count == straight.State.History.Count
+                          && losses.Zip(straight.State.History).All(p => Math.Abs(p.First - p.Second.MeanLoss) <= 1e-12)
+                          && Math.Abs(straight.Report!.Mean.ImageAuroc - finished.GetProperty("meanImageAuroc").GetDouble()) <= 1e-12
+                          && Math.Abs(straight.Report.Mean.PixelAuroc!.Value - finished.GetProperty("meanPixelAuroc").GetDouble()) <= 1e-12,
+            "the resumed run has the losses and AUROCs of the uninterrupted one");
         Close.Equal(straight.State.History.Select(h => h.MeanLoss), losses, tolerance: 1e-12);
         Assert.Equal(straight.Report!.Mean.ImageAuroc, finished.GetProperty("meanImageAuroc").GetDouble(), 1e-12);
         Assert.Equal(straight.Report.Mean.PixelAuroc!.Value, finished.GetProperty("meanPixelAuroc").GetDouble(), 1e-12);
@@ -84,8 +105,7 @@ public sealed class FaultSuite(IMessageSink sink) : IDisposable
             return command.ExecuteScalar()?.ToString() ?? "";
         }
         string integrity = Scalar("PRAGMA integrity_check"), foreignKeys = Scalar("PRAGMA foreign_key_check");
-        if (integrity != "ok" || foreignKeys != "") Interlocked.Increment(ref _lost);
-        Assert.Equal("ok", integrity);
-        Assert.Equal("", foreignKeys);
+        AssertNothingLost(integrity == "ok", $"SQLite's integrity check: {integrity}");
+        AssertNothingLost(foreignKeys == "", $"SQLite's foreign-key check: {foreignKeys}");
     }
 }

@@ -4,8 +4,6 @@ using UniAD.Core;
 using UniAD.Core.Configuration;
 using UniAD.Core.Training;
 using UniAD.Datasets;
-using UniAD.Lab.BrowserTests;
-using UniAD.Tests;
 using static TorchSharp.torch;
 
 namespace UniAD.Lab.FaultTests;
@@ -63,7 +61,7 @@ public sealed class KillTests
         {
             using var http = Client(second);
             var folder = Path.Combine(second.DataRoot, "runs", $"{id}");
-            Assert.Empty(Directory.EnumerateFiles(folder, "*.tmp"));           // nothing half-written is visible
+            FaultSuite.AssertNothingLost(!Directory.EnumerateFiles(folder, "*.tmp").Any(), "nothing half-written is visible after the restart");
             FaultSuite.AssertDatabaseIntact(second.DataRoot);
             var interrupted = await RunningLab.Json(await http.GetAsync($"/api/runs/{id}"));
             Assert.Equal("Failed", interrupted.GetProperty("status").GetString());
@@ -85,6 +83,7 @@ public sealed class KillTests
             FaultSuite.Recovered();
         }
         catch (Exception e) { throw second.Explain(e); }
+        FaultSuite.Passed();
     }
 
     [Fact]
@@ -95,7 +94,7 @@ public sealed class KillTests
         {
             using var http = Client(first);
             using var zip = new StreamContent(File.OpenRead(TinyLabData.Zip()));
-            var upload = (await RunningLab.Json(await http.PostAsync("/datasets/uploads", zip))).GetProperty("upload").GetString();
+            var upload = (await RunningLab.Json(await http.PostAsync("/api/uploads", zip))).GetProperty("upload").GetString();
             var importing = http.PostAsJsonAsync("/api/datasets", new { name = "tiny", upload });   // never answers: killed
             await first.WaitForLogAsync(FaultPoints.ReachedLine(FaultPoints.DatasetImport), TimeSpan.FromMinutes(2));
             var staging = Path.Combine(first.DataRoot, "datasets", DatasetStore.StagingFolder);
@@ -114,15 +113,16 @@ public sealed class KillTests
         try
         {
             using var http = Client(second);
-            Assert.False(Directory.Exists(Path.Combine(second.DataRoot, "datasets", DatasetStore.StagingFolder))
-                         && Directory.EnumerateFileSystemEntries(Path.Combine(second.DataRoot, "datasets", DatasetStore.StagingFolder)).Any());
-            Assert.Empty((await RunningLab.Json(await http.GetAsync("/api/datasets"))).EnumerateArray());
-            Assert.Empty(new DatasetStore(Path.Combine(second.DataRoot, "datasets")).List());
+            var staging = Path.Combine(second.DataRoot, "datasets", DatasetStore.StagingFolder);
+            FaultSuite.AssertNothingLost(!(Directory.Exists(staging) && Directory.EnumerateFileSystemEntries(staging).Any())
+                && (await RunningLab.Json(await http.GetAsync("/api/datasets"))).GetArrayLength() == 0
+                && !new DatasetStore(Path.Combine(second.DataRoot, "datasets")).List().Any(), "the interrupted import left nothing: no staging, no version, no row");
             FaultSuite.AssertDatabaseIntact(second.DataRoot);
             await TinyLabData.ImportAsync(second.Url);                        // and the same import now goes through
             Assert.Single(new DatasetStore(Path.Combine(second.DataRoot, "datasets")).List());
         }
         catch (Exception e) { throw second.Explain(e); }
+        FaultSuite.Passed();
     }
 
     internal static HttpClient Client(RunningLab lab) => new() { BaseAddress = new Uri(lab.Url), Timeout = TimeSpan.FromMinutes(5) };

@@ -3,8 +3,6 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using UniAD.Datasets;
-using UniAD.Lab.BrowserTests;
-using UniAD.Tests;
 
 namespace UniAD.Lab.FaultTests;
 
@@ -48,22 +46,23 @@ public sealed class MalformedInputTests(CorpusLab corpus) : IClassFixture<Corpus
         var store = TestScratch.NewFolder("malformed-store");
         var line = UniadCli.FailsWithOneLine("dataset", "import", zip, "--name", "bad", "--store", store);
         Assert.Contains(input.Error, line);
-        Assert.Empty(Directory.EnumerateFiles(store, "*", SearchOption.AllDirectories));
-        FaultSuite.Rejected();
+        FaultSuite.AssertNothingLost(!Directory.EnumerateFiles(store, "*", SearchOption.AllDirectories).Any(), $"{name}: the CLI stored nothing");
+        FaultSuite.Rejected($"dataset: {name}");
 
         try
         {
             using var content = new StreamContent(File.OpenRead(zip));
-            var upload = (await RunningLab.Json(await corpus.Http.PostAsync("/datasets/uploads", content))).GetProperty("upload").GetString();
+            var upload = (await RunningLab.Json(await corpus.Http.PostAsync("/api/uploads", content))).GetProperty("upload").GetString();
             var answer = await corpus.Http.PostAsJsonAsync("/api/datasets", new { name = "bad", upload });
             Assert.Equal(HttpStatusCode.BadRequest, answer.StatusCode);
             AssertProblem(await RunningLab.Json(answer), input.Error);
-            Assert.DoesNotContain((await RunningLab.Json(await corpus.Http.GetAsync("/api/datasets"))).EnumerateArray(),
-                d => d.GetProperty("name").GetString() == "bad");
-            Assert.DoesNotContain(new DatasetStore(Path.Combine(corpus.Lab.DataRoot, "datasets")).List(), v => v.Manifest.Name == "bad");
-            FaultSuite.Rejected();
+            FaultSuite.AssertNothingLost(
+                !(await RunningLab.Json(await corpus.Http.GetAsync("/api/datasets"))).EnumerateArray().Any(d => d.GetProperty("name").GetString() == "bad")
+                && !new DatasetStore(Path.Combine(corpus.Lab.DataRoot, "datasets")).List().Any(v => v.Manifest.Name == "bad"), $"{name}: the API stored nothing");
+            FaultSuite.Rejected($"dataset: {name}");
         }
         catch (Exception e) { throw corpus.Lab.Explain(e); }
+        FaultSuite.Passed();
     }
 
     [Theory]
@@ -76,8 +75,8 @@ public sealed class MalformedInputTests(CorpusLab corpus) : IClassFixture<Corpus
             "train", "--data", MalformedInputs.ValidFolder(), "--out", output, "--preset", input.Preset, "--ablation", input.Ablation,
             .. input.Overrides.SelectMany(o => new[] { "--set", o })]);
         Assert.Contains(input.Error, line);
-        Assert.False(Directory.Exists(output));
-        FaultSuite.Rejected();
+        FaultSuite.AssertNothingLost(!Directory.Exists(output), $"{name}: the CLI wrote no run folder");
+        FaultSuite.Rejected($"config: {name}");
 
         var answer = await corpus.Http.PostAsJsonAsync("/api/runs", new
         {
@@ -85,8 +84,10 @@ public sealed class MalformedInputTests(CorpusLab corpus) : IClassFixture<Corpus
         });
         Assert.Equal(HttpStatusCode.BadRequest, answer.StatusCode);
         AssertProblem(await RunningLab.Json(answer), input.Error);
-        Assert.Equal(0, (await RunningLab.Json(await corpus.Http.GetAsync("/api/runs"))).GetProperty("total").GetInt32());
-        FaultSuite.Rejected();
+        FaultSuite.AssertNothingLost((await RunningLab.Json(await corpus.Http.GetAsync("/api/runs"))).GetProperty("total").GetInt32() == 0,
+            $"{name}: the API queued nothing");
+        FaultSuite.Rejected($"config: {name}");
+        FaultSuite.Passed();
     }
 
     /// <summary>Request bodies and addresses the API cannot take: what it answers, and that nothing was stored.</summary>
@@ -96,7 +97,7 @@ public sealed class MalformedInputTests(CorpusLab corpus) : IClassFixture<Corpus
         { "a string for a number", "/api/runs", "{\"datasetId\": \"one\", \"name\": \"x\"}", HttpStatusCode.BadRequest, "the request body is not the JSON this endpoint takes: $.datasetId is not of the type it takes" },
         { "a string for a list", "/api/runs", "{\"datasetId\": @dataset, \"name\": \"x\", \"overrides\": \"model.heads=4\"}", HttpStatusCode.BadRequest, "the request body is not the JSON this endpoint takes: $.overrides is not of the type it takes" },
         { "no name", "/api/runs", "{\"datasetId\": @dataset}", HttpStatusCode.BadRequest, "give the run a name" },
-        { "no dataset", "/api/runs", "{\"name\": \"x\"}", HttpStatusCode.BadRequest, "dataset 0 does not exist" },
+        { "no dataset", "/api/runs", "{\"name\": \"x\"}", HttpStatusCode.BadRequest, "choose a dataset" },
         { "an unknown dataset", "/api/runs", "{\"datasetId\": 999, \"name\": \"x\"}", HttpStatusCode.BadRequest, "dataset 999 does not exist" },
         { "an unknown category", "/api/runs", "{\"datasetId\": @dataset, \"name\": \"x\", \"categories\": [\"carpet\"]}", HttpStatusCode.BadRequest, "the dataset has no category 'carpet'" },
         { "an unknown queue", "/api/runs", "{\"datasetId\": @dataset, \"name\": \"x\", \"queue\": \"gpu9\"}", HttpStatusCode.BadRequest, "unknown queue 'gpu9'; known: training, default" },
@@ -117,9 +118,10 @@ public sealed class MalformedInputTests(CorpusLab corpus) : IClassFixture<Corpus
         var answer = await corpus.Http.SendAsync(request);
         Assert.True(answer.StatusCode == status, $"{what}: {answer.StatusCode} {await answer.Content.ReadAsStringAsync()}");
         AssertProblem(await RunningLab.Json(answer), problem);
-        Assert.Equal(0, (await RunningLab.Json(await corpus.Http.GetAsync("/api/runs"))).GetProperty("total").GetInt32());
-        Assert.Single((await RunningLab.Json(await corpus.Http.GetAsync("/api/datasets"))).EnumerateArray());
-        FaultSuite.Rejected();
+        FaultSuite.AssertNothingLost((await RunningLab.Json(await corpus.Http.GetAsync("/api/runs"))).GetProperty("total").GetInt32() == 0
+            && (await RunningLab.Json(await corpus.Http.GetAsync("/api/datasets"))).GetArrayLength() == 1, $"{what}: nothing was stored");
+        FaultSuite.Rejected($"payload: {what}");
+        FaultSuite.Passed();
     }
 
     /// <summary>One of the answer's problems starts with <paramref name="expected"/> (the rest of a line may be a parser's words).</summary>

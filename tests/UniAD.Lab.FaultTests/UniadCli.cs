@@ -42,7 +42,7 @@ public static class UniadCli
     private static string Dll()
     {
         var testOutput = new DirectoryInfo(AppContext.BaseDirectory);                 // tests/X/bin/<Configuration>/net10.0/
-        var dll = Path.Combine(BrowserTests.RunningLab.RepositoryFolder("src"), "UniAD.Cli", "bin", testOutput.Parent!.Name, testOutput.Name, "uniad.dll");
+        var dll = Path.Combine(RunningLab.RepositoryFolder("src"), "UniAD.Cli", "bin", testOutput.Parent!.Name, testOutput.Name, "uniad.dll");
         return File.Exists(dll) ? dll : throw new FileNotFoundException($"build the CLI first: {dll}");
     }
 }

@@ -2,7 +2,6 @@ using UniAD.Core;
 using UniAD.Core.Configuration;
 using UniAD.Lab.Compare;
 using UniAD.Lab.Persistence;
-using UniAD.Tests;
 
 namespace UniAD.Lab.Tests;
 
@@ -13,8 +12,8 @@ public class CompareTests
     /// <summary>A finished run with the given image AUROC per category (pixel AUROC 0.1 lower).</summary>
     private static RunRecord Run(int datasetId, UniadConfig config, int seed, string name, params (string Category, double Auroc)[] results) => new()
     {
-        Name = name, DatasetId = datasetId, Seed = seed, ConfigJson = (config with { Training = config.Training with { Seed = seed } }).ToJson(),
-        Status = RunStatus.Finished, ImageScore = "max of 8×8 average pool", Group = $"{name} group",
+        Name = name, DatasetId = datasetId, Request = new() { Seed = seed, ConfigJson = config.WithSeed(seed).ToJson() },
+        Status = RunStatus.Finished, Summary = new() { ImageScore = "max of 8×8 average pool" }, Group = $"{name} group",
         Results = [.. results.Select(r => new CategoryResult { Category = r.Category, ImageAuroc = r.Auroc, PixelAuroc = r.Auroc - 0.1 }),
                    new CategoryResult { Category = CategoryResult.MeanRow, IsMean = true, ImageAuroc = results.Average(r => r.Auroc) }],
     };
@@ -81,8 +80,8 @@ public class CompareTests
         using (var db = lab.Db())
         {
             var perCategory = db.Runs.Single(r => r.Name == "fabric only");
-            perCategory.Categories = "fabric";
-            db.Runs.Single(r => r.Name == "other score").ImageScore = "mean of map";
+            perCategory.Request.Categories = ["fabric"];
+            db.Runs.Single(r => r.Name == "other score").Summary.ImageScore = "mean of map";
             var other = new DatasetRecord { Name = "tiny", Version = new string('e', 64), Layout = "mvtec", Folder = "/nowhere" };
             db.Datasets.Add(other);
             await db.SaveChangesAsync();

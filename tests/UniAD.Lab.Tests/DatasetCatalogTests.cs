@@ -1,7 +1,6 @@
 using UniAD.Core;
 using UniAD.Datasets;
 using UniAD.Lab.Datasets;
-using UniAD.Tests;
 
 namespace UniAD.Lab.Tests;
 
@@ -17,7 +16,7 @@ public class DatasetCatalogTests
         var escape = Path.Combine(lab.Options.ImportsFolder, "..", "datasets");
         await Assert.ThrowsAsync<UniAD.Core.Data.DatasetException>(() => lab.Catalog.StageServerFolderAsync(new ImportRequest(escape, "up")));
 
-        using var tiny = new Core.Tests.TinyDataset();
+        using var tiny = new TinyDataset();
         var copy = Path.Combine(lab.Options.ImportsFolder, "tiny");
         CopyFolder(tiny.Root, copy);
         using (var staged = await lab.Catalog.StageServerFolderAsync(new ImportRequest(copy, "tiny"))) Assert.False(staged.Report.HasErrors);
@@ -41,7 +40,7 @@ public class DatasetCatalogTests
     public async Task AConfirmedImportGetsARowAndAFailedOneLeavesNothing()
     {
         using var lab = new Lab();
-        using var tiny = new Core.Tests.TinyDataset();
+        using var tiny = new TinyDataset();
 
         using (var staged = await lab.Catalog.StageAsync(new ImportRequest(tiny.Root, "tiny", CreatedBy: "ada")))
         {
@@ -75,7 +74,7 @@ public class DatasetCatalogTests
     public async Task AnUploadIsStagedByItsIdAndThenDeleted()
     {
         using var lab = new Lab();
-        using var tiny = new Core.Tests.TinyDataset();
+        using var tiny = new TinyDataset();
         var zip = Path.Combine(TestScratch.NewFolder("uniad-upload"), "tiny.zip");
         System.IO.Compression.ZipFile.CreateFromDirectory(tiny.Root, zip);
         await using (var body = File.OpenRead(zip))

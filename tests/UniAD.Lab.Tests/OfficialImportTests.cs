@@ -2,10 +2,8 @@ using UniAD.Core;
 using Microsoft.EntityFrameworkCore;
 using UniAD.Core.Configuration;
 using UniAD.Core.Interop;
-using UniAD.Core.Tests;
 using UniAD.Lab.Persistence;
 using UniAD.Lab.Runs;
-using UniAD.Tests;
 
 namespace UniAD.Lab.Tests;
 
@@ -35,11 +33,11 @@ public class OfficialImportTests
         var run = db.Runs.Include(r => r.Results).Single(r => r.Id == id);
         Assert.True(run.Status == RunStatus.Finished, run.Error);
         Assert.True(run.IsImported);
-        Assert.Equal("the official UniAD code: ckpt_best.pth.tar, epoch 1", run.ImportedFrom);
-        Assert.Equal(64, run.ImportedSha256!.Length);
-        Assert.Equal(exportedAuroc, run.MeanImageAuroc!.Value, 1e-12);                  // the same weights on the same images
+        Assert.Equal("the official UniAD code: ckpt_best.pth.tar, epoch 1", run.Provenance.ImportedFrom);
+        Assert.Equal(64, run.Provenance.ImportedSha256!.Length);
+        Assert.Equal(exportedAuroc, run.Summary.MeanImageAuroc!.Value, 1e-12);                  // the same weights on the same images
         Assert.Equal(3, run.Results.Count);                                             // two categories and the mean
-        var config = UniadConfig.FromJson(run.ConfigJson);
+        var config = UniadConfig.FromJson(run.Request.ConfigJson);
         Assert.True(File.Exists(config.Backbone.WeightsPath), "the run's config names the backbone file it now has");
 
         var kept = OfficialImports.KeptEfficientNetB4(lab.Options);

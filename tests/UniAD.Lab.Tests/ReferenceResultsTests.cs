@@ -10,10 +10,10 @@ public class ReferenceResultsTests
     public void TheReferencesLoadAndFollowTheirDatasetsProtocol()
     {
         Assert.Equal(9, ReferenceResults.All.Count);
-        var mvtec = ReferenceResults.For("mvtec", "");
+        var mvtec = ReferenceResults.For("mvtec", []);
         Assert.Contains(mvtec, r => r.Id == "paper-abstract" && r.ImageAuroc == 0.965 && r.PixelAuroc == 0.968);
         Assert.Contains(mvtec, r => r.Id == "official-8gpu" && r.ImageAuroc == 0.967);
-        Assert.All(ReferenceResults.For("class-folder", "01234"), r => Assert.Equal("cifar", r.Protocol));
+        Assert.All(ReferenceResults.For("class-folder", ["01234"]), r => Assert.Equal("cifar", r.Protocol));
         // The third-party rerun's mean is the mean of its categories, as the data says.
         var rerun = mvtec.Single(r => r.Id == "issue-6-rerun");
         Assert.Equal(15, rerun.Categories!.Count);

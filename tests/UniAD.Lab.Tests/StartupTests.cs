@@ -3,7 +3,6 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using UniAD.Datasets;
 using UniAD.Lab.Persistence;
-using UniAD.Tests;
 
 namespace UniAD.Lab.Tests;
 
@@ -15,6 +14,7 @@ public class StartupTests
         using var lab = new Lab();
         using var db = lab.Db();
         Assert.Empty(db.Database.GetPendingMigrations());
+        Assert.False(db.Database.HasPendingModelChanges(), "the model has changes no migration holds: dotnet ef migrations add NAME --project migrations/Sqlite");
         Assert.Equal("wal", db.Database.SqlQueryRaw<string>("PRAGMA journal_mode").AsEnumerable().Single());
     }
 
@@ -22,7 +22,7 @@ public class StartupTests
     public void UpgradingFromTheFirstSchemaKeepsTheData()
     {
         var file = Path.Combine(TestScratch.NewFolder("uniad-migrate"), "lab.db");
-        var options = new DbContextOptionsBuilder<LabDbContext>().UseSqlite($"Data Source={file}", Migrations.Sqlite.SqliteMigrations.Configure).Options;
+        var options = new DbContextOptionsBuilder<LabDbContext>().UseSqlite($"Data Source={file}", sqlite => sqlite.MigrationsAssembly(LabServices.SqliteMigrationsAssembly)).Options;
         using (var old = new LabDbContext(options))
         {
             old.GetService<IMigrator>().Migrate(old.Database.GetMigrations().First());
@@ -46,9 +46,10 @@ public class StartupTests
             Assert.Equal("""kept {"training": {"epochs": 3}, "model": {"feature_jitter": {"scale": 20}}}""", query.ExecuteScalar());   // as it was
         }
         var run = upgraded.Runs.Single();
-        Assert.Equal(("kept", RunStatus.Finished, ""), (run.Name, run.Status, run.Warnings));
+        Assert.Equal(("kept", RunStatus.Finished), (run.Name, run.Status));
+        Assert.Empty(run.Summary.Warnings);
         // It trained before the official learning-rate timing and jitter stream: it must resume the way it started.
-        var config = Core.Configuration.UniadConfig.FromJson(run.ConfigJson);
+        var config = Core.Configuration.UniadConfig.FromJson(run.Request.ConfigJson);
         Assert.Equal((3, 20.0), (config.Training.Epochs, config.Model.FeatureJitter.Scale));
         Assert.Equal(Core.Configuration.EngineBehaviour.LabV1, config.Training.LrStepTiming);
         Assert.Equal(Core.Configuration.EngineBehaviour.LabV1, config.Model.FeatureJitter.NoiseStream);
@@ -59,16 +60,16 @@ public class StartupTests
     public async Task VersionsImportedWithTheCliAppearAndRunsLeftRunningAreMarkedFailed()
     {
         using var lab = new Lab();
-        using var tiny = new Core.Tests.TinyDataset();
+        using var tiny = new TinyDataset();
         new DatasetStore(lab.Options.DatasetsFolder).Import(new ImportRequest(tiny.Root, "from-cli"));
         await lab.Catalog.SynchroniseAsync();
         using (var db = lab.Db())
         {
-            db.Runs.Add(new RunRecord { Name = "orphan", ConfigJson = "{}", Status = RunStatus.Running, DatasetId = db.Datasets.Single().Id });
+            db.Runs.Add(new RunRecord { Name = "orphan", Request = new() { ConfigJson = "{}" }, Status = RunStatus.Running, DatasetId = db.Datasets.Single().Id });
             db.SaveChanges();
         }
 
-        await new LabInitializer(lab.Databases, lab.Catalog, Microsoft.Extensions.Options.Options.Create(lab.Options)).InitializeAsync();
+        await lab.Get<LabInitializer>().InitializeAsync();
 
         Assert.Equal("from-cli", Assert.Single(await lab.Catalog.ListAsync()).Name);
         using var check = lab.Db();

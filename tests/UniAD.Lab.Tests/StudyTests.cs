@@ -14,13 +14,13 @@ namespace UniAD.Lab.Tests;
 public class StudyTests
 {
     /// <summary>A study form on the tiny config: the quick preset with every difference as a base override.</summary>
-    private static StudyDraft TinyStudy(int datasetId)
+    private static StudyDraft TinyStudy(Lab lab, int datasetId)
     {
-        var draft = new StudyDraft();
+        var draft = lab.Requests.NewStudyDraft();
         draft.Base.DatasetId = datasetId;
         draft.Base.Name = "jitter";
         draft.Base.Seeds = "1, 2";
-        draft.Base.Overrides = string.Join('\n', ConfigDiff.Overrides(Presets.QuickCpu, Core.Tests.TinyDataset.Config(epochs: 2))
+        draft.Base.Overrides = string.Join('\n', ConfigDiff.Overrides(Presets.QuickCpu, TinyDataset.Config(epochs: 2))
             .Where(o => !o.StartsWith("training.epochs") && !o.StartsWith("training.batch_size") && !o.StartsWith("training.seed")));
         draft.Variants = [new() { Name = "full" }, new() { Name = "no jitter", Overrides = "model.feature_jitter.enabled=false" }];
         return draft;
@@ -30,22 +30,29 @@ public class StudyTests
     public async Task AStudyQueuesEveryVariantWithEverySeedAsOneGroupOfRuns()
     {
         using var lab = new Lab();
-        var draft = TinyStudy(await lab.ImportTinyAsync());
-        Assert.Empty(draft.Problems());
+        var draft = TinyStudy(lab, await lab.ImportTinyAsync());
+        var (spec, formProblems) = draft.ToSpec();
+        Assert.Empty(formProblems);
+        var plan = await lab.Requests.PlanAsync(spec);
+        Assert.Empty(plan.Problems);
+        Assert.Equal(4, plan.Runs.Count);
 
-        int id = await new StudyLauncher(lab.Databases, lab.Launcher).QueueAsync(draft.ToRequest("ana"));
+        int id = await lab.Requests.QueueAsync(spec, "ana");
 
         using var db = lab.Db();
         var runs = await db.Runs.Where(r => r.StudyId == id).OrderBy(r => r.Id).ToListAsync();
-        Assert.Equal([("full", 1), ("full", 2), ("no jitter", 1), ("no jitter", 2)], runs.Select(r => (r.Variant, r.Seed)));
+        Assert.Equal([("full", 1), ("full", 2), ("no jitter", 1), ("no jitter", 2)], runs.Select(r => (r.Variant, r.Request.Seed)));
         Assert.All(runs, r => Assert.Equal(RunStatus.Queued, r.Status));
         Assert.Equal([$"study {id}: full", $"study {id}: no jitter"], runs.Select(r => r.Group).Distinct());
-        Assert.Equal([true, true, false, false], runs.Select(r => UniadConfig.FromJson(r.ConfigJson).Model.FeatureJitter.Enabled));
-        Assert.All(runs, r => Assert.Equal(32, UniadConfig.FromJson(r.ConfigJson).Model.HiddenDim));      // the base overrides reach every variant
+        Assert.Equal([true, true, false, false], runs.Select(r => UniadConfig.FromJson(r.Request.ConfigJson).Model.FeatureJitter.Enabled));
+        Assert.All(runs, r => Assert.Equal(32, UniadConfig.FromJson(r.Request.ConfigJson).Model.HiddenDim));      // the base overrides reach every variant
+        Assert.All(runs, r => Assert.Equal([1, 2], [.. runs.Where(o => o.Variant == r.Variant).Select(o => UniadConfig.FromJson(o.Request.ConfigJson).Training.Seed)]));
         Assert.All(runs, r => Assert.Equal("ana", r.CreatedBy));
         Assert.Equal(4, lab.JobStorage.GetMonitoringApi().EnqueuedCount(Queues.Training));
 
-        var study = (await new StudyQueries(lab.Databases, new CompareQueries(lab.Databases)).GetAsync(id))!;
+        var study = (await lab.Get<StudyQueries>().GetAsync(id))!;
+        Assert.Equal([1, 2], study.Study.Seeds);
+        Assert.Equal(["full", "no jitter"], study.Study.Variants.Select(v => v.Name));
         Assert.Equal(["full", "no jitter"], study.Items.Select(i => i.Label));
         Assert.Equal((0, "full"), (study.Baseline, study.Study.Baseline));
         Assert.Equal($"groups={Uri.EscapeDataString($"full:{runs[0].Id},{runs[1].Id};no jitter:{runs[2].Id},{runs[3].Id}")}", study.Selection.ToQuery());
@@ -55,29 +62,77 @@ public class StudyTests
     public async Task EveryProblemIsNamedAndNothingIsStored()
     {
         using var lab = new Lab();
-        var draft = TinyStudy(await lab.ImportTinyAsync());
+        var draft = TinyStudy(lab, await lab.ImportTinyAsync());
         draft.Base.Name = " ";
         draft.Base.Seeds = "";
         draft.Variants = [new() { Name = "a", Overrides = "model.jiter=1" }, new() { Name = "a" }];
         draft.Baseline = "full";
 
-        var problems = draft.Problems();
+        var problems = (await lab.Requests.PlanAsync(draft.ToSpec().Spec)).Problems;
 
-        Assert.Equal(["give the study a name", "variant name 'a' appears twice", "the baseline 'full' is not one of the variants",
-                      "give at least one seed"], problems.Take(4));
+        Assert.Equal(["give the study a name", "give at least one seed", "variant name 'a' appears twice",
+                      "the baseline 'full' is not one of the variants"], problems);
+        await Assert.ThrowsAsync<UserException>(() => lab.Requests.QueueAsync(draft.ToSpec().Spec, "ana"));
+
+        draft.Base.Name = "named";
+        draft.Base.Seeds = "1";
+        problems = (await lab.Requests.PlanAsync(draft.ToSpec().Spec)).Problems;
         Assert.Contains(problems, p => p.StartsWith("variant 'a': override 'model.jiter=1': unknown key 'jiter'"));
-        Assert.Throws<UserException>(() => draft.ToRequest("ana"));
         using var db = lab.Db();
         Assert.Empty(db.Studies);
         Assert.Empty(db.Runs);
     }
 
+    /// <summary>Each variant's config is built by the one request path, so a variant gets every rule a run does: here the
+    /// EfficientNet-B4 weights, which the lab keeps from an import and gives to a variant whose config names none.</summary>
     [Fact]
-    public void ThePapersAblationsAreOneClick()
+    public async Task EveryVariantIsBuiltAsARunIsWithTheKeptBackboneWeights()
     {
-        var draft = new StudyDraft();
+        using var lab = new Lab();
+        var draft = TinyStudy(lab, await lab.ImportTinyAsync());
+        draft.Variants = [new() { Name = "full" }, new() { Name = "b4", Overrides = "backbone.kind=efficientnet_b4" }];
+        var problems = (await lab.Requests.PlanAsync(draft.ToSpec().Spec)).Problems;
+        Assert.Equal("variant 'b4': EfficientNet-B4 needs ImageNet weights (efficientnet-b4-6ed6700e.pth); set backbone.weights_path to that file. " +
+                     "Refusing to train on random weights.", Assert.Single(problems));
+
+        Directory.CreateDirectory(lab.Options.WeightsFolder);
+        var kept = RandomBackbones.EfficientNetB4(Path.Combine(lab.Options.WeightsFolder, "efficientnet-b4-0123456789ab.safetensors"));
+        var plan = await lab.Requests.PlanAsync(draft.ToSpec().Spec);
+        Assert.Empty(plan.Problems);
+        Assert.All(plan.Runs.Where(r => r.Variant == "b4"), r => Assert.Equal(kept, r.Config.Backbone.WeightsPath));
+    }
+
+    [Fact]
+    public async Task AStudyOverTheLimitOfRunsIsRefusedNamingIt()
+    {
+        using var lab = new Lab();
+        var draft = TinyStudy(lab, await lab.ImportTinyAsync());
+        draft.Base.Seeds = string.Join(',', Enumerable.Range(1, 251));
+        var problems = (await lab.Requests.PlanAsync(draft.ToSpec().Spec)).Problems;
+        Assert.Equal("502 runs (2 variants × 251 seeds); a request queues at most 500 (Lab:Limits:RunsPerRequest)", Assert.Single(problems));
+    }
+
+    [Fact]
+    public async Task ASweepOverTheLimitIsRefusedBeforeItsGridIsBuilt()
+    {
+        using var lab = new Lab();
+        var draft = TinyStudy(lab, await lab.ImportTinyAsync());
+        draft.Kind = StudyKind.Sweep;
+        draft.Axes[0].Key = "model.feature_jitter.scale";
+        draft.Axes[0].Values = string.Join(", ", Enumerable.Range(1, 1000));
+        draft.Axes.Add(new SweepAxisDraft { Key = "model.hidden_dim", Values = string.Join(", ", Enumerable.Range(1, 1000)) });
+        var plan = await lab.Requests.PlanAsync(draft.ToSpec().Spec);
+        Assert.Equal("the sweep is 1,000,000 combinations; a request queues at most 500 runs (Lab:Limits:RunsPerRequest)", Assert.Single(plan.Problems));
+        Assert.Empty(plan.Variants);
+    }
+
+    [Fact]
+    public async Task ThePapersAblationsAreOneClick()
+    {
+        using var lab = new Lab();
+        var draft = lab.Requests.NewStudyDraft();
         draft.UsePaperAblations();
-        var variants = draft.ResolvedVariants();
+        var variants = (await lab.Requests.PlanAsync(draft.ToSpec().Spec)).Variants;
         Assert.Equal(["full", "no-neighbor-mask", "neighbor-mask-encoder-only", "neighbor-mask-decoder-only", "no-jitter", "shared-query", "no-query",
                       "jitter-scale-5", "jitter-scale-10", "jitter-scale-40", "vanilla"], variants.Select(v => v.Name));
         Assert.Equal("full", draft.Baseline);
@@ -91,21 +146,25 @@ public class StudyTests
     }
 
     [Fact]
-    public void ASweepIsEveryCombinationOfItsValues()
+    public async Task ASweepIsEveryCombinationOfItsValues()
     {
-        var draft = new StudyDraft { Kind = StudyKind.Sweep };
+        using var lab = new Lab();
+        var draft = lab.Requests.NewStudyDraft();
+        draft.Kind = StudyKind.Sweep;
         draft.Axes[0].Key = "model.feature_jitter.scale";
         draft.Axes[0].Values = "5, 10";
         draft.Axes.Add(new SweepAxisDraft { Key = "model.neighbor_mask.size", Values = "[3,3]; [5,5]" });
 
-        var variants = draft.ResolvedVariants();
+        var plan = await lab.Requests.PlanAsync(draft.ToSpec().Spec);
+        var variants = plan.Variants;
 
         Assert.Equal(["model.feature_jitter.scale=5, model.neighbor_mask.size=[3,3]", "model.feature_jitter.scale=5, model.neighbor_mask.size=[5,5]",
                       "model.feature_jitter.scale=10, model.neighbor_mask.size=[3,3]", "model.feature_jitter.scale=10, model.neighbor_mask.size=[5,5]"],
             variants.Select(v => v.Name));
         Assert.Equal([5, 5], ConfigOverrides.Apply(new UniadConfig(), variants[1].Overrides).Model.NeighborMask.Size);
+        Assert.Equal(variants[0].Name, plan.Baseline);                          // "full" is none of the grid's
         draft.Axes[1].Values = "";
-        Assert.Contains("sweep key 'model.neighbor_mask.size' has no values", draft.Problems());
+        Assert.Contains("sweep key 'model.neighbor_mask.size' has no values", (await lab.Requests.PlanAsync(draft.ToSpec().Spec)).Problems);
     }
 
     [Fact]
@@ -113,7 +172,7 @@ public class StudyTests
     {
         RunRecord Run(int id, int seed, double a, double b) => new()
         {
-            Id = id, Name = $"r{id}", Seed = seed, ConfigJson = "{}", Status = RunStatus.Finished,
+            Id = id, Name = $"r{id}", Request = new() { Seed = seed, ConfigJson = "{}" }, Status = RunStatus.Finished,
             Results = [new() { Category = "screw_a", ImageAuroc = a }, new() { Category = "nut", ImageAuroc = b }],
         };
         var items = new List<CompareItem>

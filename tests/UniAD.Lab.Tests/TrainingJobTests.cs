@@ -4,7 +4,6 @@ using UniAD.Core.Training;
 using UniAD.Datasets;
 using UniAD.Lab.Persistence;
 using UniAD.Lab.Runs;
-using UniAD.Tests;
 
 namespace UniAD.Lab.Tests;
 
@@ -23,7 +22,7 @@ public class TrainingJobTests
     {
         var (lab, datasetId) = await LabWithTinyDataset();
         using var _ = lab;
-        var ids = await lab.Launcher.QueueAsync(new RunRequest(datasetId, Core.Tests.TinyDataset.Config(epochs: 2), [1, 2], "tiny", "test"));
+        var ids = await lab.QueueAsync(datasetId, TinyDataset.Config(epochs: 2), [1, 2], "tiny");
         Assert.Equal(2, ids.Count);
         Assert.Equal(2, lab.JobStorage.GetMonitoringApi().EnqueuedCount(Queues.Training));
 
@@ -35,14 +34,14 @@ public class TrainingJobTests
         Assert.Equal(RunStatus.Finished, run.Status);
         Assert.Equal([1, 2], run.History.Select(e => e.Epoch));
         Assert.Equal(["fabric", "nut", CategoryResult.MeanRow], run.Results.Select(r => r.Category));
-        Assert.Equal(run.MeanImageAuroc, run.Results.Single(r => r.IsMean).ImageAuroc);
-        Assert.Equal(1, run.Seed);
-        Assert.Contains("device cpu", run.Environment);
-        Assert.Contains("TorchSharp 0.107", run.Environment);
+        Assert.Equal(run.Summary.MeanImageAuroc, run.Results.Single(r => r.IsMean).ImageAuroc);
+        Assert.Equal(1, run.Request.Seed);
+        Assert.Contains("device cpu", run.Provenance.Environment);
+        Assert.Contains("TorchSharp 0.107", run.Provenance.Environment);
         // A 2-epoch model is near chance: whatever AUROC fell below 0.5 is flagged in the run, as the CLI flags it.
         var below = run.Results.Where(r => !r.IsMean && r.ImageAuroc < 0.5).Select(r => r.Category).ToList();
-        Assert.Equal(below.Count, run.Warnings.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(w => w.Contains("image AUROC")));
-        Assert.Contains("\"seed\": 1", run.ConfigJson);
+        Assert.Equal(below.Count, run.Summary.Warnings.Count(w => w.Contains("image AUROC")));
+        Assert.Contains("\"seed\": 1", run.Request.ConfigJson);
         Assert.Contains(events, e => e?.Phase == "training" && e.Epoch == 2);
         Assert.True(File.Exists(Path.Combine(run.Folder, "results.json")));
         var log = new RunFolder(run.Folder).TailLog(10);
@@ -56,11 +55,11 @@ public class TrainingJobTests
         Assert.NotEmpty(samples);
         Assert.True(samples.Zip(samples.Skip(1)).All(p => p.First.Seconds < p.Second.Seconds));
         Assert.All(samples, s => Assert.True(s.MemoryBytes > 0 && s.CpuPercent >= 0 && s.GpuMemoryBytes is null));
-        Assert.Equal(samples.Max(s => s.MemoryBytes), run.PeakMemoryBytes);
-        Assert.InRange(run.WallSeconds!.Value, samples[^1].Seconds, (run.FinishedAt!.Value - run.StartedAt!.Value).TotalSeconds + 1);
+        Assert.Equal(samples.Max(s => s.MemoryBytes), run.Cost.PeakMemoryBytes);
+        Assert.InRange(run.Cost.WallSeconds!.Value, samples[^1].Seconds, (run.FinishedAt!.Value - run.StartedAt!.Value).TotalSeconds + 1);
 
         // The gallery's scores are the ones the metrics came from: its AUROC per category equals the stored one.
-        var gallery = new RunMaps(lab.Queries);
+        var gallery = lab.Get<RunMaps>();
         var contents = (await gallery.ContentsAsync(ids[0]))!;
         Assert.Equal(run.Results.Where(r => !r.IsMean).Sum(r => r.TestImages), contents.Tiles.Count);
         foreach (var category in run.Results.Where(r => !r.IsMean))
@@ -71,7 +70,7 @@ public class TrainingJobTests
         }
         Assert.True(contents.Low < contents.High);
         // Rescoring with the run's own image score reproduces the stored metrics; another score gives its own.
-        var config = Core.Configuration.UniadConfig.FromJson(run.ConfigJson);
+        var config = Core.Configuration.UniadConfig.FromJson(run.Request.ConfigJson);
         var same = (await gallery.RescoreAsync(ids[0], config.Evaluation.ImageScore, config.Evaluation.AvgPoolKernel))!;
         Close.Equal(run.Results.Select(r => r.ImageAuroc!.Value), same.Select(r => r.Auroc), 1e-9);
         Close.Equal(run.Results.Select(r => r.ImageAp!.Value), same.Select(r => r.AveragePrecision), 1e-9);
@@ -92,10 +91,10 @@ public class TrainingJobTests
     {
         var (lab, datasetId) = await LabWithTinyDataset();
         using var _ = lab;
-        var config = Core.Tests.TinyDataset.Config(epochs: 3);
+        var config = TinyDataset.Config(epochs: 3);
         config = config with { Training = config.Training with { EvaluateEveryEpochs = 1 } };
-        int uninterrupted = (await lab.Launcher.QueueAsync(new RunRequest(datasetId, config, [5], "straight", "test")))[0];
-        int interrupted = (await lab.Launcher.QueueAsync(new RunRequest(datasetId, config, [5], "interrupted", "test")))[0];
+        int uninterrupted = (await lab.QueueAsync(datasetId, config, [5], "straight"))[0];
+        int interrupted = (await lab.QueueAsync(datasetId, config, [5], "interrupted"))[0];
         lab.Job().Run(uninterrupted, CancellationToken.None);
 
         using var cancel = new CancellationTokenSource();
@@ -115,9 +114,9 @@ public class TrainingJobTests
         Assert.Equal(RunStatus.Finished, b.Status);
         var samples = await lab.Queries.ResourcesAsync(interrupted);                       // one timeline across the resume
         Assert.True(samples.Zip(samples.Skip(1)).All(p => p.First.Seconds < p.Second.Seconds));
-        Assert.True(b.WallSeconds >= samples[^1].Seconds, $"wall {b.WallSeconds}, last sample {samples[^1].Seconds}, {samples.Count} samples");
+        Assert.True(b.Cost.WallSeconds >= samples[^1].Seconds, $"wall {b.Cost.WallSeconds}, last sample {samples[^1].Seconds}, {samples.Count} samples");
         Assert.Equal(a.History.Select(e => e.Loss), b.History.Select(e => e.Loss));
-        Assert.Equal(a.MeanImageAuroc, b.MeanImageAuroc);
+        Assert.Equal(a.Summary.MeanImageAuroc, b.Summary.MeanImageAuroc);
 
         // The test set was evaluated after every epoch, before and after the interruption, each epoch once.
         Assert.Equal([1, 2, 3], b.Evaluations.Where(e => e.IsMean).Select(e => e.Epoch));
@@ -125,10 +124,10 @@ public class TrainingJobTests
         Assert.Equal(a.Evaluations.Select(e => (e.Epoch, e.Category, e.ImageAuroc, e.PixelAuroc, e.PassThrough)),
                      b.Evaluations.Select(e => (e.Epoch, e.Category, e.ImageAuroc, e.PixelAuroc, e.PassThrough)));
         Assert.All(b.Evaluations, e => Assert.Equal(e.IsMean, e.PassThrough is not null));    // the model's, on the mean row
-        Assert.Equal(b.MeanImageAuroc, b.Evaluations.Single(e => e.IsMean && e.Epoch == 3).ImageAuroc);
+        Assert.Equal(b.Summary.MeanImageAuroc, b.Evaluations.Single(e => e.IsMean && e.Epoch == 3).ImageAuroc);
         var best = b.Evaluations.Where(e => e.IsMean).OrderByDescending(e => e.PixelAuroc).ThenBy(e => e.Epoch).First();
-        Assert.Equal((best.Epoch, best.ImageAuroc, best.PixelAuroc), (b.BestEpoch!.Value, b.BestImageAuroc!.Value, b.BestPixelAuroc));
-        Assert.Equal(a.BestEpoch, b.BestEpoch);
+        Assert.Equal((best.Epoch, best.ImageAuroc, best.PixelAuroc), (b.BestOnTest.Epoch!.Value, b.BestOnTest.ImageAuroc!.Value, b.BestOnTest.PixelAuroc));
+        Assert.Equal(a.BestOnTest.Epoch, b.BestOnTest.Epoch);
     }
 
     [Fact]
@@ -136,7 +135,7 @@ public class TrainingJobTests
     {
         var (lab, datasetId) = await LabWithTinyDataset();
         using var _ = lab;
-        int id = (await lab.Launcher.QueueAsync(new RunRequest(datasetId, Core.Tests.TinyDataset.Config(epochs: 2), [5], "stopped", "test")))[0];
+        int id = (await lab.QueueAsync(datasetId, TinyDataset.Config(epochs: 2), [5], "stopped"))[0];
         using var cancel = new CancellationTokenSource();
         lab.Events.Changed += run => { if (run == id && lab.Events.Latest(run) is { Epoch: 2 }) cancel.Cancel(); };   // no user asked
 
@@ -154,8 +153,8 @@ public class TrainingJobTests
     {
         var (lab, datasetId) = await LabWithTinyDataset();
         using var _ = lab;
-        var config = Core.Tests.TinyDataset.Config() with { Backbone = Core.Tests.TinyDataset.Config().Backbone with { WeightsPath = "/nowhere/weights.onnx" } };
-        int id = (await lab.Launcher.QueueAsync(new RunRequest(datasetId, config, [1], "broken", "test")))[0];
+        var config = TinyDataset.Config() with { Backbone = TinyDataset.Config().Backbone with { WeightsPath = "/nowhere/weights.onnx" } };
+        int id = (await lab.QueueAsync(datasetId, config, [1], "broken"))[0];
 
         Assert.ThrowsAny<Exception>(() => lab.Job().Run(id, CancellationToken.None));
 

@@ -5,7 +5,6 @@ using UniAD.Lab.Compare;
 using UniAD.Lab.Persistence;
 using UniAD.Lab.Web.Components.Pages.Compare;
 using UniAD.Lab.Web.Components.Shared;
-using UniAD.Tests;
 
 namespace UniAD.Lab.Web.Tests;
 
@@ -28,7 +27,7 @@ public sealed class CompareComponentTests : BunitContext, IAsyncLifetime
     {
         RunRecord Run(int id, int seed, double fabric, double nut) => new()
         {
-            Id = id, Name = $"r{id}", Seed = seed, ConfigJson = "{}", Status = RunStatus.Finished,
+            Id = id, Name = $"r{id}", Request = new() { Seed = seed, ConfigJson = "{}" }, Status = RunStatus.Finished,
             Results = [new() { Category = "fabric", ImageAuroc = fabric }, new() { Category = "nut", ImageAuroc = nut }],
         };
         var baseline = new CompareItem("baseline", [.. Enumerable.Range(1, 6).Select(s => Run(s, s, 0.80 + 0.01 * s, 0.90))]);

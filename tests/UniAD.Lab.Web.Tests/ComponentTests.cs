@@ -6,7 +6,6 @@ using UniAD.Lab.Persistence;
 using UniAD.Lab.Runs;
 using UniAD.Lab.Web.Components.Pages.Runs;
 using UniAD.Lab.Web.Components.Shared;
-using UniAD.Tests;
 
 namespace UniAD.Lab.Web.Tests;
 
@@ -79,18 +78,20 @@ public sealed class ComponentTests : BunitContext
     [InlineData(RunStatus.Running, true, "epoch 2 / 4 · step 5 / 10 · loss 0.1235 · 12.5 img/s · ETA 00:01:30")]
     public void ProgressShowsWhereARunStands(RunStatus status, bool live, string expected)
     {
-        var run = new RunRecord { Name = "r", ConfigJson = "{}", Status = status };
-        var progress = live ? new LiveProgress("training", 2, 4, 5, 10, 0.12345, 1e-4, 12.5, TimeSpan.FromSeconds(90)) : null;
+        var run = new RunRecord { Id = 7, Name = "r", Request = new() { ConfigJson = "{}" }, Status = status };
+        var events = new RunEvents();
+        Services.AddSingleton(events);
 
-        var cut = Render<RunProgressView>(p => p.Add(c => c.Run, run).Add(c => c.Live, progress));
+        var cut = Render<RunProgressView>(p => p.Add(c => c.Run, run));
+        if (live) events.Report(run.Id, new LiveProgress("training", 2, 4, 5, 10, 0.12345, 1e-4, 12.5, TimeSpan.FromSeconds(90)));   // it follows the step itself
 
-        Assert.Contains(expected, System.Text.RegularExpressions.Regex.Replace(cut.Find("[data-testid=run-progress]").TextContent, @"\s+", " "));
+        cut.WaitForAssertion(() => Assert.Contains(expected, System.Text.RegularExpressions.Regex.Replace(cut.Find("[data-testid=run-progress]").TextContent, @"\s+", " ")));
         if (live) Assert.Contains("aria-valuenow=\"37.5\"", cut.Markup);     // (1 epoch × 10 + 5 steps) of 40
     }
 
     private static RunRecord RunEvaluatedAt(int bestEpoch, params (int Epoch, double Image, double Pixel)[] means) => new()
     {
-        Name = "r", ConfigJson = "{}", TotalEpochs = means[^1].Epoch, BestEpoch = bestEpoch,
+        Name = "r", Request = new() { ConfigJson = "{}" }, Progress = new() { TotalEpochs = means[^1].Epoch }, BestOnTest = new() { Epoch = bestEpoch },
         Evaluations = [.. means.SelectMany(m => new[]
         {
             new TestEvaluationRecord { Epoch = m.Epoch, Category = "nut", ImageAuroc = m.Image - 0.1, PixelAuroc = m.Pixel - 0.1 },
@@ -119,7 +120,7 @@ public sealed class ComponentTests : BunitContext
     {
         var run = RunEvaluatedAt(10, (10, 0.9, 0.95), (20, 0.8, 0.93));
 
-        var cut = Render<TestMetricsChart>(p => p.Add(c => c.Evaluations, run.Evaluations).Add(c => c.BestEpoch, run.BestEpoch));
+        var cut = Render<TestMetricsChart>(p => p.Add(c => c.Evaluations, run.Evaluations).Add(c => c.BestEpoch, run.BestOnTest.Epoch));
 
         var traces = cut.Instance.Traces.Cast<Scatter>().ToList();
         Assert.Equal(["mean image AUROC", "mean pixel AUROC", "nut: image AUROC", "identity pass-through (right)", "best on test (selected on the test set)"],

@@ -1,36 +1,24 @@
-using Hangfire;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using MudBlazor.Services;
-using UniAD.Lab.Datasets;
 using UniAD.Lab.Persistence;
 using UniAD.Lab.Runs;
-using UniAD.Lab.Tests;
 using UniAD.Lab.Web.Components.Pages.Runs;
 
 namespace UniAD.Lab.Web.Tests;
 
-/// <summary>The New run form and the runs grid, rendered by bUnit over a real lab (SQLite file, Hangfire storage).</summary>
+/// <summary>The New run form and the runs grid, rendered by bUnit over a real lab (SQLite file, Hangfire storage): every
+/// service a page asks for comes from the lab's own registration (UniAD.Lab's AddLab), as in the web lab.</summary>
 public sealed class PageTests : IAsyncLifetime
 {
-    private readonly UniAD.Lab.Tests.Lab _lab = new();
+    private readonly Lab.Tests.Lab _lab = new();
     private readonly BunitContext _bunit = new();
 
     public PageTests()
     {
-        var services = _bunit.Services;
-        services.AddMudServices();
+        _bunit.Services.AddMudServices();
+        _bunit.Services.AddFallbackServiceProvider(_lab.Services);
         _bunit.JSInterop.Mode = JSRuntimeMode.Loose;
-        services.AddSingleton(Options.Create(_lab.Options));
-        services.AddSingleton(_lab.Databases);
-        services.AddSingleton(_lab.Events);
-        services.AddSingleton(_lab.Catalog);
-        services.AddSingleton(_lab.Queries);
-        services.AddSingleton<IBackgroundJobClient>(new BackgroundJobClient(_lab.JobStorage));
-        services.AddSingleton<RunLauncher>();
-        services.AddSingleton<RunEstimator>();
-        services.AddSingleton<RunEditor>();
     }
 
     private IRenderedComponent<T> Render<T>() where T : Microsoft.AspNetCore.Components.IComponent => _bunit.Render<T>();
@@ -73,7 +61,11 @@ public sealed class PageTests : IAsyncLifetime
         using (var db = _lab.Db())
         {
             for (int i = 1; i <= 12; i++)
-                db.Runs.Add(new RunRecord { Name = $"run {i:D2}", DatasetId = datasetId, ConfigJson = "{}", Status = RunStatus.Finished, MeanImageAuroc = i / 100.0 });
+                db.Runs.Add(new RunRecord
+                {
+                    Name = $"run {i:D2}", DatasetId = datasetId, Request = new() { ConfigJson = "{}" }, Status = RunStatus.Finished,
+                    Summary = new() { MeanImageAuroc = i / 100.0 },
+                });
             db.SaveChanges();
         }
 

@@ -193,29 +193,8 @@ namespace UniAD.Lab.Migrations.Sqlite.Migrations
                     b.Property<bool>("Archived")
                         .HasColumnType("INTEGER");
 
-                    b.Property<int?>("BestEpoch")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<double?>("BestImageAuroc")
-                        .HasColumnType("REAL");
-
-                    b.Property<double?>("BestPixelAuroc")
-                        .HasColumnType("REAL");
-
                     b.Property<bool>("CancelRequested")
                         .HasColumnType("INTEGER");
-
-                    b.Property<string>("Categories")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("CodeVersion")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ConfigJson")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
@@ -225,17 +204,6 @@ namespace UniAD.Lab.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<int>("DatasetId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Device")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Environment")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Epoch")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Error")
@@ -252,68 +220,16 @@ namespace UniAD.Lab.Migrations.Sqlite.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("ImageScore")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<double?>("ImagesPerSecond")
-                        .HasColumnType("REAL");
-
-                    b.Property<string>("ImportedFrom")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ImportedSha256")
-                        .HasColumnType("TEXT");
-
                     b.Property<string>("JobId")
                         .HasColumnType("TEXT");
 
-                    b.Property<double?>("LearningRate")
-                        .HasColumnType("REAL");
-
-                    b.Property<double?>("Loss")
-                        .HasColumnType("REAL");
-
-                    b.Property<double?>("MeanAupro")
-                        .HasColumnType("REAL");
-
-                    b.Property<double?>("MeanImageAuroc")
-                        .HasColumnType("REAL");
-
-                    b.Property<double?>("MeanPixelAuroc")
-                        .HasColumnType("REAL");
-
                     b.Property<string>("Name")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("NormalClasses")
                         .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Notes")
                         .IsRequired()
                         .HasColumnType("TEXT");
-
-                    b.Property<long?>("PeakGpuMemoryBytes")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("PeakMemoryBytes")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Preset")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Queue")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<double?>("RemainingSeconds")
-                        .HasColumnType("REAL");
-
-                    b.Property<int>("Seed")
-                        .HasColumnType("INTEGER");
 
                     b.Property<DateTime?>("StartedAt")
                         .HasColumnType("TEXT");
@@ -323,30 +239,14 @@ namespace UniAD.Lab.Migrations.Sqlite.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
-                    b.Property<int>("Step")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("StepsPerEpoch")
-                        .HasColumnType("INTEGER");
-
                     b.Property<int?>("StudyId")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("Tags")
+                    b.PrimitiveCollection<string>("Tags")
                         .IsRequired()
                         .HasColumnType("TEXT");
-
-                    b.Property<int>("TotalEpochs")
-                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Variant")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<double?>("WallSeconds")
-                        .HasColumnType("REAL");
-
-                    b.Property<string>("Warnings")
                         .IsRequired()
                         .HasColumnType("TEXT");
 
@@ -379,7 +279,7 @@ namespace UniAD.Lab.Migrations.Sqlite.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("Categories")
+                    b.PrimitiveCollection<string>("Categories")
                         .IsRequired()
                         .HasColumnType("TEXT");
 
@@ -406,7 +306,7 @@ namespace UniAD.Lab.Migrations.Sqlite.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("NormalClasses")
+                    b.PrimitiveCollection<string>("NormalClasses")
                         .IsRequired()
                         .HasColumnType("TEXT");
 
@@ -418,17 +318,19 @@ namespace UniAD.Lab.Migrations.Sqlite.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("Seeds")
+                    b.PrimitiveCollection<string>("Seeds")
                         .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("SweepAxesJson")
+                    b.Property<string>("SweepAxes")
                         .IsRequired()
-                        .HasColumnType("TEXT");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("SweepAxesJson");
 
-                    b.Property<string>("VariantsJson")
+                    b.Property<string>("Variants")
                         .IsRequired()
-                        .HasColumnType("TEXT");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("VariantsJson");
 
                     b.HasKey("Id");
 
@@ -513,7 +415,238 @@ namespace UniAD.Lab.Migrations.Sqlite.Migrations
                         .HasForeignKey("StudyId")
                         .OnDelete(DeleteBehavior.SetNull);
 
+                    b.OwnsOne("UniAD.Lab.Persistence.BestOnTestSummary", "BestOnTest", b1 =>
+                        {
+                            b1.Property<int>("RunRecordId")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<int?>("Epoch")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("BestEpoch");
+
+                            b1.Property<double?>("ImageAuroc")
+                                .HasColumnType("REAL")
+                                .HasColumnName("BestImageAuroc");
+
+                            b1.Property<double?>("PixelAuroc")
+                                .HasColumnType("REAL")
+                                .HasColumnName("BestPixelAuroc");
+
+                            b1.HasKey("RunRecordId");
+
+                            b1.ToTable("Runs");
+
+                            b1.WithOwner()
+                                .HasForeignKey("RunRecordId");
+                        });
+
+                    b.OwnsOne("UniAD.Lab.Persistence.RunCost", "Cost", b1 =>
+                        {
+                            b1.Property<int>("RunRecordId")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<long?>("PeakGpuMemoryBytes")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("PeakGpuMemoryBytes");
+
+                            b1.Property<long?>("PeakMemoryBytes")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("PeakMemoryBytes");
+
+                            b1.Property<double?>("WallSeconds")
+                                .HasColumnType("REAL")
+                                .HasColumnName("WallSeconds");
+
+                            b1.HasKey("RunRecordId");
+
+                            b1.ToTable("Runs");
+
+                            b1.WithOwner()
+                                .HasForeignKey("RunRecordId");
+                        });
+
+                    b.OwnsOne("UniAD.Lab.Persistence.RunProgress", "Progress", b1 =>
+                        {
+                            b1.Property<int>("RunRecordId")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<int>("Epoch")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("Epoch");
+
+                            b1.Property<double?>("ImagesPerSecond")
+                                .HasColumnType("REAL")
+                                .HasColumnName("ImagesPerSecond");
+
+                            b1.Property<double?>("LearningRate")
+                                .HasColumnType("REAL")
+                                .HasColumnName("LearningRate");
+
+                            b1.Property<double?>("Loss")
+                                .HasColumnType("REAL")
+                                .HasColumnName("Loss");
+
+                            b1.Property<double?>("RemainingSeconds")
+                                .HasColumnType("REAL")
+                                .HasColumnName("RemainingSeconds");
+
+                            b1.Property<int>("Step")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("Step");
+
+                            b1.Property<int>("StepsPerEpoch")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("StepsPerEpoch");
+
+                            b1.Property<int>("TotalEpochs")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("TotalEpochs");
+
+                            b1.HasKey("RunRecordId");
+
+                            b1.ToTable("Runs");
+
+                            b1.WithOwner()
+                                .HasForeignKey("RunRecordId");
+                        });
+
+                    b.OwnsOne("UniAD.Lab.Persistence.RunProvenance", "Provenance", b1 =>
+                        {
+                            b1.Property<int>("RunRecordId")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<string>("CodeVersion")
+                                .IsRequired()
+                                .HasColumnType("TEXT")
+                                .HasColumnName("CodeVersion");
+
+                            b1.Property<string>("Environment")
+                                .IsRequired()
+                                .HasColumnType("TEXT")
+                                .HasColumnName("Environment");
+
+                            b1.Property<string>("ImportedFrom")
+                                .HasColumnType("TEXT")
+                                .HasColumnName("ImportedFrom");
+
+                            b1.Property<string>("ImportedSha256")
+                                .HasColumnType("TEXT")
+                                .HasColumnName("ImportedSha256");
+
+                            b1.HasKey("RunRecordId");
+
+                            b1.ToTable("Runs");
+
+                            b1.WithOwner()
+                                .HasForeignKey("RunRecordId");
+                        });
+
+                    b.OwnsOne("UniAD.Lab.Persistence.RunRequest", "Request", b1 =>
+                        {
+                            b1.Property<int>("RunRecordId")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<string>("Ablation")
+                                .IsRequired()
+                                .HasColumnType("TEXT")
+                                .HasColumnName("Ablation");
+
+                            b1.PrimitiveCollection<string>("Categories")
+                                .IsRequired()
+                                .HasColumnType("TEXT")
+                                .HasColumnName("Categories");
+
+                            b1.Property<string>("ConfigJson")
+                                .IsRequired()
+                                .HasColumnType("TEXT")
+                                .HasColumnName("ConfigJson");
+
+                            b1.Property<string>("Device")
+                                .IsRequired()
+                                .HasColumnType("TEXT")
+                                .HasColumnName("Device");
+
+                            b1.PrimitiveCollection<string>("NormalClasses")
+                                .IsRequired()
+                                .HasColumnType("TEXT")
+                                .HasColumnName("NormalClasses");
+
+                            b1.Property<string>("Preset")
+                                .IsRequired()
+                                .HasColumnType("TEXT")
+                                .HasColumnName("Preset");
+
+                            b1.Property<string>("Queue")
+                                .IsRequired()
+                                .HasColumnType("TEXT")
+                                .HasColumnName("Queue");
+
+                            b1.Property<int>("Seed")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("Seed");
+
+                            b1.HasKey("RunRecordId");
+
+                            b1.ToTable("Runs");
+
+                            b1.WithOwner()
+                                .HasForeignKey("RunRecordId");
+                        });
+
+                    b.OwnsOne("UniAD.Lab.Persistence.RunSummary", "Summary", b1 =>
+                        {
+                            b1.Property<int>("RunRecordId")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<string>("ImageScore")
+                                .IsRequired()
+                                .HasColumnType("TEXT")
+                                .HasColumnName("ImageScore");
+
+                            b1.Property<double?>("MeanAupro")
+                                .HasColumnType("REAL")
+                                .HasColumnName("MeanAupro");
+
+                            b1.Property<double?>("MeanImageAuroc")
+                                .HasColumnType("REAL")
+                                .HasColumnName("MeanImageAuroc");
+
+                            b1.Property<double?>("MeanPixelAuroc")
+                                .HasColumnType("REAL")
+                                .HasColumnName("MeanPixelAuroc");
+
+                            b1.PrimitiveCollection<string>("Warnings")
+                                .IsRequired()
+                                .HasColumnType("TEXT")
+                                .HasColumnName("Warnings");
+
+                            b1.HasKey("RunRecordId");
+
+                            b1.ToTable("Runs");
+
+                            b1.WithOwner()
+                                .HasForeignKey("RunRecordId");
+                        });
+
+                    b.Navigation("BestOnTest")
+                        .IsRequired();
+
+                    b.Navigation("Cost")
+                        .IsRequired();
+
                     b.Navigation("Dataset");
+
+                    b.Navigation("Progress")
+                        .IsRequired();
+
+                    b.Navigation("Provenance")
+                        .IsRequired();
+
+                    b.Navigation("Request")
+                        .IsRequired();
+
+                    b.Navigation("Summary")
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("UniAD.Lab.Persistence.StudyRecord", b =>

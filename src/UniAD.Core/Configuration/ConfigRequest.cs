@@ -15,7 +15,7 @@ public sealed record ConfigRequest
     /// <summary>A config file's text to start from instead of the preset, and the file's name for messages.</summary>
     public (string Json, string Name)? ConfigFile { get; init; }
     /// <summary>One of <see cref="Presets.Ablations"/>, applied on top of the starting config.</summary>
-    public string Ablation { get; init; } = "full";
+    public string Ablation { get; init; } = Presets.FullModel;
     public int? Epochs { get; init; }
     public int? BatchSize { get; init; }
     /// <summary>training.evaluate_every_epochs.</summary>
@@ -29,17 +29,18 @@ public sealed record ConfigRequest
     /// <summary>Each problem, one line naming the option or key; empty when the config can be built.
     /// <paramref name="needsWeights"/>: whether the config is for work that runs the backbone (training, evaluation),
     /// which needs its ImageNet weights file; describing a model does not.</summary>
-    public IReadOnlyList<string> Problems(bool needsWeights = true) => Checked(needsWeights).Problems;
+    public IReadOnlyList<string> Problems(bool needsWeights = true) => Check(needsWeights).Problems;
 
     /// <exception cref="ConfigException">Every problem.</exception>
     public UniadConfig Build(bool needsWeights = true)
     {
-        var (config, problems) = Checked(needsWeights);
+        var (config, problems) = Check(needsWeights);
         return problems.Count == 0 ? config! : throw new ConfigException(problems);
     }
 
-    /// <summary>The config, built once, with every problem found on the way or by the rules.</summary>
-    private (UniadConfig? Config, IReadOnlyList<string> Problems) Checked(bool needsWeights)
+    /// <summary>The config, built once, with every problem found on the way or by the rules (the config is null when it
+    /// could not be built at all).</summary>
+    public (UniadConfig? Config, IReadOnlyList<string> Problems) Check(bool needsWeights = true)
     {
         try
         {

@@ -41,12 +41,15 @@ public static class Presets
         Backbone = new BackboneConfig { OutLayers = [1, 2, 3, 4] },
     };
 
+    /// <summary>The "ablation" that removes nothing: full UniAD, every study's usual baseline.</summary>
+    public const string FullModel = "full";
+
     /// <summary>The paper's ablations as config overrides on top of any config: "vanilla" is a plain encoder–decoder
     /// transformer (no neighbor mask, no jitter, no layer-wise queries); the others remove one part each, or keep the
     /// neighbor mask in only the encoder or only the decoder's two attentions.</summary>
     public static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> Ablations = new Dictionary<string, IReadOnlyList<string>>
     {
-        ["full"] = [],
+        [FullModel] = [],
         ["vanilla"] = ["model.queries=none", "model.neighbor_mask.enabled=false", "model.feature_jitter.enabled=false"],
         ["no-neighbor-mask"] = ["model.neighbor_mask.enabled=false"],
         ["neighbor-mask-encoder-only"] = ["model.neighbor_mask.decoder_memory=false", "model.neighbor_mask.decoder_previous=false"],
@@ -57,6 +60,11 @@ public static class Presets
     };
 
     public static UniadConfig Vanilla(UniadConfig baseline) => ConfigOverrides.Apply(baseline, Ablations["vanilla"]);
+
+    /// <summary>The preset <paramref name="config"/> differs from in the fewest keys: where a run that was not built from a
+    /// preset (an imported checkpoint) starts when it is cloned.</summary>
+    public static string Closest(UniadConfig config) =>
+        ByName.MinBy(p => ConfigDiff.Differences(p.Value(), config).Count).Key;
 
     public static readonly IReadOnlyDictionary<string, Func<UniadConfig>> ByName = new Dictionary<string, Func<UniadConfig>>
     {

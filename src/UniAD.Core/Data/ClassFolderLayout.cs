@@ -17,6 +17,23 @@ public sealed record ClassFolderOptions(IReadOnlyList<string> NormalClasses, int
     /// <summary>Normal classes as a form field or a stored run holds them (one comma-separated text), or null when blank:
     /// a dataset of another layout.</summary>
     public static ClassFolderOptions? FromText(string? text) => string.IsNullOrWhiteSpace(text) ? null : Parse([text]);
+
+    /// <summary>The normal classes among a dataset's <paramref name="classes"/> (alphabetical: the indices the paper's splits
+    /// use), each given by name or index.</summary>
+    /// <exception cref="DatasetException">A class the dataset lacks, or none or all of them chosen.</exception>
+    public IReadOnlySet<string> NormalAmong(IReadOnlyList<string> classes)
+    {
+        var normal = NormalClasses.Select(c => Resolve(c, classes)).ToHashSet();
+        if (normal.Count == 0 || normal.Count == classes.Count)
+            throw new DatasetException($"choose some but not all of the classes {string.Join(", ", classes)} as normal");
+        return normal;
+    }
+
+    /// <summary>A class given by name or by its alphabetical index.</summary>
+    private static string Resolve(string given, IReadOnlyList<string> classes) =>
+        classes.Contains(given) ? given
+        : int.TryParse(given, out int i) && i >= 0 && i < classes.Count ? classes[i]
+        : throw new DatasetException($"unknown class '{given}': the dataset has {string.Join(", ", classes.Select((c, k) => $"{k}={c}"))}");
 }
 
 /// <summary>A folder of classes (<c>train/&lt;class&gt;/*</c>, <c>test/&lt;class&gt;/*</c>, as CIFAR-10) turned into the
@@ -36,9 +53,7 @@ public static class ClassFolderLayout
     {
         root = Path.GetFullPath(root);
         var classes = Classes(root);
-        var normal = options.NormalClasses.Select(c => Resolve(c, classes)).ToHashSet();
-        if (normal.Count == 0 || normal.Count == classes.Count)
-            throw new DatasetException($"choose some but not all of the classes {string.Join(", ", classes)} as normal");
+        var normal = options.NormalAmong(classes);
         string category = "normal=" + string.Join("+", classes.Where(normal.Contains));
         var samples = new List<AnomalySample>();
         foreach (var cls in classes)
@@ -63,12 +78,6 @@ public static class ClassFolderLayout
                       select Sample(root, path, cls, split, cls, anomalous: false);
         return new AnomalyDataset(root, samples.ToList());
     }
-
-    /// <summary>A class given by name or by its alphabetical index.</summary>
-    private static string Resolve(string given, IReadOnlyList<string> classes) =>
-        classes.Contains(given) ? given
-        : int.TryParse(given, out int i) && i >= 0 && i < classes.Count ? classes[i]
-        : throw new DatasetException($"unknown class '{given}': the dataset has {string.Join(", ", classes.Select((c, k) => $"{k}={c}"))}");
 
     /// <summary>All images of a class, or a fixed-seed random subset of them.</summary>
     private static IEnumerable<string> Take(string root, Split split, string cls, int? count, int seed)

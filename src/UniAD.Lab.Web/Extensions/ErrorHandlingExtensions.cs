@@ -1,8 +1,15 @@
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.WebUtilities;
+using UniAD.Core;
+using UniAD.Lab.Web.Api;
+
 namespace UniAD.Lab.Web.Extensions;
 
-/// <summary>What a request that fails answers: a request the framework could not read is a 400 that says what is wrong
-/// with it; any other failure is a 500 with one line and an error id, the same id as the log entry that holds the
-/// exception. No stack trace ever reaches a response (pages get the same from <c>PageErrorBoundary</c>).</summary>
+/// <summary>What a request that fails answers, in one place. A user's mistake (<see cref="UserException"/> and its kinds, a
+/// body the framework could not read, a full disk) gets its own status and every problem, one line each; any other failure
+/// is a 500 with one line and an error id, the same id as the log entry that holds the exception. API answers are problem
+/// details (<see cref="ApiProblem"/>), as is an empty error answer of an API route (no such route, a body over its limit);
+/// pages get the line as text. No stack trace ever reaches a response (pages' own failures: <c>PageErrorBoundary</c>).</summary>
 public static class ErrorHandlingExtensions
 {
     public static void UseLabErrors(this WebApplication app)
@@ -13,39 +20,67 @@ public static class ErrorHandlingExtensions
             try
             {
                 await next(http);
-                // The framework answers a body over the size limit with a bare 413 of its own.
-                if (http.Response is { StatusCode: StatusCodes.Status413PayloadTooLarge, HasStarted: false })
-                    await http.Response.WriteAsJsonAsync(new { Problems = new[] { TooLarge(http) } });
-            }
-            catch (BadHttpRequestException e) when (!http.Response.HasStarted)
-            {
-                http.Response.StatusCode = e.StatusCode;
-                await http.Response.WriteAsJsonAsync(new { Problems = new[] { Describe(e) } });
+                if (http.Response is { HasStarted: false, StatusCode: >= 400, ContentLength: null, ContentType: null } && IsApi(http))
+                    await ApiProblem.WriteAsync(http, http.Response.StatusCode, [Unanswered(http)]);
             }
             catch (Exception e) when (!http.Response.HasStarted && !http.RequestAborted.IsCancellationRequested)
             {
-                var errorId = ErrorIds.New();
-                logger.LogError(e, "{Method} {Path} failed, error {ErrorId}", http.Request.Method, http.Request.Path, errorId);
                 http.Response.Clear();
-                http.Response.StatusCode = StatusCodes.Status500InternalServerError;
-                var line = $"the lab failed on this request (error {errorId}); its log has the details";
-                if (http.Request.Path.StartsWithSegments("/api")) await http.Response.WriteAsJsonAsync(new { Problems = new[] { line } });
-                else await http.Response.WriteAsync(line);
+                if (StatusOf(e) is int status) await AnswerAsync(http, status, e is UserException user ? user.Problems : [Describe(e, http)], null);
+                else
+                {
+                    var errorId = ErrorIds.New();
+                    logger.LogError(e, "{Method} {Path} failed, error {ErrorId}", http.Request.Method, http.Request.Path, errorId);
+                    await AnswerAsync(http, StatusCodes.Status500InternalServerError,
+                        [$"the lab failed on this request (error {errorId}); its log has the details"], errorId);
+                }
             }
         });
     }
 
+    private static bool IsApi(HttpContext http) => http.Request.Path.StartsWithSegments("/api");
+
+    private static Task AnswerAsync(HttpContext http, int status, IReadOnlyList<string> problems, string? errorId)
+    {
+        if (IsApi(http) || status != StatusCodes.Status500InternalServerError) return ApiProblem.WriteAsync(http, status, problems, errorId);
+        http.Response.StatusCode = status;
+        return http.Response.WriteAsync(problems[0]);
+    }
+
+    /// <summary>The status a user's mistake is answered with; null for a fault of the lab.</summary>
+    private static int? StatusOf(Exception e) => e switch
+    {
+        NotFoundException => StatusCodes.Status404NotFound,
+        ConflictException => StatusCodes.Status409Conflict,
+        TooLargeException => StatusCodes.Status413PayloadTooLarge,
+        UserException => StatusCodes.Status400BadRequest,
+        BadHttpRequestException bad => bad.StatusCode,
+        _ when UserErrors.IsDiskFull(e) => StatusCodes.Status507InsufficientStorage,
+        _ => null,
+    };
+
+    /// <summary>Why the framework answered an API request with an empty error.</summary>
+    private static string Unanswered(HttpContext http) => http.Response.StatusCode switch
+    {
+        StatusCodes.Status413PayloadTooLarge => TooLarge(http),
+        StatusCodes.Status404NotFound => $"no such API endpoint: {http.Request.Method} {http.Request.Path} (the OpenAPI document at {ApiExtensions.DocumentPath} lists them)",
+        StatusCodes.Status405MethodNotAllowed => $"{http.Request.Path} does not take {http.Request.Method}",
+        var status => ReasonPhrases.GetReasonPhrase(status),
+    };
+
     private static string TooLarge(HttpContext http) =>
         $"the request body ({http.Request.ContentLength:N0} bytes) is larger than this endpoint takes " +
-        $"({http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize:N0} bytes)";
+        $"({http.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize:N0} bytes)";
 
-    /// <summary>What was wrong with a request the framework could not bind: the JSON error (with the path of the value at
-    /// fault) when there is one.</summary>
-    private static string Describe(BadHttpRequestException e) => e.InnerException switch
+    /// <summary>What was wrong with a request the framework could not bind (the JSON error, with the path of the value at
+    /// fault, when there is one), or the disk that is full.</summary>
+    private static string Describe(Exception e, HttpContext http) => e switch
     {
-        System.Text.Json.JsonException { Path: { } path } json when json.Message.StartsWith("The JSON value could not be converted", StringComparison.Ordinal) =>
+        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => TooLarge(http),
+        BadHttpRequestException { InnerException: System.Text.Json.JsonException { Path: { } path } json }
+            when json.Message.StartsWith("The JSON value could not be converted", StringComparison.Ordinal) =>
             $"the request body is not the JSON this endpoint takes: {path} is not of the type it takes",
-        System.Text.Json.JsonException json => $"the request body is not the JSON this endpoint takes: {json.Message}",
-        _ => e.Message,
+        BadHttpRequestException { InnerException: System.Text.Json.JsonException json } => $"the request body is not the JSON this endpoint takes: {json.Message}",
+        _ => UserErrors.OneLine(e),
     };
 }

@@ -1,10 +1,11 @@
 using Hangfire;
 using MudBlazor.Services;
+using UniAD.Lab.Web.Api;
 using UniAD.Lab.Web.Components;
 
 namespace UniAD.Lab.Web.Extensions;
 
-/// <summary>Blazor Server with MudBlazor, served on the pipeline with the Hangfire dashboard.</summary>
+/// <summary>Blazor Server with MudBlazor, served on one pipeline with the HTTP API and the Hangfire dashboard.</summary>
 public static class LabUiExtensions
 {
     public static void AddLabUi(this WebApplicationBuilder builder)
@@ -13,7 +14,6 @@ public static class LabUiExtensions
         builder.WebHost.UseStaticWebAssets();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
-        builder.AddLabApi();
     }
 
     public static void UseLab(this WebApplication app)
@@ -22,10 +22,7 @@ public static class LabUiExtensions
         app.UseAntiforgery();
         app.MapStaticAssets();
         app.UseHangfireDashboard("/hangfire", new DashboardOptions { DashboardTitle = "UniAD Lab jobs" });
-        app.MapLabFiles();
         app.MapLabApi();
-        app.MapStudyApi();
-        app.MapOfficialInterop();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }
 }

@@ -1,5 +1,6 @@
 // Uploads the file chosen in a file input straight to the lab over HTTP (much faster than through the Blazor
-// circuit), reporting progress to .NET at most four times a second. Resolves with the upload id.
+// circuit), reporting progress to .NET at most four times a second. Resolves with the upload id; rejects with the
+// problem the lab named (its answer is problem details).
 window.uniadUpload = (input, url, dotnet) => new Promise((resolve, reject) => {
     const file = input.files[0];
     if (!file) { resolve(null); return; }
@@ -12,8 +13,12 @@ window.uniadUpload = (input, url, dotnet) => new Promise((resolve, reject) => {
         last = now;
         dotnet.invokeMethodAsync('UploadProgress', e.loaded, e.total);
     };
-    request.onload = () => request.status === 200 ? resolve(JSON.parse(request.responseText).upload)
-                                                  : reject(new Error(request.responseText || request.statusText));
+    request.onload = () => {
+        if (request.status >= 200 && request.status < 300) { resolve(JSON.parse(request.responseText).upload); return; }
+        let problem = request.statusText;
+        try { problem = JSON.parse(request.responseText).detail || problem; } catch { }
+        reject(new Error(problem));
+    };
     request.onerror = () => reject(new Error('the upload was interrupted'));
     request.send(file);
     input.value = '';

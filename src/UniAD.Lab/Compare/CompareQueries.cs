@@ -17,7 +17,8 @@ public sealed class CompareQueries(IDbContextFactory<LabDbContext> databases)
         if (missing.Count > 0) throw new NotFoundException($"no run {string.Join(", ", missing.Select(i => $"#{i}"))}");
         var items = selection.Items.Select((s, index) => new CompareItem(s.Label ?? DefaultLabel(s, runs, index), [.. s.RunIds.Select(id => runs[id])])).ToList();
         var compared = items.Select(Describe).ToList();
-        return new Comparison(selection, compared, Comparison.Differences(items), Warnings(compared));
+        return new Comparison(selection, compared, Comparison.Differences(items), Warnings(compared),
+            Core.Configuration.UniadConfig.FromJson(items[0].Runs[0].Request.ConfigJson));
     }
 
     /// <summary>Runs with their results (and, for curves, their epochs and test evaluations), split into one query per
@@ -47,10 +48,10 @@ public sealed class CompareQueries(IDbContextFactory<LabDbContext> databases)
         var kind = unified.Count > 1 ? ModelKind.Mixed : unified[0] ? ModelKind.Unified : ModelKind.PerCategory;
         return new ComparedItem(item, kind,
             [.. item.Runs.Select(Comparison.DatasetLabel).Distinct()],
-            [.. finished.Select(r => r.ImageScore).Distinct()],
-            Summary.Of(finished.Where(r => r.WallSeconds is not null).Select(r => r.WallSeconds!.Value)),
-            Summary.Of(finished.Where(r => r.ImagesPerSecond is not null).Select(r => r.ImagesPerSecond!.Value)),
-            finished.Max(r => r.PeakMemoryBytes), finished.Max(r => r.PeakGpuMemoryBytes));
+            [.. finished.Select(r => r.Summary.ImageScore).Distinct()],
+            Summary.Of(finished.Where(r => r.Cost.WallSeconds is not null).Select(r => r.Cost.WallSeconds!.Value)),
+            Summary.Of(finished.Where(r => r.Progress.ImagesPerSecond is not null).Select(r => r.Progress.ImagesPerSecond!.Value)),
+            finished.Max(r => r.Cost.PeakMemoryBytes), finished.Max(r => r.Cost.PeakGpuMemoryBytes));
     }
 
     private static List<string> Warnings(IReadOnlyList<ComparedItem> items)

@@ -32,8 +32,9 @@ public sealed record ConfigRow(string Key, IReadOnlyList<string> Values);
 /// <summary>Runs or groups of runs side by side: labelled items, the differences of their configs, and every warning
 /// about what makes them less comparable (another dataset version, another image score, unfinished runs, different
 /// categories). Matrices per metric are built on demand.</summary>
+/// <param name="FirstConfig">The first item's first run's config: whose settings published numbers are compared with.</param>
 public sealed record Comparison(CompareSelection Selection, IReadOnlyList<ComparedItem> Items, IReadOnlyList<ConfigRow> ConfigDiff,
-    IReadOnlyList<string> Warnings)
+    IReadOnlyList<string> Warnings, UniadConfig FirstConfig)
 {
     public MetricMatrix Matrix(Metric metric, int? baseline = null) => MetricMatrix.Build([.. Items.Select(i => i.Item)], metric, baseline);
 
@@ -41,11 +42,11 @@ public sealed record Comparison(CompareSelection Selection, IReadOnlyList<Compar
     internal static IEnumerable<(string Key, string Value)> RunFields(RunRecord run) =>
     [
         ("dataset", DatasetLabel(run)),
-        ("categories", run.Categories.Length == 0 ? "(all)" : run.Categories),
-        ("normal classes", run.NormalClasses),
-        ("image score", run.ImageScore),
-        ("device", run.Device),
-        ("code version", run.CodeVersion.Length > 12 ? run.CodeVersion[..12] : run.CodeVersion),
+        ("categories", run.Request.Categories.Count == 0 ? "(all)" : string.Join(",", run.Request.Categories)),
+        ("normal classes", string.Join(",", run.Request.NormalClasses)),
+        ("image score", run.Summary.ImageScore),
+        ("device", run.Request.Device),
+        ("code version", run.Provenance.CodeVersion.Length > 12 ? run.Provenance.CodeVersion[..12] : run.Provenance.CodeVersion),
     ];
 
     internal static string DatasetLabel(RunRecord run) => run.Dataset is { } d ? $"{d.Name}@{d.ShortVersion}" : $"dataset {run.DatasetId}";
@@ -53,12 +54,12 @@ public sealed record Comparison(CompareSelection Selection, IReadOnlyList<Compar
     internal static IReadOnlyList<ConfigRow> Differences(IReadOnlyList<CompareItem> items)
     {
         var perRun = items.Select(item => item.Runs.Select(run =>
-            RunFields(run).Concat(Core.Configuration.ConfigDiff.Flatten(UniadConfig.FromJson(run.ConfigJson)).Where(kv => kv.Key != "training.seed")
+            RunFields(run).Concat(Core.Configuration.ConfigDiff.Flatten(UniadConfig.FromJson(run.Request.ConfigJson)).Where(kv => kv.Key != "training.seed")
                 .Select(kv => (kv.Key, kv.Value))).ToDictionary(f => f.Key, f => f.Value)).ToList()).ToList();
         var keys = perRun.SelectMany(i => i).SelectMany(r => r.Keys).Distinct().ToList();
         var rows = new List<ConfigRow>
         {
-            new("seeds", [.. items.Select(i => string.Join(", ", i.Runs.Select(r => r.Seed).Distinct().Order()))]),
+            new("seeds", [.. items.Select(i => string.Join(", ", i.Runs.Select(r => r.Request.Seed).Distinct().Order()))]),
         };
         foreach (var key in keys)
         {

@@ -81,12 +81,12 @@ public sealed record MetricMatrix(Metric Metric, IReadOnlyList<string> Categorie
 
     private static List<SeedValue> CellValues(CompareItem item, string category, Metric metric) =>
         item.Runs.SelectMany(run => run.Results.Where(r => !r.IsMean && r.Category == category && r.Of(metric) is not null)
-            .Select(r => new SeedValue(run.Seed, run.Id, r.Of(metric)!.Value))).ToList();
+            .Select(r => new SeedValue(run.Request.Seed, run.Id, r.Of(metric)!.Value))).ToList();
 
     /// <summary>Per seed, the mean over the categories its runs cover: a unified run's own mean, or the mean of one
     /// seed's per-category models.</summary>
     private static List<SeedValue> SeedMeans(CompareItem item, IReadOnlyList<string> categories, Metric metric) =>
-        item.Runs.GroupBy(r => r.Seed).Select(seed =>
+        item.Runs.GroupBy(r => r.Request.Seed).Select(seed =>
         {
             var values = seed.SelectMany(run => run.Results.Where(r => !r.IsMean && categories.Contains(r.Category) && r.Of(metric) is not null))
                 .Select(r => r.Of(metric)!.Value).ToList();

@@ -27,9 +27,14 @@ public sealed class DatasetCatalog(IDbContextFactory<LabDbContext> databases, IO
         return await db.Datasets.FindAsync([id], cancel);
     }
 
-    /// <summary>The categories (or, for a folder of classes, the classes) of a stored version.</summary>
+    /// <summary>The categories (or, for a folder of classes, the classes) of a stored version. A version never changes,
+    /// so its list is read from its validation report once: the run forms check a request at every keystroke.</summary>
     public async Task<IReadOnlyList<string>> CategoriesAsync(int id, CancellationToken cancel = default) =>
-        await FindAsync(id, cancel) is { } record ? DatasetVersion.Open(record.Folder).Report.Categories.Select(c => c.Category).ToList() : [];
+        await FindAsync(id, cancel) is { } record
+            ? _categories.GetOrAdd(record.Version, _ => [.. DatasetVersion.Open(record.Folder).Report.Categories.Select(c => c.Category)])
+            : [];
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, IReadOnlyList<string>> _categories = new();
 
     /// <summary>Copies or unzips and validates <paramref name="request"/>'s source off the calling thread; the caller
     /// shows the report and then commits or disposes.</summary>

@@ -2,7 +2,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace UniAD.Lab.Persistence;
 
-/// <summary>The lab's tables. Provider-neutral: which database it runs on is chosen at registration.</summary>
+/// <summary>The lab's tables. Provider-neutral: which database it runs on is chosen at registration; each entity's
+/// mapping is in its <c>*Mapping</c> class beside it.</summary>
 public sealed class LabDbContext(DbContextOptions<LabDbContext> options) : DbContext(options)
 {
     public DbSet<DatasetRecord> Datasets => Set<DatasetRecord>();
@@ -13,33 +14,15 @@ public sealed class LabDbContext(DbContextOptions<LabDbContext> options) : DbCon
     public DbSet<ResourceSample> ResourceSamples => Set<ResourceSample>();
     public DbSet<StudyRecord> Studies => Set<StudyRecord>();
 
+    protected override void ConfigureConventions(ModelConfigurationBuilder conventions)
+    {
+        conventions.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+        conventions.Properties<DateTime?>().HaveConversion<UtcDateTimeConverter>();
+    }
+
     protected override void OnModelCreating(ModelBuilder model)
     {
-        model.Entity<DatasetRecord>(d =>
-        {
-            d.HasIndex(x => new { x.Name, x.Version }).IsUnique();
-            d.Ignore(x => x.ShortVersion);
-        });
-        model.Entity<RunRecord>(r =>
-        {
-            r.HasIndex(x => x.Status);
-            r.HasIndex(x => x.CreatedAt);
-            r.HasIndex(x => x.Group);
-            r.Property(x => x.Status).HasConversion<string>().HasMaxLength(16);
-            r.HasOne(x => x.Dataset).WithMany().HasForeignKey(x => x.DatasetId).OnDelete(DeleteBehavior.Restrict);
-            r.HasMany(x => x.History).WithOne().HasForeignKey(e => e.RunId).OnDelete(DeleteBehavior.Cascade);
-            r.HasMany(x => x.Results).WithOne().HasForeignKey(c => c.RunId).OnDelete(DeleteBehavior.Cascade);
-            r.HasMany(x => x.Evaluations).WithOne().HasForeignKey(e => e.RunId).OnDelete(DeleteBehavior.Cascade);
-            r.HasMany(x => x.Resources).WithOne().HasForeignKey(s => s.RunId).OnDelete(DeleteBehavior.Cascade);
-            r.HasIndex(x => x.StudyId);
-            r.Ignore(x => x.IsUnified);
-        });
-        model.Entity<StudyRecord>(s =>
-        {
-            s.Property(x => x.Kind).HasConversion<string>().HasMaxLength(16);
-            s.HasOne(x => x.Dataset).WithMany().HasForeignKey(x => x.DatasetId).OnDelete(DeleteBehavior.Restrict);
-            s.HasMany(x => x.Runs).WithOne().HasForeignKey(r => r.StudyId).OnDelete(DeleteBehavior.SetNull);
-        });
+        model.ApplyConfigurationsFromAssembly(typeof(LabDbContext).Assembly);
         model.Entity<ResourceSample>().HasIndex(x => new { x.RunId, x.Seconds });
         model.Entity<EpochRecord>().HasIndex(x => new { x.RunId, x.Epoch }).IsUnique();
         model.Entity<CategoryResult>().HasIndex(x => new { x.RunId, x.Category }).IsUnique();

@@ -24,8 +24,8 @@ public static class ReferenceResults
 
     /// <summary>The references of the protocol a dataset follows: CIFAR-10's for a folder of classes with normal classes,
     /// MVTec AD's otherwise.</summary>
-    public static IReadOnlyList<ReferenceResult> For(string datasetLayout, string normalClasses) =>
-        [.. All.Where(r => r.Protocol == (datasetLayout == "class-folder" || normalClasses.Length > 0 ? "cifar" : "mvtec"))];
+    public static IReadOnlyList<ReferenceResult> For(string datasetLayout, IReadOnlyCollection<string> normalClasses) =>
+        [.. All.Where(r => r.Protocol == (datasetLayout == "class-folder" || normalClasses.Count > 0 ? "cifar" : "mvtec"))];
 
     /// <summary>A lab run's settings in the references' terms: the lab trains on one device, so the effective batch is the
     /// batch size; its results are the last epoch's (best-on-test is shown apart); cached features may be rounded to fp16.</summary>

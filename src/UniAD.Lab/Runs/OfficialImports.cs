@@ -13,8 +13,9 @@ namespace UniAD.Lab.Runs;
 
 /// <summary>An official checkpoint and its YAML, uploaded (<see cref="Uploads"/>), to evaluate on a stored dataset.</summary>
 /// <param name="KeepBackbone">Keep the checkpoint's EfficientNet-B4 ImageNet weights as the lab's for new runs.</param>
+/// <param name="Device">Where to evaluate it; null = the lab's device (<c>Lab:Device</c>), as for a run.</param>
 public sealed record OfficialUpload(string CheckpointUpload, string CheckpointName, string ConfigUpload, string ConfigName,
-    int DatasetId, string Name, bool KeepBackbone = false, string Device = "auto", string User = "", IReadOnlyList<string>? Categories = null);
+    int DatasetId, string Name, bool KeepBackbone = false, string? Device = null, string User = "", IReadOnlyList<string>? Categories = null);
 
 /// <summary>Imports official UniAD checkpoints as runs (docs/model.md section 6): every check is made when the files
 /// arrive, so a bad file is refused before anything is stored; the evaluation then runs as a job of the training queue
@@ -38,11 +39,18 @@ public sealed class OfficialImports(IDbContextFactory<LabDbContext> databases, R
             var found = await Task.Run(() => OfficialRun.Check(checkpoint, yaml, upload.CheckpointName, upload.ConfigName), cancel);
             var run = new RunRecord
             {
-                Name = upload.Name.Trim(), DatasetId = upload.DatasetId, Categories = string.Join(',', upload.Categories ?? []),
-                Preset = Preset, ConfigJson = found.Config.ToJson(), Seed = found.Config.Training.Seed, Device = upload.Device,
-                Queue = Queues.Training, Status = RunStatus.Queued, Epoch = found.Epoch, TotalEpochs = found.Epoch,
-                CreatedAt = DateTime.UtcNow, CreatedBy = upload.User, CodeVersion = CodeVersion.Current,
-                ImportedFrom = $"{OfficialRun.OfficialSource}: {upload.CheckpointName}, epoch {found.Epoch}", ImportedSha256 = found.Sha256,
+                Name = upload.Name.Trim(), DatasetId = upload.DatasetId, Status = RunStatus.Queued, CreatedAt = DateTime.UtcNow, CreatedBy = upload.User,
+                Request = new RunRequest
+                {
+                    Categories = [.. upload.Categories ?? []], Preset = Preset, ConfigJson = found.Config.ToJson(), Seed = found.Config.Training.Seed,
+                    Device = upload.Device ?? options.Value.Device, Queue = Queues.Training,
+                },
+                Progress = new RunProgress { Epoch = found.Epoch, TotalEpochs = found.Epoch },
+                Provenance = new RunProvenance
+                {
+                    CodeVersion = CodeVersion.Current, ImportedSha256 = found.Sha256,
+                    ImportedFrom = $"{OfficialRun.OfficialSource}: {upload.CheckpointName}, epoch {found.Epoch}",
+                },
             };
             return await launcher.QueuePreparedAsync(run, folder =>
             {
@@ -66,11 +74,12 @@ public sealed class OfficialImports(IDbContextFactory<LabDbContext> databases, R
         var source = new RunFolder(run.Folder).OfficialSources;
         var import = OfficialRun.Import(new OfficialImportRequest(Path.Combine(source, OfficialRun.ExportCheckpointFile),
             Path.Combine(source, OfficialRun.ExportConfigFile), dataset, run.Folder, device, options.Value.FeatureCacheFolder), hooks, cancel);
-        if (import.Provenance.Sha256 != run.ImportedSha256)
+        if (import.Provenance.Sha256 != run.Provenance.ImportedSha256)
             throw new InvalidDataException("the stored checkpoint is not the file that was uploaded (its SHA-256 differs)");
         using (var db = databases.CreateDbContext())
         {
-            db.Runs.Where(r => r.Id == run.Id).ExecuteUpdate(r => r.SetProperty(x => x.ConfigJson, import.Config.ToJson()));
+            db.Runs.Single(r => r.Id == run.Id).Request.ConfigJson = import.Config.ToJson();
+            db.SaveChanges();
         }
         if (File.Exists(Path.Combine(source, KeepBackboneMarker))) Keep(import.Config.Backbone.WeightsPath!);
         return import.Result;

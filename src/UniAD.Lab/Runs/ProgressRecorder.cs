@@ -83,9 +83,9 @@ internal sealed class ProgressRecorder(int runId, RunFolder runFolder, IDbContex
         if (final) resources.Sample();
         var samples = resources.Drain();                    // the peaks are those of the samples stored, by construction
         db.ResourceSamples.AddRange(samples);
-        run.PeakMemoryBytes = Max(run.PeakMemoryBytes, samples.Select(s => (long?)s.MemoryBytes));
-        run.PeakGpuMemoryBytes = Max(run.PeakGpuMemoryBytes, samples.Select(s => s.GpuMemoryBytes));
-        run.WallSeconds = resources.Seconds;
+        run.Cost.PeakMemoryBytes = Max(run.Cost.PeakMemoryBytes, samples.Select(s => (long?)s.MemoryBytes));
+        run.Cost.PeakGpuMemoryBytes = Max(run.Cost.PeakGpuMemoryBytes, samples.Select(s => s.GpuMemoryBytes));
+        run.Cost.WallSeconds = resources.Seconds;
     }
 
     private static long? Max(long? stored, IEnumerable<long?> sampled) => sampled.Append(stored).Max();
@@ -97,9 +97,11 @@ internal sealed class ProgressRecorder(int runId, RunFolder runFolder, IDbContex
         _sinceFlush.Restart();
         using var db = databases.CreateDbContext();
         var run = db.Runs.Single(r => r.Id == runId);
-        (run.Epoch, run.TotalEpochs, run.Step, run.StepsPerEpoch) = (_latest.Epoch, _latest.Epochs, _latest.Step, _latest.StepsPerEpoch);
-        (run.Loss, run.LearningRate, run.ImagesPerSecond, run.RemainingSeconds) =
-            (_latest.Loss, _latest.LearningRate, _latest.ImagesPerSecond, _latest.Remaining?.TotalSeconds);
+        run.Progress = new RunProgress
+        {
+            Epoch = _latest.Epoch, TotalEpochs = _latest.Epochs, Step = _latest.Step, StepsPerEpoch = _latest.StepsPerEpoch, Loss = _latest.Loss,
+            LearningRate = _latest.LearningRate, ImagesPerSecond = _latest.ImagesPerSecond, RemainingSeconds = _latest.Remaining?.TotalSeconds,
+        };
         var known = db.Epochs.Where(e => e.RunId == runId).Select(e => e.Epoch).ToHashSet();
         db.Epochs.AddRange(_pendingEpochs.Where(e => known.Add(e.Epoch)));          // each epoch once, even when reported again
         var evaluated = db.TestEvaluations.Where(e => e.RunId == runId && e.IsMean).Select(e => e.Epoch).ToHashSet();

@@ -1,18 +1,29 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using UniAD.Core;
 using UniAD.Lab.Persistence;
 
 namespace UniAD.Lab.Runs;
 
 /// <summary>What a user changes about finished runs: tags and notes, archiving, and deleting (which frees the disk).</summary>
-public sealed class RunEditor(IDbContextFactory<LabDbContext> databases)
+public sealed class RunEditor(IDbContextFactory<LabDbContext> databases, IOptions<LabOptions> options)
 {
+    /// <param name="tags">Comma-separated, as the run page's field holds them.</param>
+    /// <exception cref="UserException">A blank name, or text over its limit (each named).</exception>
     public async Task AnnotateAsync(int runId, string name, string tags, string notes, CancellationToken cancel = default)
     {
-        if (string.IsNullOrWhiteSpace(name)) throw new UserException("a run needs a name");
+        var limits = options.Value.Limits;
+        List<string?> found =
+        [
+            string.IsNullOrWhiteSpace(name) ? "a run needs a name" : null,
+            LabLimits.TooLong("the name", name.Trim(), limits.NameLength, nameof(LabLimits.NameLength)),
+            LabLimits.TooLong("the tags", tags, limits.TagsLength, nameof(LabLimits.TagsLength)),
+            LabLimits.TooLong("the notes", notes.Trim(), limits.NotesLength, nameof(LabLimits.NotesLength)),
+        ];
+        if (found.OfType<string>().ToList() is { Count: > 0 } problems) throw new UserException(problems);
         await using var db = await databases.CreateDbContextAsync(cancel);
-        var run = await db.Runs.SingleAsync(r => r.Id == runId, cancel);
-        (run.Name, run.Tags, run.Notes) = (name.Trim(), NormaliseTags(tags), notes.Trim());
+        var run = await db.Runs.SingleOrDefaultAsync(r => r.Id == runId, cancel) ?? throw new NotFoundException($"run {runId} does not exist");
+        (run.Name, run.Tags, run.Notes) = (name.Trim(), Tags(tags), notes.Trim());
         await db.SaveChangesAsync(cancel);
     }
 
@@ -41,7 +52,7 @@ public sealed class RunEditor(IDbContextFactory<LabDbContext> databases)
         return freed;
     }
 
-    /// <summary>Tags as a comma-separated, trimmed, de-duplicated list.</summary>
-    public static string NormaliseTags(string tags) =>
-        string.Join(", ", tags.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct());
+    /// <summary>Comma-separated tags as a trimmed list, each once.</summary>
+    public static List<string> Tags(string text) =>
+        [.. text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct()];
 }

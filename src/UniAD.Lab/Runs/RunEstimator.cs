@@ -14,22 +14,24 @@ public sealed class RunEstimator(IDbContextFactory<LabDbContext> databases)
     public sealed record Estimate(TimeSpan Training, double ImagesPerSecond, int TrainImages, int BasedOnRuns);
 
     /// <returns>Null when no finished run of this shape on this device exists yet.</returns>
-    public async Task<Estimate?> EstimateAsync(RunRequest request, CancellationToken cancel = default)
+    /// <returns>Null when no finished run of this shape on this device exists yet, or the plan has problems.</returns>
+    public async Task<Estimate?> EstimateAsync(RunPlan plan, CancellationToken cancel = default)
     {
+        if (!plan.CanQueue || plan.Spec.DatasetId is not int datasetId) return null;
+        var (config, device, chosen) = (plan.Config!, plan.Spec.Device, plan.Spec.Categories ?? []);
         await using var db = await databases.CreateDbContextAsync(cancel);
-        var dataset = await db.Datasets.FindAsync([request.DatasetId], cancel);
+        var dataset = await db.Datasets.FindAsync([datasetId], cancel);
         if (dataset is null) return null;
-        var counts = DatasetVersion.Open(dataset.Folder).Report.Categories
-            .Where(c => request.Categories is not { Count: > 0 } chosen || chosen.Contains(c.Category));
+        var counts = DatasetVersion.Open(dataset.Folder).Report.Categories.Where(c => chosen.Count == 0 || chosen.Contains(c.Category));
         int trainImages = counts.Sum(c => c.Train);
-        string shape = Shape(request.Config);
+        string shape = Shape(config);
         var speeds = (await db.Runs.AsNoTracking()
-                .Where(r => r.Status == RunStatus.Finished && r.Device == request.Device && r.ImagesPerSecond != null)
-                .OrderByDescending(r => r.Id).Take(RecentRuns).Select(r => new { r.ConfigJson, r.ImagesPerSecond }).ToListAsync(cancel))
+                .Where(r => r.Status == RunStatus.Finished && r.Request.Device == device && r.Progress.ImagesPerSecond != null)
+                .OrderByDescending(r => r.Id).Take(RecentRuns).Select(r => new { r.Request.ConfigJson, r.Progress.ImagesPerSecond }).ToListAsync(cancel))
             .Where(r => Shape(UniadConfig.FromJson(r.ConfigJson)) == shape).Select(r => r.ImagesPerSecond!.Value).Order().ToList();
         if (speeds.Count == 0 || trainImages == 0) return null;
         double median = speeds[speeds.Count / 2];
-        return new Estimate(TimeSpan.FromSeconds(request.Config.Training.Epochs * trainImages / median), median, trainImages, speeds.Count);
+        return new Estimate(TimeSpan.FromSeconds(config.Training.Epochs * trainImages / median), median, trainImages, speeds.Count);
     }
 
     /// <summary>What decides the speed of a training step: backbone taps and input size, the transformer, batch size.</summary>

@@ -1,55 +1,64 @@
-using System.Diagnostics;
 using Hangfire;
 using Hangfire.States;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using UniAD.Core;
-using UniAD.Core.Configuration;
 using UniAD.Lab.Persistence;
+using UniAD.Lab.Studies;
 
 namespace UniAD.Lab.Runs;
 
-/// <summary>What the New run form asks for: one run per seed, all in one group.</summary>
-public sealed record RunRequest(
-    int DatasetId, UniadConfig Config, IReadOnlyList<int> Seeds, string Name, string Preset,
-    IReadOnlyList<string>? Categories = null, string NormalClasses = "", string Device = "auto",
-    string Queue = Queues.Training, string User = "");
-
-/// <summary>Creates runs and hands them to Hangfire; cancels and resumes them.</summary>
+/// <summary>Stores checked plans as runs and hands them to Hangfire; cancels and resumes them. Every queue request comes
+/// through <see cref="RunRequests"/>, which checks it first.</summary>
 public sealed class RunLauncher(IDbContextFactory<LabDbContext> databases, IBackgroundJobClient jobs, RunEvents events, IOptions<LabOptions> options)
 {
-    public async Task<IReadOnlyList<int>> QueueAsync(RunRequest request, CancellationToken cancel = default)
+    /// <summary>One run per planned seed, in one group when there are several.</summary>
+    internal async Task<IReadOnlyList<int>> QueueAsync(RunPlan plan, string user, CancellationToken cancel)
     {
         await using var db = await databases.CreateDbContextAsync(cancel);
-        if (!await db.Datasets.AnyAsync(d => d.Id == request.DatasetId, cancel))
-            throw new NotFoundException($"dataset {request.DatasetId} does not exist");
-        string group = request.Seeds.Count > 1 ? $"{request.Name} ({DateTime.UtcNow:yyyy-MM-dd HH:mm:ss})" : "";
-        var runs = Records(request, group, request.Seeds.Count > 1 ? seed => $"{request.Name} seed {seed}" : _ => request.Name);
+        string group = plan.Runs.Count > 1 ? $"{plan.Spec.Name} ({DateTime.UtcNow:yyyy-MM-dd HH:mm:ss})" : "";
+        var runs = plan.Runs.Select(planned => Record(plan.Spec, planned, group, user)).ToList();
         db.Runs.AddRange(runs);
         await db.SaveChangesAsync(cancel);
         await EnqueueAsync(db, runs, cancel);
         return runs.Select(r => r.Id).ToList();
     }
 
-    /// <summary>The runs a request asks for, one per seed, not yet saved.</summary>
-    internal static List<RunRecord> Records(RunRequest request, string group, Func<int, string> name)
+    /// <summary>The study and all its runs (variants × seeds) in one transaction, then handed to the job queue.</summary>
+    internal async Task<int> QueueAsync(StudyPlan plan, string user, CancellationToken cancel)
     {
-        if (request.Seeds.Count == 0) throw new UserException("give at least one seed");
-        if (string.IsNullOrWhiteSpace(request.Name)) throw new UserException("give the run a name");
-        ConfigRules.Check(request.Config);                                 // the last gate before anything is stored
-        return request.Seeds.Select(seed => new RunRecord
+        var spec = plan.Base.Spec;
+        var study = new StudyRecord
         {
-            Name = name(seed), Group = group, DatasetId = request.DatasetId, Preset = request.Preset,
-            Categories = string.Join(',', request.Categories ?? []), NormalClasses = request.NormalClasses,
-            ConfigJson = (request.Config with { Training = request.Config.Training with { Seed = seed } }).ToJson(),
-            Seed = seed, Device = request.Device, Queue = request.Queue, Status = RunStatus.Queued,
-            TotalEpochs = request.Config.Training.Epochs, CreatedAt = DateTime.UtcNow, CreatedBy = request.User,
-            CodeVersion = CodeVersion.Current,
-        }).ToList();
+            Name = spec.Name!, Kind = plan.Spec.Kind, DatasetId = spec.DatasetId!.Value, Categories = [.. spec.Categories!],
+            NormalClasses = [.. spec.NormalClasses!], Preset = spec.PresetOrDefault, BaseConfigJson = plan.BaseConfig!.ToJson(),
+            Variants = [.. plan.Variants], Baseline = plan.Baseline, Seeds = [.. spec.Seeds!], SweepAxes = [.. plan.Spec.Sweep ?? []],
+            Device = spec.Device!, Queue = spec.Queue!, CreatedAt = DateTime.UtcNow, CreatedBy = user,
+        };
+        study.Runs.AddRange(plan.Runs.Select(planned => Record(spec, planned, "", user)));
+        await using var db = await databases.CreateDbContextAsync(cancel);
+        db.Studies.Add(study);
+        await db.SaveChangesAsync(cancel);                                          // the study and every run, or nothing
+        foreach (var run in study.Runs) run.Group = $"study {study.Id}: {run.Variant}";
+        await EnqueueAsync(db, study.Runs, cancel);
+        return study.Id;
     }
 
+    private static RunRecord Record(RunSpec spec, PlannedRun planned, string group, string user) => new()
+    {
+        Name = planned.Name, Group = group, Variant = planned.Variant, DatasetId = spec.DatasetId!.Value, Status = RunStatus.Queued,
+        CreatedAt = DateTime.UtcNow, CreatedBy = user,
+        Request = new RunRequest
+        {
+            Categories = [.. spec.Categories!], NormalClasses = [.. spec.NormalClasses!], Preset = spec.PresetOrDefault,
+            Ablation = spec.AblationOrDefault, ConfigJson = planned.Config.ToJson(), Seed = planned.Seed, Device = spec.Device!, Queue = spec.Queue!,
+        },
+        Progress = new RunProgress { TotalEpochs = planned.Config.Training.Epochs },
+        Provenance = new RunProvenance { CodeVersion = CodeVersion.Current },
+    };
+
     /// <summary>Gives saved runs their folders and hands them to the job queue.</summary>
-    internal async Task EnqueueAsync(LabDbContext db, IEnumerable<RunRecord> runs, CancellationToken cancel)
+    private async Task EnqueueAsync(LabDbContext db, IEnumerable<RunRecord> runs, CancellationToken cancel)
     {
         foreach (var run in runs)
         {
@@ -82,25 +91,60 @@ public sealed class RunLauncher(IDbContextFactory<LabDbContext> databases, IBack
     private string FolderOf(RunRecord run) => Path.GetFullPath(Path.Combine(options.Value.RunsFolder, $"{run.Id}"));
 
     /// <summary>Stops a queued or running run; a running one stops between batches and keeps its last checkpoint.</summary>
+    /// <exception cref="NotFoundException">No such run.</exception>
     public async Task CancelAsync(int runId, CancellationToken cancel = default)
     {
+        if (await CancelAsync(new RunSelection([runId]), cancel) == 0 && !await ExistsAsync(runId, cancel))
+            throw new NotFoundException($"run {runId} does not exist");
+    }
+
+    /// <summary>Cancels every queued or running run of the selection in one transaction (runs that already ended are left
+    /// as they are), then tells the job server: a running job stops between batches, a queued one is never started.</summary>
+    /// <returns>How many runs were cancelled.</returns>
+    /// <exception cref="UserException">A selection of more runs than a request may take.</exception>
+    public async Task<int> CancelAsync(RunSelection selection, CancellationToken cancel = default)
+    {
+        var limit = options.Value.Limits.RunsPerBulkAction;
+        if (selection.Ids is { Count: var count } && count > limit)
+            throw new UserException($"{count:N0} runs named; one request names at most {limit:N0} (Lab:Limits:RunsPerBulkAction): cancel their group or study instead");
         await using var db = await databases.CreateDbContextAsync(cancel);
-        var run = await db.Runs.SingleAsync(r => r.Id == runId, cancel);
-        if (run.Status is not (RunStatus.Queued or RunStatus.Running)) return;
-        run.CancelRequested = true;
-        if (run.Status == RunStatus.Queued) (run.Status, run.FinishedAt) = (RunStatus.Cancelled, DateTime.UtcNow);
-        await db.SaveChangesAsync(cancel);                  // before the job hears of it, so it knows the user asked
-        if (run.JobId is not null) jobs.Delete(run.JobId);
-        events.Ended(runId);
+        var runs = await Selected(db, selection).Where(r => r.Status == RunStatus.Queued || r.Status == RunStatus.Running).ToListAsync(cancel);
+        var now = DateTime.UtcNow;
+        foreach (var run in runs)
+        {
+            run.CancelRequested = true;
+            if (run.Status == RunStatus.Queued) (run.Status, run.FinishedAt) = (RunStatus.Cancelled, now);
+        }
+        await db.SaveChangesAsync(cancel);                  // before the jobs hear of it, so each knows the user asked
+        foreach (var run in runs)
+        {
+            if (run.JobId is not null) jobs.Delete(run.JobId);
+            events.Ended(run.Id);
+        }
+        return runs.Count;
+    }
+
+    private static IQueryable<RunRecord> Selected(LabDbContext db, RunSelection selection)
+    {
+        if (new object?[] { selection.Ids, selection.Group, selection.StudyId }.Count(x => x is not null) != 1)
+            throw new UserException("select the runs by their ids, their group or their study (one of the three)");
+        return selection switch
+        {
+            { Ids: { } ids } => db.Runs.Where(r => ids.Contains(r.Id)),
+            { Group: { } group } => db.Runs.Where(r => r.Group == group),
+            _ => db.Runs.Where(r => r.StudyId == selection.StudyId),
+        };
     }
 
     /// <summary>Queues a failed or cancelled run again; training continues from its last checkpoint.</summary>
+    /// <exception cref="NotFoundException">No such run.</exception>
+    /// <exception cref="ConflictException">The run is queued, running or finished.</exception>
     public async Task ResumeAsync(int runId, CancellationToken cancel = default)
     {
         await using var db = await databases.CreateDbContextAsync(cancel);
-        var run = await db.Runs.SingleAsync(r => r.Id == runId, cancel);
+        var run = await db.Runs.SingleOrDefaultAsync(r => r.Id == runId, cancel) ?? throw new NotFoundException($"run {runId} does not exist");
         if (run.Status is not (RunStatus.Failed or RunStatus.Cancelled))
-            throw new ConflictException($"run {runId} is {run.Status}; only failed or cancelled runs resume");
+            throw new ConflictException($"run {runId} is {run.Status.ToString().ToLowerInvariant()}; only failed or cancelled runs resume");
         run.Status = RunStatus.Queued;
         run.FinishedAt = null;
         run.Error = null;
@@ -110,24 +154,12 @@ public sealed class RunLauncher(IDbContextFactory<LabDbContext> databases, IBack
         events.Ended(runId);
     }
 
-    private string Enqueue(RunRecord run) =>
-        jobs.Create<TrainingJob>(job => job.Run(run.Id, CancellationToken.None), new EnqueuedState(run.Queue));
-}
-
-/// <summary>The git commit the lab runs from, recorded with every run.</summary>
-public static class CodeVersion
-{
-    public static string Current { get; } = Detect();
-
-    private static string Detect()
+    private async Task<bool> ExistsAsync(int runId, CancellationToken cancel)
     {
-        try
-        {
-            using var git = Process.Start(new ProcessStartInfo("git", "rev-parse HEAD") { RedirectStandardOutput = true, RedirectStandardError = true })!;
-            string commit = git.StandardOutput.ReadToEnd().Trim();
-            git.WaitForExit();
-            return git.ExitCode == 0 ? commit : "unknown";
-        }
-        catch (System.ComponentModel.Win32Exception) { return "unknown (git not installed)"; }
+        await using var db = await databases.CreateDbContextAsync(cancel);
+        return await db.Runs.AnyAsync(r => r.Id == runId, cancel);
     }
+
+    private string Enqueue(RunRecord run) =>
+        jobs.Create<TrainingJob>(job => job.Run(run.Id, CancellationToken.None), new EnqueuedState(run.Request.Queue));
 }

@@ -95,8 +95,8 @@ public sealed class RunMaps(RunQueries queries)
         if (run?.Status != RunStatus.Finished || !File.Exists(mapsFile)) return null;
         return await Task.Run<Loaded?>(() =>
         {
-            var config = UniadConfig.FromJson(run.ConfigJson);
-            var classFolder = ClassFolderOptions.FromText(run.NormalClasses);
+            var config = UniadConfig.FromJson(run.Request.ConfigJson);
+            var classFolder = run.Request.ClassFolder();
             var stored = AnomalyMapArchive.Load(mapsFile);
             var test = DatasetVersion.Open(run.Dataset!.Folder).Load(classFolder).Test.Where(s => stored.ContainsKey(s.Key)).ToList();
             var maps = UniadModel.UpsampleMap(stack(test.Select(s => stored[s.Key]).ToArray()), config.Backbone.InputSize[0], config.Backbone.InputSize[1]);

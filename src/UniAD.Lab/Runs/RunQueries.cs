@@ -1,6 +1,9 @@
+using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using UniAD.Core;
 using UniAD.Core.Configuration;
+using UniAD.Core.Training;
 using UniAD.Core.Statistics;
 using UniAD.Lab.Persistence;
 
@@ -10,34 +13,48 @@ namespace UniAD.Lab.Runs;
 public sealed record RunPageRequest(int Page, int PageSize, string? SortBy = null, bool Descending = true, string? Search = null,
     bool IncludeArchived = false);
 
-public sealed record RunPage(IReadOnlyList<RunRecord> Runs, int Total);
+public sealed record RunPage(IReadOnlyList<RunRow> Runs, int Total);
 
 /// <summary>Runs that share one value of the grouping key, with mean ± sample standard deviation of their results
 /// (over finished runs; seeds of one config make the spread).</summary>
 public sealed record RunGroup(string Value, int Runs, int Finished, double? ImageAurocMean, double? ImageAurocStd,
     double? PixelAurocMean, double? PixelAurocStd, IReadOnlyList<int> RunIds);
 
-public sealed class RunQueries(IDbContextFactory<LabDbContext> databases)
+public sealed class RunQueries(IDbContextFactory<LabDbContext> databases, IOptions<LabOptions> options)
 {
-    private static readonly HashSet<string> Sortable =
-    [
-        nameof(RunRecord.Id), nameof(RunRecord.Name), nameof(RunRecord.Status), nameof(RunRecord.CreatedAt), nameof(RunRecord.Seed),
-        nameof(RunRecord.Preset), nameof(RunRecord.MeanImageAuroc), nameof(RunRecord.MeanPixelAuroc), nameof(RunRecord.MeanAupro),
-        nameof(RunRecord.BestPixelAuroc), nameof(RunRecord.Group), nameof(RunRecord.Tags),
-    ];
+    /// <summary>What the runs table sorts by, by the name of its <see cref="RunRow"/> column.</summary>
+    private static readonly Dictionary<string, Expression<Func<RunRecord, object?>>> SortKeys = new(StringComparer.OrdinalIgnoreCase)
+    {
+        [nameof(RunRow.Id)] = r => r.Id, [nameof(RunRow.Name)] = r => r.Name, [nameof(RunRow.Status)] = r => r.Status,
+        [nameof(RunRow.CreatedAt)] = r => r.CreatedAt, [nameof(RunRow.Seed)] = r => r.Request.Seed, [nameof(RunRow.Preset)] = r => r.Request.Preset,
+        [nameof(RunRow.Ablation)] = r => r.Request.Ablation, [nameof(RunRow.Group)] = r => r.Group,
+        [nameof(RunRow.MeanImageAuroc)] = r => r.Summary.MeanImageAuroc, [nameof(RunRow.MeanPixelAuroc)] = r => r.Summary.MeanPixelAuroc,
+        [nameof(RunRow.MeanAupro)] = r => r.Summary.MeanAupro, [nameof(RunRow.BestPixelAuroc)] = r => r.BestOnTest.PixelAuroc,
+    };
+
+    public static IReadOnlyCollection<string> SortableColumns => SortKeys.Keys;
 
     /// <summary>The page's run ids are sorted and cut first, then only those runs are read: sorting whole rows (each with its
     /// config) is what made a sort by a metric over 10,000 runs slow (BENCHMARKS.md).</summary>
+    /// <exception cref="UserException">A page before the first, a page size outside its limit, or an unknown sort column.</exception>
     public async Task<RunPage> PageAsync(RunPageRequest request, CancellationToken cancel = default)
     {
+        int limit = options.Value.Limits.PageSize;
+        List<string?> found =
+        [
+            request.Page < 0 ? $"page {request.Page} does not exist: pages count from 0" : null,
+            request.PageSize is < 1 || request.PageSize > limit ? $"page size {request.PageSize} is not between 1 and {limit} (Lab:Limits:PageSize)" : null,
+            request.SortBy is { } by && !SortKeys.ContainsKey(by) ? $"unknown sort column '{by}'; known: {string.Join(", ", SortKeys.Keys)}" : null,
+        ];
+        if (found.OfType<string>().ToList() is { Count: > 0 } problems) throw new UserException(problems);
         await using var db = await databases.CreateDbContextAsync(cancel);
         var runs = Filtered(db, request);
-        string sortBy = request.SortBy is not null && Sortable.Contains(request.SortBy) ? request.SortBy : nameof(RunRecord.Id);
-        var sorted = request.Descending ? runs.OrderByDescending(r => EF.Property<object>(r, sortBy)) : runs.OrderBy(r => EF.Property<object>(r, sortBy));
+        var key = SortKeys[request.SortBy ?? nameof(RunRow.Id)];
+        var sorted = request.Descending ? runs.OrderByDescending(key) : runs.OrderBy(key);
         int total = await runs.CountAsync(cancel);
         var ids = await sorted.ThenBy(r => r.Id).Skip(request.Page * request.PageSize).Take(request.PageSize).Select(r => r.Id).ToListAsync(cancel);
         var rows = await db.Runs.AsNoTracking().Include(r => r.Dataset).Where(r => ids.Contains(r.Id)).ToDictionaryAsync(r => r.Id, cancel);
-        return new RunPage([.. ids.Select(id => rows[id])], total);
+        return new RunPage([.. ids.Select(id => RunRow.Of(rows[id]))], total);
     }
 
     /// <summary>The runs the search text and the archived switch let through, unsorted.</summary>
@@ -46,13 +63,13 @@ public sealed class RunQueries(IDbContextFactory<LabDbContext> databases)
         var runs = db.Runs.AsNoTracking().Where(r => request.IncludeArchived || !r.Archived);
         if (string.IsNullOrWhiteSpace(request.Search)) return runs;
         var term = request.Search.Trim();
-        return runs.Where(r => r.Name.Contains(term) || r.Tags.Contains(term) || r.Notes.Contains(term) || r.Preset.Contains(term)
-                               || r.Group.Contains(term) || r.Dataset!.Name.Contains(term));
+        return runs.Where(r => r.Name.Contains(term) || r.Tags.Any(t => t.Contains(term)) || r.Notes.Contains(term) || r.Request.Preset.Contains(term)
+                               || r.Request.Ablation.Contains(term) || r.Group.Contains(term) || r.Dataset!.Name.Contains(term));
     }
 
     /// <summary>Keys runs can be grouped by: run fields, then every config key.</summary>
     public static IReadOnlyList<string> GroupingKeys { get; } =
-        ["preset", "dataset", "group", "seed", .. ConfigDiff.Flatten(new UniadConfig()).Keys.Order(StringComparer.Ordinal)];
+        ["preset", "ablation", "dataset", "group", "seed", .. ConfigDiff.Flatten(new UniadConfig()).Keys.Order(StringComparer.Ordinal)];
 
     public async Task<IReadOnlyList<RunGroup>> GroupAsync(string key, RunPageRequest filter, CancellationToken cancel = default)
     {
@@ -61,22 +78,24 @@ public sealed class RunQueries(IDbContextFactory<LabDbContext> databases)
         var runs = await Filtered(db, filter).Include(r => r.Dataset).ToListAsync(cancel);
         return runs.GroupBy(r => key switch
             {
-                "preset" => r.Preset,
+                "preset" => r.Request.Preset,
+                "ablation" => r.Request.Ablation,
                 "dataset" => $"{r.Dataset?.Name}@{r.Dataset?.ShortVersion}",
                 "group" => r.Group,
-                "seed" => r.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                _ => ConfigDiff.Flatten(UniadConfig.FromJson(r.ConfigJson)).GetValueOrDefault(key, "(absent)"),
+                "seed" => r.Request.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                _ => ConfigDiff.Flatten(UniadConfig.FromJson(r.Request.ConfigJson)).GetValueOrDefault(key, "(absent)"),
             })
             .OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g =>
             {
                 var finished = g.Where(r => r.Status == RunStatus.Finished).ToList();
-                var image = Summary.Of(finished.Select(r => r.MeanImageAuroc).OfType<double>());
-                var pixel = Summary.Of(finished.Select(r => r.MeanPixelAuroc).OfType<double>());
+                var image = Summary.Of(finished.Select(r => r.Summary.MeanImageAuroc).OfType<double>());
+                var pixel = Summary.Of(finished.Select(r => r.Summary.MeanPixelAuroc).OfType<double>());
                 return new RunGroup(g.Key, g.Count(), finished.Count, image?.Mean, image?.Std, pixel?.Mean, pixel?.Std, [.. g.Select(r => r.Id).Order()]);
             }).ToList();
     }
 
+    /// <summary>The run with its dataset, history, per-category results and test evaluations.</summary>
     public async Task<RunRecord?> GetAsync(int id, CancellationToken cancel = default)
     {
         await using var db = await databases.CreateDbContextAsync(cancel);
@@ -84,6 +103,19 @@ public sealed class RunQueries(IDbContextFactory<LabDbContext> databases)
             .Include(r => r.Results.OrderBy(c => c.IsMean).ThenBy(c => c.Category))
             .Include(r => r.Evaluations.OrderBy(e => e.Epoch).ThenBy(e => e.IsMean).ThenBy(e => e.Category)).AsSplitQuery()
             .SingleOrDefaultAsync(r => r.Id == id, cancel);
+    }
+
+    /// <summary>What the run page and the API show of a run: the run, its parsed config and what its folder holds.</summary>
+    public async Task<RunDetail?> DetailAsync(int id, CancellationToken cancel = default)
+    {
+        if (await GetAsync(id, cancel) is not { } run) return null;
+        var config = UniadConfig.FromJson(run.Request.ConfigJson);
+        return await Task.Run(() =>
+        {
+            var folder = new RunFolder(run.Folder);
+            var defectTypes = run.Status == RunStatus.Finished ? folder.ReadResults()?.DefectTypes ?? [] : [];   // none in runs from before the breakdown
+            return new RunDetail(run, config, folder.TailLog(RunDetail.LogLines), [.. RunFolder.Downloads.Where(folder.Has)], defectTypes);
+        }, cancel);
     }
 
     /// <summary>A run's resource samples in time order, thinned evenly to at most <paramref name="maxPoints"/> (a chart
@@ -97,10 +129,10 @@ public sealed class RunQueries(IDbContextFactory<LabDbContext> databases)
     }
 
     /// <summary>Queued and running runs, oldest first: the queue in the order workers take it.</summary>
-    public async Task<IReadOnlyList<RunRecord>> ActiveAsync(CancellationToken cancel = default)
+    public async Task<IReadOnlyList<RunRow>> ActiveAsync(CancellationToken cancel = default)
     {
         await using var db = await databases.CreateDbContextAsync(cancel);
-        return await db.Runs.AsNoTracking().Include(r => r.Dataset)
-            .Where(r => r.Status == RunStatus.Queued || r.Status == RunStatus.Running).OrderBy(r => r.Id).ToListAsync(cancel);
+        return [.. (await db.Runs.AsNoTracking().Include(r => r.Dataset)
+            .Where(r => r.Status == RunStatus.Queued || r.Status == RunStatus.Running).OrderBy(r => r.Id).ToListAsync(cancel)).Select(RunRow.Of)];
     }
 }

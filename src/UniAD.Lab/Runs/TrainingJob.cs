@@ -23,18 +23,17 @@ public sealed class TrainingJob(IDbContextFactory<LabDbContext> databases, RunEv
     {
         var run = Start(runId);
         if (run is null) return;
-        var device = DeviceSelector.Resolve(run.Device);
-        using var resources = new ResourceSampler(runId, TimeSpan.FromSeconds(options.Value.ResourceSampleSeconds), run.WallSeconds ?? 0,
+        var device = DeviceSelector.Resolve(run.Request.Device);
+        using var resources = new ResourceSampler(runId, TimeSpan.FromSeconds(options.Value.ResourceSampleSeconds), run.Cost.WallSeconds ?? 0,
             device.type == TorchSharp.DeviceType.CUDA ? Math.Max(0, (int)device.index) : null);
         var folder = new RunFolder(run.Folder);
         var recorder = new ProgressRecorder(runId, folder, databases, events, resources);
         try
         {
-            folder.AppendLog($"started on {Environment.MachineName}, device {run.Device}, seed {run.Seed}");
-            var config = UniadConfig.FromJson(run.ConfigJson);
-            var classFolder = ClassFolderOptions.FromText(run.NormalClasses);
-            var dataset = DatasetVersion.Open(run.Dataset!.Folder).Load(classFolder)
-                .WithCategories(run.Categories.Length > 0 ? run.Categories.Split(',') : null);
+            folder.AppendLog($"started on {Environment.MachineName}, device {run.Request.Device}, seed {run.Request.Seed}");
+            var config = UniadConfig.FromJson(run.Request.ConfigJson);
+            var dataset = DatasetVersion.Open(run.Dataset!.Folder).Load(run.Request.ClassFolder())
+                .WithCategories(run.Request.Categories.Count > 0 ? run.Request.Categories : null);
             var request = new ExperimentRequest(config, dataset, run.Folder, device,
                 options.Value.FeatureCacheFolder, Resume: Checkpoint.Exists(folder.Checkpoint));
             var result = run.IsImported
@@ -90,7 +89,7 @@ public sealed class TrainingJob(IDbContextFactory<LabDbContext> databases, RunEv
         if (run is null || run.Status is not (RunStatus.Queued or RunStatus.Running)) return null;
         run.Status = RunStatus.Running;
         run.StartedAt ??= DateTime.UtcNow;
-        run.Environment = Describe(DeviceSelector.Resolve(run.Device));
+        run.Provenance.Environment = Describe(DeviceSelector.Resolve(run.Request.Device));
         run.Error = null;
         db.SaveChanges();
         events.Report(runId, new LiveProgress("starting", 0, 0, 0, 0, null, null, null, null));
@@ -113,14 +112,16 @@ public sealed class TrainingJob(IDbContextFactory<LabDbContext> databases, RunEv
         run.FinishedAt = DateTime.UtcNow;
         if (report is not null)
         {
-            run.ImageScore = report.ImageScore;
-            run.Warnings = string.Join('\n', report.Warnings);
-            (run.MeanImageAuroc, run.MeanPixelAuroc, run.MeanAupro) = (report.Mean.ImageAuroc, report.Mean.PixelAuroc, report.Mean.Aupro);
+            run.Summary = new RunSummary
+            {
+                ImageScore = report.ImageScore, Warnings = [.. report.Warnings], MeanImageAuroc = report.Mean.ImageAuroc,
+                MeanPixelAuroc = report.Mean.PixelAuroc, MeanAupro = report.Mean.Aupro,
+            };
             run.Results.Clear();
             run.Results.AddRange(report.Categories.Select(c => Row(c, false)).Append(Row(report.Mean, true)));
         }
         if (bestOnTest is not null)
-            (run.BestEpoch, run.BestImageAuroc, run.BestPixelAuroc) = (bestOnTest.Epoch, bestOnTest.Mean.ImageAuroc, bestOnTest.Mean.PixelAuroc);
+            run.BestOnTest = new BestOnTestSummary { Epoch = bestOnTest.Epoch, ImageAuroc = bestOnTest.Mean.ImageAuroc, PixelAuroc = bestOnTest.Mean.PixelAuroc };
         db.SaveChanges();
     }
 

@@ -1,15 +1,8 @@
 using System.Globalization;
-using System.Text.Json;
 using UniAD.Core;
 using UniAD.Core.Configuration;
 
 namespace UniAD.Lab.Studies;
-
-/// <summary>One variant of a study: a name and the overrides that turn the base config into it.</summary>
-public sealed record StudyVariant(string Name, IReadOnlyList<string> Overrides);
-
-/// <summary>One config key of a sweep and the values it takes (each as an override would write it: <c>5</c>, <c>[5,5]</c>, <c>"none"</c>).</summary>
-public sealed record SweepAxis(string Key, IReadOnlyList<string> Values);
 
 /// <summary>The designs a study starts from: the paper's ablations, and grids over config keys.</summary>
 public static class StudyDesign
@@ -43,9 +36,4 @@ public static class StudyDesign
     /// <summary>"5, 10, 20" or "[3,3]; [5,5]" (a semicolon separates values that contain commas).</summary>
     public static IReadOnlyList<string> ParseValues(string text) =>
         text.Split(text.Contains(';') ? ';' : ',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-
-    public static string VariantsJson(IReadOnlyList<StudyVariant> variants) => JsonSerializer.Serialize(variants);
-    public static IReadOnlyList<StudyVariant> Variants(string json) => JsonSerializer.Deserialize<List<StudyVariant>>(json) ?? [];
-    public static string AxesJson(IReadOnlyList<SweepAxis> axes) => axes.Count == 0 ? "" : JsonSerializer.Serialize(axes);
-    public static IReadOnlyList<SweepAxis> Axes(string json) => json.Length == 0 ? [] : JsonSerializer.Deserialize<List<SweepAxis>>(json) ?? [];
 }

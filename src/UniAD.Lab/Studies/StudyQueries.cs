@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using UniAD.Core.Configuration;
 using UniAD.Lab.Compare;
 using UniAD.Lab.Persistence;
 
@@ -10,9 +11,13 @@ public sealed record StudySummary(StudyRecord Study, int Runs, int Finished, int
     public double Progress => Runs == 0 ? 0 : (double)(Finished + Failed) / Runs;
 }
 
-/// <summary>A study, its variants in order (each with its runs) and the baseline's position.</summary>
-public sealed record StudyDetail(StudyRecord Study, IReadOnlyList<StudyVariant> Variants, IReadOnlyList<CompareItem> Items, int Baseline)
+/// <summary>A study, its variants in order (each with its runs), the baseline's position, and its base config parsed.</summary>
+public sealed record StudyDetail(StudyRecord Study, IReadOnlyList<StudyVariant> Variants, IReadOnlyList<CompareItem> Items, int Baseline,
+    UniadConfig BaseConfig)
 {
+    /// <summary>One unified model over several categories, or a model of one category.</summary>
+    public bool IsUnified => Study.Categories.Count != 1;
+
     public MetricMatrix Matrix(Metric metric) => MetricMatrix.Build(Items, metric, Baseline);
 
     /// <summary>The compare view of the study's variants, each a group of its seeds.</summary>
@@ -43,8 +48,9 @@ public sealed class StudyQueries(IDbContextFactory<LabDbContext> databases, Comp
         if (study is null) return null;
         var ids = await db.Runs.Where(r => r.StudyId == id).Select(r => r.Id).ToListAsync(cancel);
         var runs = await compare.LoadAsync(ids, withCurves: false, cancel);
-        var variants = StudyDesign.Variants(study.VariantsJson);
-        var items = variants.Select(v => new CompareItem(v.Name, [.. runs.Where(r => r.Variant == v.Name).OrderBy(r => r.Seed)])).ToList();
-        return new StudyDetail(study, variants, items, Math.Max(0, variants.ToList().FindIndex(v => v.Name == study.Baseline)));
+        var variants = study.Variants;
+        var items = variants.Select(v => new CompareItem(v.Name, [.. runs.Where(r => r.Variant == v.Name).OrderBy(r => r.Request.Seed)])).ToList();
+        return new StudyDetail(study, variants, items, Math.Max(0, variants.FindIndex(v => v.Name == study.Baseline)),
+            UniadConfig.FromJson(study.BaseConfigJson));
     }
 }

@@ -3,7 +3,6 @@ using TorchSharp;
 using TorchSharp.PyBridge;
 using UniAD.Core.Backbones;
 using static TorchSharp.torch;
-using UniAD.Tests;
 
 namespace UniAD.Core.Tests.Backbones;
 

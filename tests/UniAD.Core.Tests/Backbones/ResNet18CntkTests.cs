@@ -3,7 +3,6 @@ using Microsoft.ML.OnnxRuntime;
 using UniAD.Core.Backbones;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
-using UniAD.Tests;
 
 namespace UniAD.Core.Tests.Backbones;
 

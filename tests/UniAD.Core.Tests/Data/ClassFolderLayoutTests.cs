@@ -5,24 +5,11 @@ namespace UniAD.Core.Tests.Data;
 public class ClassFolderLayoutTests
 {
     /// <summary>train/ and test/ with classes a..d, each a few copies of one small PNG.</summary>
-    private static string FolderOfClasses(TinyDataset source)
-    {
-        var root = TinyDataset.TempDirectory();
-        var image = MvtecLayout.Read(source.Root).Train[0].ImagePath;
-        foreach (var split in new[] { "train", "test" })
-        foreach (var cls in new[] { "ant", "bee", "cat", "dog" })
-        {
-            Directory.CreateDirectory(Path.Combine(root, split, cls));
-            for (int i = 0; i < 5; i++) File.Copy(image, Path.Combine(root, split, cls, $"{i:D4}.png"));
-        }
-        return root;
-    }
-
     [Fact]
     public void NormalClassesTrainTheRestAreAnomalousAtImageLevel()
     {
         using var source = new TinyDataset();
-        var root = FolderOfClasses(source);
+        var root = TinyDataset.FolderOfClasses(source);
         var dataset = ClassFolderLayout.Read(root, new ClassFolderOptions(["0", "cat"]));   // by index and by name
         Assert.Equal(["normal=ant+cat"], dataset.Categories);
         Assert.Equal(10, dataset.Train.Count);
@@ -38,7 +25,7 @@ public class ClassFolderLayoutTests
     public void SubsetsAreFixedBySeedAndSized()
     {
         using var source = new TinyDataset();
-        var root = FolderOfClasses(source);
+        var root = TinyDataset.FolderOfClasses(source);
         var options = new ClassFolderOptions(["bee"], TrainPerClass: 2, TestPerClass: 3, Seed: 4);
         var a = ClassFolderLayout.Read(root, options);
         Assert.Equal(2, a.Train.Count);
@@ -50,7 +37,7 @@ public class ClassFolderLayoutTests
     public void UnknownOrAllClassesAreRejected()
     {
         using var source = new TinyDataset();
-        var root = FolderOfClasses(source);
+        var root = TinyDataset.FolderOfClasses(source);
         Assert.Contains("unknown class 'emu'", Assert.Throws<DatasetException>(() => ClassFolderLayout.Read(root, new(["emu"]))).Message);
         Assert.Contains("some but not all", Assert.Throws<DatasetException>(() => ClassFolderLayout.Read(root, new(["0", "1", "2", "3"]))).Message);
     }

@@ -1,5 +1,4 @@
 using UniAD.Core.Evaluation;
-using UniAD.Tests;
 
 namespace UniAD.Core.Tests.Evaluation;
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text.Json;
-using UniAD.Tests;
 
 namespace UniAD.Core.Tests.Evaluation;
 

@@ -5,7 +5,6 @@ using UniAD.Core.Configuration;
 using UniAD.Core.Interop;
 using UniAD.Core.Model;
 using UniAD.Core.Training;
-using UniAD.Tests;
 using static TorchSharp.torch;
 
 namespace UniAD.Core.Tests.Interop;

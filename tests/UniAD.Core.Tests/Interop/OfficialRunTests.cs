@@ -8,7 +8,6 @@ using UniAD.Core.Data;
 using UniAD.Core.Evaluation;
 using UniAD.Core.Interop;
 using UniAD.Core.Training;
-using UniAD.Tests;
 using static TorchSharp.torch;
 
 namespace UniAD.Core.Tests.Interop;

@@ -3,7 +3,6 @@ using System.Diagnostics;
 using UniAD.Core.Data;
 using UniAD.Core.Evaluation;
 using UniAD.Core.Training;
-using UniAD.Tests;
 using static TorchSharp.torch;
 
 namespace UniAD.Core.Tests.Training;

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using UniAD.Core.Configuration;
 using UniAD.Core.Training;
-using UniAD.Tests;
 using static TorchSharp.torch;
 
 namespace UniAD.Core.Tests.Training;

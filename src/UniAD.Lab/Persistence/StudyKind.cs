@@ -1,0 +1,3 @@
+namespace UniAD.Lab.Persistence;
+
+public enum StudyKind { Ablation, Sweep }

@@ -1,0 +1,193 @@
+using Microsoft.Extensions.Options;
+using UniAD.Core;
+using UniAD.Core.Configuration;
+using UniAD.Core.Data;
+using UniAD.Datasets;
+using UniAD.Lab.Datasets;
+using UniAD.Lab.Persistence;
+using UniAD.Lab.Studies;
+
+namespace UniAD.Lab.Runs;
+
+/// <summary>The one way a request becomes queued runs, for every front end: the New run and New study forms, and the HTTP
+/// API. It fills in the lab's defaults, checks every rule (the dataset, its categories and normal classes, the name, the
+/// seeds, the device and queue, the limits, and through <see cref="ConfigRequest"/> the config of the run and of every
+/// study variant), and hands a plan with no problem to <see cref="RunLauncher"/>. So a mistake gets the same line
+/// wherever it is made, and nothing is queued that a job would refuse. (The CLI trains without the lab: it builds its
+/// config through the same <see cref="ConfigRequest"/>.)</summary>
+public sealed class RunRequests(DatasetCatalog catalog, RunLauncher launcher, IOptions<LabOptions> options)
+{
+    private LabOptions Lab => options.Value;
+    private LabLimits Limits => options.Value.Limits;
+
+    /// <summary>A New run form as it opens: the default preset's fields and the lab's device.</summary>
+    public RunDraft NewDraft() => new() { Device = Lab.Device };
+
+    /// <summary>A New study form as it opens.</summary>
+    public StudyDraft NewStudyDraft() => new(NewDraft());
+
+    public async Task<RunPlan> PlanAsync(RunSpec spec, CancellationToken cancel = default)
+    {
+        var problems = new List<string>();
+        spec = await CheckAsync(spec, "run", problems, cancel);
+        var config = Config(spec, [], problems);
+        var seeds = Seeds(spec, config, problems);
+        if (seeds.Count > Limits.RunsPerRequest)
+            problems.Add($"{seeds.Count} runs (one per seed); a request queues at most {Limits.RunsPerRequest} (Lab:Limits:RunsPerRequest)");
+        spec = spec with { Seeds = seeds };
+        if (problems.Count > 0) return new RunPlan(spec, problems, null, []);
+        string Name(int seed) => seeds.Count > 1 ? $"{spec.Name} seed {seed}" : spec.Name!;
+        return new RunPlan(spec, problems, config, [.. seeds.Select(seed => new PlannedRun(Name(seed), "", seed, config!.WithSeed(seed)))]);
+    }
+
+    public async Task<StudyPlan> PlanAsync(StudySpec spec, CancellationToken cancel = default)
+    {
+        var problems = new List<string>();
+        var resolvedBase = await CheckAsync(spec.Base, "study", problems, cancel);
+        var config = Config(resolvedBase, [], problems);
+        var seeds = Seeds(resolvedBase, config, problems);
+        resolvedBase = resolvedBase with { Seeds = seeds };
+        var basePlan = new RunPlan(resolvedBase, [.. problems], problems.Count == 0 ? config : null, []);
+        var (designed, baseline) = Variants(spec, Limits.RunsPerRequest, problems);
+        var variants = designed ?? [];
+        if (designed is not null) CheckVariants(variants, baseline, seeds.Count, problems);
+        var configs = new List<(StudyVariant Variant, UniadConfig Config)>();
+        // Each variant's config is built and checked, unless the base cannot be (every variant would fail the same way) or
+        // the study is over the limit (its variants are not worth building).
+        if (basePlan.CanQueue && variants.Count * Math.Max(1, seeds.Count) <= Limits.RunsPerRequest)
+            foreach (var variant in variants)
+            {
+                var variantProblems = new List<string>();
+                var variantConfig = Config(resolvedBase, variant.Overrides, variantProblems);
+                problems.AddRange(variantProblems.Select(p => $"variant '{variant.Name}': {p}"));
+                if (variantConfig is not null) configs.Add((variant, variantConfig));
+            }
+        if (problems.Count > 0) return new StudyPlan(spec, basePlan, variants, baseline, problems, []);
+        var runs = configs.SelectMany(v => seeds.Select(seed =>
+            new PlannedRun($"{resolvedBase.Name} · {v.Variant.Name} · seed {seed}", v.Variant.Name, seed, v.Config.WithSeed(seed)))).ToList();
+        return new StudyPlan(spec, basePlan, variants, baseline, problems, runs);
+    }
+
+    /// <returns>The ids of the queued runs, one per seed.</returns>
+    /// <exception cref="UserException">Every problem with the request; nothing is stored.</exception>
+    public async Task<IReadOnlyList<int>> QueueAsync(RunSpec spec, string user, CancellationToken cancel = default)
+    {
+        var plan = await PlanAsync(spec, cancel);
+        return plan.CanQueue ? await launcher.QueueAsync(plan, user, cancel) : throw new UserException(plan.Problems);
+    }
+
+    /// <returns>The new study's id.</returns>
+    /// <exception cref="UserException">Every problem with the request; nothing is stored.</exception>
+    public async Task<int> QueueAsync(StudySpec spec, string user, CancellationToken cancel = default)
+    {
+        var plan = await PlanAsync(spec, cancel);
+        return plan.CanQueue ? await launcher.QueueAsync(plan, user, cancel) : throw new UserException(plan.Problems);
+    }
+
+    /// <summary>The request with the lab's defaults filled in, after the checks that need the database or the lab's
+    /// settings: the dataset, its categories and normal classes, the name, the device and the queue.</summary>
+    private async Task<RunSpec> CheckAsync(RunSpec spec, string what, List<string> problems, CancellationToken cancel)
+    {
+        spec = spec with
+        {
+            Name = spec.Name?.Trim(), Preset = spec.PresetOrDefault, Ablation = spec.AblationOrDefault, Device = spec.Device ?? Lab.Device,
+            Queue = spec.Queue ?? Queues.Training, Overrides = spec.Overrides ?? [], Categories = spec.Categories ?? [],
+            NormalClasses = spec.NormalClasses ?? [],
+        };
+        if (spec.DatasetId is not int datasetId) problems.Add("choose a dataset");
+        else if (await catalog.FindAsync(datasetId, cancel) is not { } dataset) problems.Add($"dataset {datasetId} does not exist");
+        else CheckCategories(dataset, await catalog.CategoriesAsync(datasetId, cancel), spec, problems);
+        if (string.IsNullOrWhiteSpace(spec.Name)) problems.Add($"give the {what} a name");
+        else if (LabLimits.TooLong($"the {what}'s name", spec.Name, Limits.NameLength, nameof(LabLimits.NameLength)) is { } tooLong) problems.Add(tooLong);
+        if (DeviceSelector.Problem(spec.Device) is { } device) problems.Add(device);
+        if (!Lab.Workers.ContainsKey(spec.Queue!)) problems.Add($"unknown queue '{spec.Queue}'; known: {string.Join(", ", Lab.Workers.Keys)}");
+        return spec;
+    }
+
+    /// <summary>The chosen categories are the dataset's; normal classes are given for a folder of classes (and only there)
+    /// and name some but not all of its classes.</summary>
+    private static void CheckCategories(DatasetRecord dataset, IReadOnlyList<string> known, RunSpec spec, List<string> problems)
+    {
+        problems.AddRange(spec.Categories!.Except(known).Select(c => $"the dataset has no category '{c}'"));
+        bool classFolder = DatasetLayouts.Parse(dataset.Layout) == DatasetLayout.ClassFolder;
+        if (!classFolder)
+        {
+            if (spec.NormalClasses!.Count > 0)
+                problems.Add($"normal classes are for a folder-of-classes dataset; {dataset.Name} is {dataset.Layout}, whose test set says what is anomalous");
+            return;
+        }
+        if (spec.NormalClasses!.Count == 0) problems.Add($"{dataset.Name} is a folder of classes: name its normal classes (e.g. 01234)");
+        else
+        {
+            try { ClassFolderOptions.Parse(spec.NormalClasses).NormalAmong(known); }
+            catch (DatasetException e) { problems.Add($"normal classes: {e.Message}"); }
+        }
+    }
+
+    /// <summary>The config of <paramref name="spec"/> with a study variant's overrides on top, through the one
+    /// <see cref="ConfigRequest"/>; null, with its problems added, when it cannot be built or breaks a rule.</summary>
+    private UniadConfig? Config(RunSpec spec, IReadOnlyList<string> variantOverrides, List<string> problems)
+    {
+        var (config, found) = new ConfigRequest
+        {
+            Preset = spec.PresetOrDefault, Ablation = spec.AblationOrDefault, Epochs = spec.Epochs, BatchSize = spec.BatchSize,
+            EvaluateEvery = spec.EvaluateEvery, Overrides = [.. spec.Overrides ?? [], .. variantOverrides],
+            DefaultEfficientNetB4Weights = OfficialImports.KeptEfficientNetB4(Lab),
+        }.Check();
+        problems.AddRange(found);
+        return found.Count == 0 ? config : null;
+    }
+
+    /// <summary>The seeds asked for, each once, or the config's own seed when none were given.</summary>
+    private static IReadOnlyList<int> Seeds(RunSpec spec, UniadConfig? config, List<string> problems)
+    {
+        var seeds = spec.Seeds?.Distinct().ToList() ?? (config is null ? [] : [config.Training.Seed]);
+        if (spec.Seeds is { Count: 0 }) problems.Add("give at least one seed");
+        return seeds;
+    }
+
+    /// <summary>A study's own rules: two or more variants with distinct names, a baseline among them, and no more runs than
+    /// a request may queue.</summary>
+    private void CheckVariants(IReadOnlyList<StudyVariant> variants, string baseline, int seeds, List<string> problems)
+    {
+        if (variants.Count < 2) problems.Add("a study needs at least two variants to compare");
+        foreach (var duplicate in variants.GroupBy(v => v.Name).Where(g => g.Count() > 1).Select(g => g.Key))
+            problems.Add($"variant name '{duplicate}' appears twice");
+        if (variants.Any(v => v.Name.Length == 0)) problems.Add("every variant needs a name");
+        problems.AddRange(variants.Select((v, i) => LabLimits.TooLong($"variant {i + 1}'s name", v.Name, Limits.NameLength, nameof(LabLimits.NameLength)))
+            .OfType<string>());
+        if (variants.Count > 0 && variants.All(v => v.Name != baseline)) problems.Add($"the baseline '{baseline}' is not one of the variants");
+        if (variants.Count * seeds > Limits.RunsPerRequest)
+            problems.Add($"{variants.Count * seeds} runs ({variants.Count} variants × {seeds} seeds); a request queues at most " +
+                         $"{Limits.RunsPerRequest} (Lab:Limits:RunsPerRequest)");
+    }
+
+    /// <summary>The study's variants and baseline: the paper's ablations, a sweep grid, or the variants as given; null (with
+    /// the problem said) for a sweep that cannot be expanded.</summary>
+    private static (IReadOnlyList<StudyVariant>? Variants, string Baseline) Variants(StudySpec spec, int limit, List<string> problems)
+    {
+        if (spec.PaperAblations) return (StudyDesign.PaperAblations(), spec.Baseline?.Trim() ?? Presets.FullModel);
+        if (spec.Kind == StudyKind.Sweep)
+        {
+            long combinations = spec.Sweep!.Aggregate(1L, (product, axis) => product * Math.Max(1, axis.Values.Count));
+            if (combinations > limit)
+            {
+                problems.Add($"the sweep is {combinations:N0} combinations; a request queues at most {limit} runs (Lab:Limits:RunsPerRequest)");
+                return (null, spec.Baseline ?? "");
+            }
+            try
+            {
+                var grid = StudyDesign.Grid(spec.Sweep!);
+                // A sweep's baseline is the chosen variant when it is one of the grid's, else the grid's first.
+                return (grid, grid.Any(v => v.Name == spec.Baseline) ? spec.Baseline! : grid[0].Name);
+            }
+            catch (UserException e)
+            {
+                problems.AddRange(e.Problems);
+                return (null, spec.Baseline ?? "");
+            }
+        }
+        var variants = (spec.Variants ?? []).Select(v => v with { Name = v.Name.Trim() }).ToList();
+        return (variants, spec.Baseline?.Trim() ?? variants.FirstOrDefault()?.Name ?? "");
+    }
+}

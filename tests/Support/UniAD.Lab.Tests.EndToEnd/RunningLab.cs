@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace UniAD.Lab.Tests.EndToEnd;
+
+/// <summary>The real lab, started from its build output as a separate process with a temporary data root, as a user
+/// starts it; stopped (and its data removed) at the end. It binds loopback port 0 and the test reads the port the
+/// server logs: a port picked in advance could be taken by another process before the lab binds it.</summary>
+public sealed class RunningLab : IDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _log = new();
+
+    public string DataRoot { get; }
+    public string Url { get; private set; } = "";
+    public string Log { get { lock (_log) return _log.ToString(); } }
+
+    /// <param name="dataRoot">The data root of a lab that ran before (a restart), or null for a fresh one.</param>
+    /// <param name="environment">More environment variables for the lab process (e.g. a fault point to pause at).</param>
+    public RunningLab(string? dataRoot = null, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        DataRoot = dataRoot ?? TestScratch.NewFolder("uniad-lab-e2e");
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            WorkingDirectory = DataRoot,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.ArgumentList.Add(WebAssembly());
+        start.ArgumentList.Add("--urls");
+        start.ArgumentList.Add("http://127.0.0.1:0");
+        start.Environment["Lab__DataRoot"] = DataRoot;
+        start.Environment["Lab__Device"] = "cpu";
+        start.Environment["Logging__LogLevel__Hangfire"] = "Debug";                    // a failing test shows what the job server did
+        start.Environment["Logging__LogLevel__Microsoft.EntityFrameworkCore"] = "Warning";  // and not every SQL command
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
+        _process = Process.Start(start)!;
+        _process.OutputDataReceived += (_, e) => { lock (_log) _log.AppendLine(e.Data); };
+        _process.ErrorDataReceived += (_, e) => { lock (_log) _log.AppendLine(e.Data); };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        WaitUntilServing();
+    }
+
+    /// <summary>UniAD.Lab.Web.dll in the web project's output for this build configuration.</summary>
+    private static string WebAssembly()
+    {
+        var testOutput = new DirectoryInfo(AppContext.BaseDirectory);                 // tests/X/bin/<Configuration>/net10.0/
+        string configuration = testOutput.Parent!.Name, framework = testOutput.Name;
+        var repo = testOutput;
+        while (!File.Exists(Path.Combine(repo.FullName, "UniAD.Lab.sln"))) repo = repo.Parent ?? throw new FileNotFoundException("UniAD.Lab.sln not found above the tests");
+        var dll = Path.Combine(repo.FullName, "src", "UniAD.Lab.Web", "bin", configuration, framework, "UniAD.Lab.Web.dll");
+        return File.Exists(dll) ? dll : throw new FileNotFoundException($"build the lab first: {dll}");
+    }
+
+    public static string RepositoryFolder(string relative)
+    {
+        var repo = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(repo.FullName, "UniAD.Lab.sln"))) repo = repo.Parent!;
+        return Path.Combine(repo.FullName, relative);
+    }
+
+    private void WaitUntilServing()
+    {
+        using var http = new HttpClient();
+        var deadline = DateTime.UtcNow.AddMinutes(5);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited) throw new InvalidOperationException($"the lab exited with {_process.ExitCode}:\n{Log}");
+            if (Url.Length == 0 && ListeningOn.Match(Log) is { Success: true } listening) Url = listening.Groups[1].Value;
+            try
+            {
+                if (Url.Length > 0 && http.GetAsync(Url).GetAwaiter().GetResult().IsSuccessStatusCode) return;
+            }
+            catch (HttpRequestException) { }
+            Thread.Sleep(250);
+        }
+        throw new TimeoutException($"the lab did not answer within 5 minutes (address: '{Url}'):\n{Log}");
+    }
+
+    /// <summary>A test failure with what the lab logged and every run's log appended: the lab is gone after the test.</summary>
+    public Exception Explain(Exception failure)
+    {
+        var runs = Path.Combine(DataRoot, "runs");
+        var runLogs = Directory.Exists(runs) ? Directory.EnumerateFiles(runs, "run.log", SearchOption.AllDirectories)
+            .Select(f => $"--- {Path.GetRelativePath(DataRoot, f)}\n{File.ReadAllText(f)}") : [];
+        var tail = Log.Split('\n').TakeLast(200);
+        return new Exception($"{failure.Message}\n--- lab log (last 200 lines)\n{string.Join('\n', tail)}\n{string.Join('\n', runLogs)}", failure);
+    }
+
+    /// <summary>Polls the run over the API until it has finished (a tiny run takes seconds on two idle cores; the limit is
+    /// for busy ones); a run that fails or is cancelled fails the test with its error.</summary>
+    public Task<JsonElement> FinishedRunAsync(HttpClient http, int id) => RunEndedAsAsync(http, id, "Finished");
+
+    /// <summary>Polls the run until it has ended with <paramref name="status"/>; ending otherwise fails the test.</summary>
+    public static async Task<JsonElement> RunEndedAsAsync(HttpClient http, int id, string status)
+    {
+        for (var deadline = DateTime.UtcNow.AddMinutes(10); DateTime.UtcNow < deadline; await Task.Delay(250))
+        {
+            var run = await Json(await http.GetAsync($"/api/runs/{id}"));
+            var now = run.GetProperty("status").GetString();
+            if (now == status) return run;
+            Assert.True(now is "Queued" or "Running", $"run {id} is {now}, not {status}: {run.GetProperty("error")}");
+        }
+        throw new TimeoutException($"run {id} did not end as {status}");
+    }
+
+    /// <summary>Waits until the lab has logged a line containing <paramref name="text"/>.</summary>
+    public async Task WaitForLogAsync(string text, TimeSpan limit)
+    {
+        for (var deadline = DateTime.UtcNow + limit; !Log.Contains(text); await Task.Delay(50))
+            if (DateTime.UtcNow > deadline || _process.HasExited) throw new TimeoutException($"the lab did not log '{text}'");
+    }
+
+    public static async Task<JsonElement> Json(HttpResponseMessage response) =>
+        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+
+    /// <summary>ASP.NET's start-up line with the address it bound.</summary>
+    private static readonly Regex ListeningOn = new(@"Now listening on: (http://127\.0\.0\.1:\d+)");
+
+    /// <summary>SIGKILL, as a power cut or the OOM killer ends it: no shutdown code runs. The data root stays for a restart.</summary>
+    public void KillHard()
+    {
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+        _process.Dispose();
+        if (Directory.Exists(DataRoot)) Directory.Delete(DataRoot, recursive: true);
+    }
+}

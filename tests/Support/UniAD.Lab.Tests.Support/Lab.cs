@@ -1,0 +1,84 @@
+using Hangfire;
+using Hangfire.Storage.SQLite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using UniAD.Core.Configuration;
+using UniAD.Lab.Datasets;
+using UniAD.Lab.Persistence;
+using UniAD.Lab.Runs;
+
+namespace UniAD.Lab.Tests;
+
+/// <summary>A lab on a temporary data root, put together by the application layer's own registration
+/// (<see cref="LabServices.AddLab"/>) with a real SQLite database file and real Hangfire storage, but no job server: tests
+/// run the training job themselves. Page tests resolve their services from it (<see cref="Services"/>).</summary>
+public sealed class Lab : IDisposable
+{
+    private readonly ServiceProvider _services;
+    private readonly string _root = TestScratch.NewFolder("uniad-lab");
+
+    public Lab()
+    {
+        var root = _root;
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            [$"{LabOptions.Section}:{nameof(LabOptions.DataRoot)}"] = root,
+            [$"{LabOptions.Section}:{nameof(LabOptions.ResourceSampleSeconds)}"] = "0.1",   // tiny runs take seconds
+        }).Build();
+        // Hangfire keeps the storage it is configured with in a static (JobStorage.Current), which test classes running
+        // side by side would share: each lab here has its own storage and client instead of AddLabJobStorage's.
+        JobStorage = new SQLiteStorage(Path.Combine(root, "hangfire.db"));
+        _services = new ServiceCollection().AddLogging().AddLab(configuration)
+            .AddSingleton<JobStorage>(JobStorage).AddSingleton<IBackgroundJobClient>(new BackgroundJobClient(JobStorage))
+            .BuildServiceProvider();
+        Get<LabInitializer>().InitializeAsync().GetAwaiter().GetResult();
+    }
+
+    public IServiceProvider Services => _services;
+    public T Get<T>() where T : notnull => _services.GetRequiredService<T>();
+
+    public SQLiteStorage JobStorage { get; }
+    public LabOptions Options => Get<IOptions<LabOptions>>().Value;
+    public IDbContextFactory<LabDbContext> Databases => Get<IDbContextFactory<LabDbContext>>();
+    public RunEvents Events => Get<RunEvents>();
+    public DatasetCatalog Catalog => Get<DatasetCatalog>();
+    public RunLauncher Launcher => Get<RunLauncher>();
+    public RunRequests Requests => Get<RunRequests>();
+    public RunQueries Queries => Get<RunQueries>();
+    public RunEditor Editor => Get<RunEditor>();
+    public OfficialImports Imports => Get<OfficialImports>();
+    public TrainingJob Job() => Get<TrainingJob>();
+    public LabDbContext Db() => Databases.CreateDbContext();
+
+    /// <summary>Imports a freshly generated tiny dataset and returns its id.</summary>
+    public async Task<int> ImportTinyAsync()
+    {
+        using var tiny = new TinyDataset();
+        using var staged = await Catalog.StageAsync(new UniAD.Datasets.ImportRequest(tiny.Root, "tiny"));
+        return (await Catalog.CommitAsync(staged)).Id;
+    }
+
+    /// <summary>The request for one run per seed of exactly <paramref name="config"/> as the New run form makes it: the
+    /// default preset, its epochs, batch size and test interval in their fields, every other difference as an override.</summary>
+    public static RunSpec SpecOf(int datasetId, UniadConfig config, IReadOnlyList<int> seeds, string name, string device = "cpu")
+    {
+        string[] fields = ["training.epochs", "training.batch_size", "training.evaluate_every_epochs", "training.seed"];
+        var overrides = ConfigDiff.Overrides(Presets.ByName[ConfigRequest.DefaultPreset](), config).Where(o => !fields.Contains(o[..o.IndexOf('=')]));
+        return new(datasetId, name, Epochs: config.Training.Epochs, BatchSize: config.Training.BatchSize,
+            EvaluateEvery: config.Training.EvaluateEveryEpochs, Seeds: seeds, Overrides: [.. overrides], Device: device);
+    }
+
+    /// <summary>Queues <see cref="SpecOf"/> through the one request path.</summary>
+    public Task<IReadOnlyList<int>> QueueAsync(int datasetId, UniadConfig config, IReadOnlyList<int> seeds, string name, string device = "cpu") =>
+        Requests.QueueAsync(SpecOf(datasetId, config, seeds, name, device), "tester");
+
+    public void Dispose()
+    {
+        _services.Dispose();
+        JobStorage.Dispose();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_root, recursive: true);
+    }
+}
