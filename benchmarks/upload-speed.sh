@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Time of one dataset upload to a running lab over its HTTP endpoint (POST /datasets/uploads, the path the
+# Time of one dataset upload to a running lab over its HTTP endpoint (POST /api/uploads, the path the
 # Datasets page uses). Usage: benchmarks/upload-speed.sh ZIP
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,4 +10,4 @@ Lab__DataRoot="$data" dotnet src/UniAD.Lab.Web/bin/Release/net10.0/UniAD.Lab.Web
 lab=$!
 trap 'kill $lab; rm -rf "$data"' EXIT
 until curl -sf -o /dev/null http://127.0.0.1:5099/; do sleep 1; done
-echo "$(stat -c %s "$zip") bytes: $(curl -s -o /dev/null -w '%{time_total}' --data-binary @"$zip" http://127.0.0.1:5099/datasets/uploads) s"
+echo "$(stat -c %s "$zip") bytes: $(curl -s -o /dev/null -w '%{time_total}' --data-binary @"$zip" http://127.0.0.1:5099/api/uploads) s"

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using UniAD.Core.Configuration;
+using UniAD.Lab;
 using UniAD.Lab.Compare;
 using UniAD.Lab.Migrations.Sqlite;
 using UniAD.Lab.Persistence;
@@ -53,9 +54,11 @@ static void Seed(Factory databases, int runs)
             int epochs = curves ? 1000 : 30;
             db.Runs.Add(new RunRecord
             {
-                Name = $"run {i + 1}", DatasetId = 1, Seed = i % 5, Group = $"group {i / 5}", Preset = "quick", ConfigJson = configs[i % configs.Length],
-                Status = RunStatus.Finished, TotalEpochs = epochs, Epoch = epochs, ImageScore = "max of 8x8 average-pooled map", CreatedAt = DateTime.UtcNow,
-                MeanImageAuroc = results[^1].ImageAuroc, MeanPixelAuroc = results[^1].PixelAuroc, ImagesPerSecond = 100 + random.NextDouble(), WallSeconds = 3600,
+                Name = $"run {i + 1}", DatasetId = 1, Group = $"group {i / 5}", Status = RunStatus.Finished, CreatedAt = DateTime.UtcNow,
+                Request = new RunRequest { Seed = i % 5, Preset = "quick", ConfigJson = configs[i % configs.Length] },
+                Progress = new RunProgress { TotalEpochs = epochs, Epoch = epochs, ImagesPerSecond = 100 + random.NextDouble() },
+                Summary = new RunSummary { ImageScore = "max of 8x8 average-pooled map", MeanImageAuroc = results[^1].ImageAuroc, MeanPixelAuroc = results[^1].PixelAuroc },
+                Cost = new RunCost { WallSeconds = 3600 },
                 Results = results,
                 History = [.. Enumerable.Range(1, epochs).Select(e => new EpochRecord { Epoch = e, Loss = 1.0 / e, LearningRate = 1e-4, Seconds = 3 })],
                 Evaluations = [.. Enumerable.Range(1, epochs / 10).SelectMany(k => categories.Append(CategoryResult.MeanRow).Select(c => new TestEvaluationRecord
@@ -72,12 +75,12 @@ static void Seed(Factory databases, int runs)
 
 static async Task MeasureAsync(Factory databases, int repeats)
 {
-    var queries = new RunQueries(databases);
+    var queries = new RunQueries(databases, Microsoft.Extensions.Options.Options.Create(new LabOptions()));
     var compare = new CompareQueries(databases);
     int total = (await queries.PageAsync(new RunPageRequest(0, 1))).Total;
     var selection = CompareSelection.Parse(string.Join(',', Enumerable.Range(1, 20)), null);
     await Time($"runs grid, first page of 50 of {total:N0} runs, newest first", repeats, () => queries.PageAsync(new RunPageRequest(0, 50)));
-    await Time($"runs grid, page 100 of 50, sorted by image AUROC", repeats, () => queries.PageAsync(new RunPageRequest(100, 50, nameof(RunRecord.MeanImageAuroc))));
+    await Time($"runs grid, page 100 of 50, sorted by image AUROC", repeats, () => queries.PageAsync(new RunPageRequest(100, 50, nameof(RunRow.MeanImageAuroc))));
     await Time($"runs grid, search 'run 99', first page", repeats, () => queries.PageAsync(new RunPageRequest(0, 50, Search: "run 99")));
     await Time("compare view, 20 runs × 15 categories with curves, all 7 metrics' matrices", repeats, async () =>
     {
