@@ -19,7 +19,7 @@ public class StartupTests
     }
 
     [Fact]
-    public void UpgradingFromTheFirstSchemaKeepsTheData()
+    public async Task UpgradingFromTheFirstSchemaKeepsTheData()
     {
         var file = Path.Combine(TestScratch.NewFolder("uniad-migrate"), "lab.db");
         var options = new DbContextOptionsBuilder<LabDbContext>().UseSqlite($"Data Source={file}", sqlite => sqlite.MigrationsAssembly(LabServices.SqliteMigrationsAssembly)).Options;
@@ -35,9 +35,9 @@ public class StartupTests
                 """);
         }
         using var upgraded = new LabDbContext(options);
-        var backup = LabInitializer.BackUpBeforeMigratingAsync(upgraded).GetAwaiter().GetResult()!;
+        var backup = (await LabInitializer.BackUpBeforeMigratingAsync(upgraded))!;
         upgraded.Database.Migrate();
-        Assert.Null(LabInitializer.BackUpBeforeMigratingAsync(upgraded).GetAwaiter().GetResult());   // nothing pending any more
+        Assert.Null(await LabInitializer.BackUpBeforeMigratingAsync(upgraded));   // nothing pending any more
         using (var saved = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={backup};Mode=ReadOnly"))
         {
             saved.Open();

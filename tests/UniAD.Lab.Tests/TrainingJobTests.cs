@@ -164,7 +164,7 @@ public class TrainingJobTests
         // One line with an id on the page; the same id in the run's log, with the stack.
         var errorId = System.Text.RegularExpressions.Regex.Match(run.Error!, @"\(error ([0-9a-f]{8}); the run log has the details\)$").Groups[1].Value;
         Assert.Equal(8, errorId.Length);
-        Assert.DoesNotContain('\n', run.Error);
+        Assert.DoesNotContain('\n', run.Error!);
         var log = File.ReadAllText(Path.Combine(run.Folder, RunFolder.LogFile));
         Assert.Contains($"failed, error {errorId}: ", log);
         Assert.Contains("   at ", log);

@@ -166,12 +166,12 @@ public sealed class UpgradeTests : IDisposable
     }
 
     [Fact]
-    public void TodaysLabUpgradesWithEveryValueKept()
+    public async Task TodaysLabUpgradesWithEveryValueKept()
     {
         SeedTodaysLab();
 
         using var upgraded = new LabDbContext(Options);
-        Assert.NotNull(LabInitializer.BackUpBeforeMigratingAsync(upgraded).GetAwaiter().GetResult());
+        Assert.NotNull(await LabInitializer.BackUpBeforeMigratingAsync(upgraded));
         upgraded.Database.Migrate();
         Assert.Empty(upgraded.Database.GetPendingMigrations());
 

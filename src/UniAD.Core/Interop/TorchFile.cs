@@ -91,7 +91,7 @@ public static class TorchFile
                 storage.ReadBytesFromStream(file);
                 storages[key] = storage;
             }
-            try { return (Hashtable)Resolve(saved, storages); }
+            try { return (Hashtable)Resolve(saved, storages)!; }
             finally { StateDict.DisposeAll(storages.Values); }
         }
 
@@ -124,7 +124,7 @@ public static class TorchFile
                 case ArrayList list:
                     for (int i = 0; i < list.Count; i++) list[i] = Resolve(list[i], storages);
                     return list;
-                case object[] tuple:
+                case object?[] tuple:
                     for (int i = 0; i < tuple.Length; i++) tuple[i] = Resolve(tuple[i], storages);
                     return tuple;
                 default:
