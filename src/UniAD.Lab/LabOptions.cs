@@ -51,9 +51,10 @@ public sealed class LabLimits
 {
     /// <summary>Runs one request may queue (seeds, or variants × seeds), from any front end.</summary>
     public int RunsPerRequest { get; set; } = 500;
-    /// <summary>Runs one bulk action (cancel, archive, delete) may name by id; a group or a study is not bounded.</summary>
+    /// <summary>Runs one bulk cancel may name by id; a group or a study is not bounded.</summary>
     public int RunsPerBulkAction { get; set; } = 10_000;
-    /// <summary>Characters in the name of a run, a study or a dataset.</summary>
+    /// <summary>Characters in the name a user gives a run or a study (a study's and a group's runs add their variant and
+    /// seed to it). Dataset names have the store's own rule.</summary>
     public int NameLength { get; set; } = 200;
     /// <summary>Characters in a run's tags, all together.</summary>
     public int TagsLength { get; set; } = 1_000;
@@ -65,6 +66,10 @@ public sealed class LabLimits
     /// <summary>The line that refuses <paramref name="text"/> for being longer than <paramref name="limit"/>, or null.</summary>
     public static string? TooLong(string what, string text, int limit, string setting) =>
         text.Length <= limit ? null : $"{what}: {text.Length:N0} characters, over the limit of {limit:N0} (Lab:Limits:{setting})";
+
+    /// <summary>The line that refuses a request for <paramref name="runs"/> runs, over <see cref="RunsPerRequest"/>.</summary>
+    public string TooManyRuns(long runs, string counted) =>
+        $"{runs} runs ({counted}); a request queues at most {RunsPerRequest} (Lab:Limits:{nameof(RunsPerRequest)})";
 }
 
 public static class Queues

@@ -27,14 +27,17 @@ public sealed class DatasetCatalog(IDbContextFactory<LabDbContext> databases, IO
         return await db.Datasets.FindAsync([id], cancel);
     }
 
-    /// <summary>The categories (or, for a folder of classes, the classes) of a stored version. A version never changes,
-    /// so its list is read from its validation report once: the run forms check a request at every keystroke.</summary>
+    /// <summary>The categories (or, for a folder of classes, the classes) of a stored version.</summary>
     public async Task<IReadOnlyList<string>> CategoriesAsync(int id, CancellationToken cancel = default) =>
-        await FindAsync(id, cancel) is { } record
-            ? _categories.GetOrAdd(record.Version, _ => [.. DatasetVersion.Open(record.Folder).Report.Categories.Select(c => c.Category)])
-            : [];
+        await FindAsync(id, cancel) is { } record ? CategoriesOf(record) : [];
 
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, IReadOnlyList<string>> _categories = new();
+    public IReadOnlyList<string> CategoriesOf(DatasetRecord record) => [.. ReportOf(record).Categories.Select(c => c.Category)];
+
+    /// <summary>A stored version's validation report. A version's folder never changes, so its report is read from disk
+    /// once: the run forms check a request, and estimate it, at every keystroke.</summary>
+    public ValidationReport ReportOf(DatasetRecord record) => _reports.GetOrAdd(record.Folder, folder => DatasetVersion.Open(folder).Report);
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ValidationReport> _reports = new();
 
     /// <summary>Copies or unzips and validates <paramref name="request"/>'s source off the calling thread; the caller
     /// shows the report and then commits or disposes.</summary>

@@ -20,30 +20,29 @@ public sealed record OfficialUpload(string CheckpointUpload, string CheckpointNa
 /// <summary>Imports official UniAD checkpoints as runs (docs/model.md section 6): every check is made when the files
 /// arrive, so a bad file is refused before anything is stored; the evaluation then runs as a job of the training queue
 /// and the run ends as a finished run like any other, marked with where it came from.</summary>
-public sealed class OfficialImports(IDbContextFactory<LabDbContext> databases, RunLauncher launcher, IOptions<LabOptions> options)
+public sealed class OfficialImports(IDbContextFactory<LabDbContext> databases, RunRequests requests, RunLauncher launcher, IOptions<LabOptions> options)
 {
     public const string Preset = "official import", KeepBackboneMarker = "keep-backbone";
 
     /// <returns>The queued run's id.</returns>
     /// <exception cref="InvalidFileException">The checkpoint or the YAML, with the keys or setting at fault named.</exception>
+    /// <exception cref="UserException">The request, as for any run (<see cref="RunRequests"/>): the dataset, categories,
+    /// name or device.</exception>
     public async Task<int> QueueAsync(OfficialUpload upload, CancellationToken cancel = default)
     {
         var (checkpoint, yaml) = (Uploads.PathOf(options.Value, upload.CheckpointUpload), Uploads.PathOf(options.Value, upload.ConfigUpload));
         try
         {
             if (!File.Exists(checkpoint) || !File.Exists(yaml)) throw new NotFoundException("the uploaded files are gone (an upload is used once)");
-            if (string.IsNullOrWhiteSpace(upload.Name)) throw new UserException("give the run a name");
-            await using (var db = await databases.CreateDbContextAsync(cancel))
-                if (!await db.Datasets.AnyAsync(d => d.Id == upload.DatasetId, cancel))
-                    throw new NotFoundException($"dataset {upload.DatasetId} does not exist");
+            var spec = await requests.CheckedAsync(new RunSpec(upload.DatasetId, upload.Name, Preset, Categories: upload.Categories, Device: upload.Device), cancel);
             var found = await Task.Run(() => OfficialRun.Check(checkpoint, yaml, upload.CheckpointName, upload.ConfigName), cancel);
             var run = new RunRecord
             {
-                Name = upload.Name.Trim(), DatasetId = upload.DatasetId, Status = RunStatus.Queued, CreatedAt = DateTime.UtcNow, CreatedBy = upload.User,
+                Name = spec.Name!, DatasetId = upload.DatasetId, Status = RunStatus.Queued, CreatedAt = DateTime.UtcNow, CreatedBy = upload.User,
                 Request = new RunRequest
                 {
-                    Categories = [.. upload.Categories ?? []], Preset = Preset, ConfigJson = found.Config.ToJson(), Seed = found.Config.Training.Seed,
-                    Device = upload.Device ?? options.Value.Device, Queue = Queues.Training,
+                    Categories = [.. spec.Categories!], Preset = Preset, ConfigJson = found.Config.ToJson(), Seed = found.Config.Training.Seed,
+                    Device = spec.Device!, Queue = spec.Queue!,
                 },
                 Progress = new RunProgress { Epoch = found.Epoch, TotalEpochs = found.Epoch },
                 Provenance = new RunProvenance

@@ -70,7 +70,7 @@ public sealed class RunDraft
         foreach (var text in Seeds.Split([',', ' '], StringSplitOptions.RemoveEmptyEntries))
             if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int seed)) seeds.Add(seed);
             else problems.Add($"seed '{text}' is not a whole number");
-        var normal = NormalClasses.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var normal = RunSpec.NormalClassesOf(NormalClasses);
         return (new RunSpec(DatasetId, Name, Preset, Ablation, Epochs, BatchSize, EvaluateEvery, problems.Count == 0 ? seeds : null,
             Lines(Overrides), [.. Categories], normal, Device, Queue), problems);
     }

@@ -9,21 +9,23 @@ namespace UniAD.Lab.Runs;
 public sealed class RunEditor(IDbContextFactory<LabDbContext> databases, IOptions<LabOptions> options)
 {
     /// <param name="tags">Comma-separated, as the run page's field holds them.</param>
-    /// <exception cref="UserException">A blank name, or text over its limit (each named).</exception>
+    /// <exception cref="UserException">A blank name, or text over its limit (each named). A name the lab made longer than
+    /// the limit (a study's adds its variant and seed) may be kept as it is.</exception>
     public async Task AnnotateAsync(int runId, string name, string tags, string notes, CancellationToken cancel = default)
     {
         var limits = options.Value.Limits;
-        List<string?> found =
-        [
-            string.IsNullOrWhiteSpace(name) ? "a run needs a name" : null,
-            LabLimits.TooLong("the name", name.Trim(), limits.NameLength, nameof(LabLimits.NameLength)),
-            LabLimits.TooLong("the tags", tags, limits.TagsLength, nameof(LabLimits.TagsLength)),
-            LabLimits.TooLong("the notes", notes.Trim(), limits.NotesLength, nameof(LabLimits.NotesLength)),
-        ];
-        if (found.OfType<string>().ToList() is { Count: > 0 } problems) throw new UserException(problems);
+        var (newName, newTags, newNotes) = (name.Trim(), Tags(tags), notes.Trim());
         await using var db = await databases.CreateDbContextAsync(cancel);
         var run = await db.Runs.SingleOrDefaultAsync(r => r.Id == runId, cancel) ?? throw new NotFoundException($"run {runId} does not exist");
-        (run.Name, run.Tags, run.Notes) = (name.Trim(), Tags(tags), notes.Trim());
+        List<string?> found =
+        [
+            newName.Length == 0 ? "a run needs a name" : null,
+            newName == run.Name ? null : LabLimits.TooLong("the name", newName, limits.NameLength, nameof(LabLimits.NameLength)),
+            LabLimits.TooLong("the tags", string.Join(", ", newTags), limits.TagsLength, nameof(LabLimits.TagsLength)),
+            LabLimits.TooLong("the notes", newNotes, limits.NotesLength, nameof(LabLimits.NotesLength)),
+        ];
+        if (found.OfType<string>().ToList() is { Count: > 0 } problems) throw new UserException(problems);
+        (run.Name, run.Tags, run.Notes) = (newName, newTags, newNotes);
         await db.SaveChangesAsync(cancel);
     }
 
@@ -53,6 +55,6 @@ public sealed class RunEditor(IDbContextFactory<LabDbContext> databases, IOption
     }
 
     /// <summary>Comma-separated tags as a trimmed list, each once.</summary>
-    public static List<string> Tags(string text) =>
+    private static List<string> Tags(string text) =>
         [.. text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct()];
 }

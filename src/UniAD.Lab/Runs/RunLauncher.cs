@@ -20,7 +20,7 @@ public sealed class RunLauncher(IDbContextFactory<LabDbContext> databases, IBack
         var runs = plan.Runs.Select(planned => Record(plan.Spec, planned, group, user)).ToList();
         db.Runs.AddRange(runs);
         await db.SaveChangesAsync(cancel);
-        await EnqueueAsync(db, runs, cancel);
+        await EnqueueAsync(db, runs);
         return runs.Select(r => r.Id).ToList();
     }
 
@@ -31,7 +31,7 @@ public sealed class RunLauncher(IDbContextFactory<LabDbContext> databases, IBack
         var study = new StudyRecord
         {
             Name = spec.Name!, Kind = plan.Spec.Kind, DatasetId = spec.DatasetId!.Value, Categories = [.. spec.Categories!],
-            NormalClasses = [.. spec.NormalClasses!], Preset = spec.PresetOrDefault, BaseConfigJson = plan.BaseConfig!.ToJson(),
+            NormalClasses = [.. spec.NormalClasses!], Preset = spec.PresetOrDefault, BaseConfigJson = plan.Base.Config!.ToJson(),
             Variants = [.. plan.Variants], Baseline = plan.Baseline, Seeds = [.. spec.Seeds!], SweepAxes = [.. plan.Spec.Sweep ?? []],
             Device = spec.Device!, Queue = spec.Queue!, CreatedAt = DateTime.UtcNow, CreatedBy = user,
         };
@@ -40,7 +40,7 @@ public sealed class RunLauncher(IDbContextFactory<LabDbContext> databases, IBack
         db.Studies.Add(study);
         await db.SaveChangesAsync(cancel);                                          // the study and every run, or nothing
         foreach (var run in study.Runs) run.Group = $"study {study.Id}: {run.Variant}";
-        await EnqueueAsync(db, study.Runs, cancel);
+        await EnqueueAsync(db, study.Runs);
         return study.Id;
     }
 
@@ -57,15 +57,16 @@ public sealed class RunLauncher(IDbContextFactory<LabDbContext> databases, IBack
         Provenance = new RunProvenance { CodeVersion = CodeVersion.Current },
     };
 
-    /// <summary>Gives saved runs their folders and hands them to the job queue.</summary>
-    private async Task EnqueueAsync(LabDbContext db, IEnumerable<RunRecord> runs, CancellationToken cancel)
+    /// <summary>Gives saved runs their folders and hands them to the job queue. Once the jobs exist their runs are saved
+    /// whatever happens to the request: a job must find its run's folder.</summary>
+    private async Task EnqueueAsync(LabDbContext db, IEnumerable<RunRecord> runs)
     {
         foreach (var run in runs)
         {
             run.Folder = FolderOf(run);
             run.JobId = Enqueue(run);
         }
-        await db.SaveChangesAsync(cancel);
+        await db.SaveChangesAsync(CancellationToken.None);
     }
 
     /// <summary>Saves one run, lets <paramref name="prepare"/> put what its job needs into its folder, then queues it. A run
@@ -75,16 +76,14 @@ public sealed class RunLauncher(IDbContextFactory<LabDbContext> databases, IBack
         await using var db = await databases.CreateDbContextAsync(cancel);
         db.Runs.Add(run);
         await db.SaveChangesAsync(cancel);
-        run.Folder = FolderOf(run);
-        try { prepare(run.Folder); }
+        try { prepare(FolderOf(run)); }
         catch
         {
             db.Runs.Remove(run);
             await db.SaveChangesAsync(CancellationToken.None);
             throw;
         }
-        run.JobId = Enqueue(run);
-        await db.SaveChangesAsync(cancel);
+        await EnqueueAsync(db, [run]);
         return run.Id;
     }
 
@@ -102,6 +101,7 @@ public sealed class RunLauncher(IDbContextFactory<LabDbContext> databases, IBack
     /// as they are), then tells the job server: a running job stops between batches, a queued one is never started.</summary>
     /// <returns>How many runs were cancelled.</returns>
     /// <exception cref="UserException">A selection of more runs than a request may take.</exception>
+    /// <exception cref="NotFoundException">A study that does not exist.</exception>
     public async Task<int> CancelAsync(RunSelection selection, CancellationToken cancel = default)
     {
         var limit = options.Value.Limits.RunsPerBulkAction;
@@ -109,6 +109,8 @@ public sealed class RunLauncher(IDbContextFactory<LabDbContext> databases, IBack
             throw new UserException($"{count:N0} runs named; one request names at most {limit:N0} (Lab:Limits:RunsPerBulkAction): cancel their group or study instead");
         await using var db = await databases.CreateDbContextAsync(cancel);
         var runs = await Selected(db, selection).Where(r => r.Status == RunStatus.Queued || r.Status == RunStatus.Running).ToListAsync(cancel);
+        if (runs.Count == 0 && selection.StudyId is int studyId && !await db.Studies.AnyAsync(s => s.Id == studyId, cancel))
+            throw new NotFoundException($"study {studyId} does not exist");
         var now = DateTime.UtcNow;
         foreach (var run in runs)
         {
@@ -128,6 +130,8 @@ public sealed class RunLauncher(IDbContextFactory<LabDbContext> databases, IBack
     {
         if (new object?[] { selection.Ids, selection.Group, selection.StudyId }.Count(x => x is not null) != 1)
             throw new UserException("select the runs by their ids, their group or their study (one of the three)");
+        if (selection.Group is { } named && string.IsNullOrWhiteSpace(named))
+            throw new UserException("a group needs its name: runs queued on their own have none");
         return selection switch
         {
             { Ids: { } ids } => db.Runs.Where(r => ids.Contains(r.Id)),

@@ -105,6 +105,20 @@ public sealed class RunQueries(IDbContextFactory<LabDbContext> databases, IOptio
             .SingleOrDefaultAsync(r => r.Id == id, cancel);
     }
 
+    /// <summary>The run as a list shows it, without its history, results or evaluations.</summary>
+    public async Task<RunRow?> RowAsync(int id, CancellationToken cancel = default)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancel);
+        return await db.Runs.AsNoTracking().Include(r => r.Dataset).SingleOrDefaultAsync(r => r.Id == id, cancel) is { } run ? RunRow.Of(run) : null;
+    }
+
+    /// <summary>The run's folder, for serving its files; null for no such run.</summary>
+    public async Task<RunFolder?> FolderAsync(int id, CancellationToken cancel = default)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancel);
+        return await db.Runs.Where(r => r.Id == id).Select(r => r.Folder).SingleOrDefaultAsync(cancel) is { } folder ? new RunFolder(folder) : null;
+    }
+
     /// <summary>What the run page and the API show of a run: the run, its parsed config and what its folder holds.</summary>
     public async Task<RunDetail?> DetailAsync(int id, CancellationToken cancel = default)
     {

@@ -10,7 +10,7 @@ using UniAD.Lab.Studies;
 namespace UniAD.Lab.Runs;
 
 /// <summary>The one way a request becomes queued runs, for every front end: the New run and New study forms, and the HTTP
-/// API. It fills in the lab's defaults, checks every rule (the dataset, its categories and normal classes, the name, the
+/// API (an official import, which brings its own config, passes the same checks of the rest). It fills in the lab's defaults, checks every rule (the dataset, its categories and normal classes, the name, the
 /// seeds, the device and queue, the limits, and through <see cref="ConfigRequest"/> the config of the run and of every
 /// study variant), and hands a plan with no problem to <see cref="RunLauncher"/>. So a mistake gets the same line
 /// wherever it is made, and nothing is queued that a job would refuse. (The CLI trains without the lab: it builds its
@@ -28,44 +28,48 @@ public sealed class RunRequests(DatasetCatalog catalog, RunLauncher launcher, IO
 
     public async Task<RunPlan> PlanAsync(RunSpec spec, CancellationToken cancel = default)
     {
-        var problems = new List<string>();
-        spec = await CheckAsync(spec, "run", problems, cancel);
-        var config = Config(spec, [], problems);
-        var seeds = Seeds(spec, config, problems);
-        if (seeds.Count > Limits.RunsPerRequest)
-            problems.Add($"{seeds.Count} runs (one per seed); a request queues at most {Limits.RunsPerRequest} (Lab:Limits:RunsPerRequest)");
-        spec = spec with { Seeds = seeds };
-        if (problems.Count > 0) return new RunPlan(spec, problems, null, []);
-        string Name(int seed) => seeds.Count > 1 ? $"{spec.Name} seed {seed}" : spec.Name!;
-        return new RunPlan(spec, problems, config, [.. seeds.Select(seed => new PlannedRun(Name(seed), "", seed, config!.WithSeed(seed)))]);
+        var (plan, problems, _) = await BaseAsync(spec, "run", cancel);
+        var (name, seeds) = (plan.Spec.Name!, plan.Spec.Seeds!);
+        if (seeds.Count > Limits.RunsPerRequest) problems.Add(Limits.TooManyRuns(seeds.Count, "one per seed"));
+        if (problems.Count > 0) return plan with { Problems = problems };
+        return plan with { Runs = [.. seeds.Select(seed => new PlannedRun(seeds.Count > 1 ? $"{name} seed {seed}" : name, "", seed, plan.Config!.WithSeed(seed)))] };
     }
 
     public async Task<StudyPlan> PlanAsync(StudySpec spec, CancellationToken cancel = default)
     {
-        var problems = new List<string>();
-        var resolvedBase = await CheckAsync(spec.Base, "study", problems, cancel);
-        var config = Config(resolvedBase, [], problems);
-        var seeds = Seeds(resolvedBase, config, problems);
-        resolvedBase = resolvedBase with { Seeds = seeds };
-        var basePlan = new RunPlan(resolvedBase, [.. problems], problems.Count == 0 ? config : null, []);
+        var (basePlan, problems, keptWeights) = await BaseAsync(spec.Base, "study", cancel);
+        var seeds = basePlan.Spec.Seeds!;
         var (designed, baseline) = Variants(spec, Limits.RunsPerRequest, problems);
         var variants = designed ?? [];
         if (designed is not null) CheckVariants(variants, baseline, seeds.Count, problems);
         var configs = new List<(StudyVariant Variant, UniadConfig Config)>();
         // Each variant's config is built and checked, unless the base cannot be (every variant would fail the same way) or
         // the study is over the limit (its variants are not worth building).
-        if (basePlan.CanQueue && variants.Count * Math.Max(1, seeds.Count) <= Limits.RunsPerRequest)
+        if (basePlan.CanQueue && (long)variants.Count * Math.Max(1, seeds.Count) <= Limits.RunsPerRequest)
             foreach (var variant in variants)
             {
                 var variantProblems = new List<string>();
-                var variantConfig = Config(resolvedBase, variant.Overrides, variantProblems);
+                var variantConfig = Config(basePlan.Spec, variant.Overrides, keptWeights, variantProblems);
                 problems.AddRange(variantProblems.Select(p => $"variant '{variant.Name}': {p}"));
                 if (variantConfig is not null) configs.Add((variant, variantConfig));
             }
         if (problems.Count > 0) return new StudyPlan(spec, basePlan, variants, baseline, problems, []);
         var runs = configs.SelectMany(v => seeds.Select(seed =>
-            new PlannedRun($"{resolvedBase.Name} · {v.Variant.Name} · seed {seed}", v.Variant.Name, seed, v.Config.WithSeed(seed)))).ToList();
+            new PlannedRun($"{basePlan.Spec.Name} · {v.Variant.Name} · seed {seed}", v.Variant.Name, seed, v.Config.WithSeed(seed)))).ToList();
         return new StudyPlan(spec, basePlan, variants, baseline, problems, runs);
+    }
+
+    /// <summary>What a run and a study plan share: the request checked, with the lab's defaults filled in, its config (when
+    /// it can be built, so a form shows it while other fields still have problems) and its seeds. The plan keeps a copy
+    /// of the problems; the list returned is the caller's to extend.</summary>
+    private async Task<(RunPlan Plan, List<string> Problems, string? KeptWeights)> BaseAsync(RunSpec spec, string what, CancellationToken cancel)
+    {
+        var problems = new List<string>();
+        spec = await CheckAsync(spec, what, problems, cancel);
+        var keptWeights = OfficialImports.KeptEfficientNetB4(Lab);                  // a folder listing: once per plan
+        var config = Config(spec, [], keptWeights, problems);
+        spec = spec with { Seeds = Seeds(spec, config, problems) };
+        return (new RunPlan(spec, [.. problems], config, []), problems, keptWeights);
     }
 
     /// <returns>The ids of the queued runs, one per seed.</returns>
@@ -84,6 +88,32 @@ public sealed class RunRequests(DatasetCatalog catalog, RunLauncher launcher, IO
         return plan.CanQueue ? await launcher.QueueAsync(plan, user, cancel) : throw new UserException(plan.Problems);
     }
 
+    /// <summary>Queues what a New run form holds now: refused with the form's own problems (a seed that is not a number)
+    /// as well as the plan's, since the form may have changed since its last check.</summary>
+    public Task<IReadOnlyList<int>> QueueAsync(RunDraft draft, string user, CancellationToken cancel = default)
+    {
+        var (spec, problems) = draft.ToSpec();
+        return problems.Count == 0 ? QueueAsync(spec, user, cancel) : throw new UserException(problems);
+    }
+
+    /// <summary>Queues what a New study form holds now, as <see cref="QueueAsync(RunDraft, string, CancellationToken)"/>.</summary>
+    public Task<int> QueueAsync(StudyDraft draft, string user, CancellationToken cancel = default)
+    {
+        var (spec, problems) = draft.ToSpec();
+        return problems.Count == 0 ? QueueAsync(spec, user, cancel) : throw new UserException(problems);
+    }
+
+    /// <summary>The checks every queued run passes, for one that brings its own config (an official import): the dataset,
+    /// its categories and normal classes, the name, the device and the queue.</summary>
+    /// <returns>The request with the lab's defaults filled in.</returns>
+    /// <exception cref="UserException">Every problem with the request.</exception>
+    internal async Task<RunSpec> CheckedAsync(RunSpec spec, CancellationToken cancel)
+    {
+        var problems = new List<string>();
+        spec = await CheckAsync(spec, "run", problems, cancel);
+        return problems.Count == 0 ? spec : throw new UserException(problems);
+    }
+
     /// <summary>The request with the lab's defaults filled in, after the checks that need the database or the lab's
     /// settings: the dataset, its categories and normal classes, the name, the device and the queue.</summary>
     private async Task<RunSpec> CheckAsync(RunSpec spec, string what, List<string> problems, CancellationToken cancel)
@@ -96,7 +126,7 @@ public sealed class RunRequests(DatasetCatalog catalog, RunLauncher launcher, IO
         };
         if (spec.DatasetId is not int datasetId) problems.Add("choose a dataset");
         else if (await catalog.FindAsync(datasetId, cancel) is not { } dataset) problems.Add($"dataset {datasetId} does not exist");
-        else CheckCategories(dataset, await catalog.CategoriesAsync(datasetId, cancel), spec, problems);
+        else CheckCategories(dataset, catalog.CategoriesOf(dataset), spec, problems);
         if (string.IsNullOrWhiteSpace(spec.Name)) problems.Add($"give the {what} a name");
         else if (LabLimits.TooLong($"the {what}'s name", spec.Name, Limits.NameLength, nameof(LabLimits.NameLength)) is { } tooLong) problems.Add(tooLong);
         if (DeviceSelector.Problem(spec.Device) is { } device) problems.Add(device);
@@ -126,13 +156,13 @@ public sealed class RunRequests(DatasetCatalog catalog, RunLauncher launcher, IO
 
     /// <summary>The config of <paramref name="spec"/> with a study variant's overrides on top, through the one
     /// <see cref="ConfigRequest"/>; null, with its problems added, when it cannot be built or breaks a rule.</summary>
-    private UniadConfig? Config(RunSpec spec, IReadOnlyList<string> variantOverrides, List<string> problems)
+    private static UniadConfig? Config(RunSpec spec, IReadOnlyList<string> variantOverrides, string? keptWeights, List<string> problems)
     {
         var (config, found) = new ConfigRequest
         {
             Preset = spec.PresetOrDefault, Ablation = spec.AblationOrDefault, Epochs = spec.Epochs, BatchSize = spec.BatchSize,
             EvaluateEvery = spec.EvaluateEvery, Overrides = [.. spec.Overrides ?? [], .. variantOverrides],
-            DefaultEfficientNetB4Weights = OfficialImports.KeptEfficientNetB4(Lab),
+            DefaultEfficientNetB4Weights = keptWeights,
         }.Check();
         problems.AddRange(found);
         return found.Count == 0 ? config : null;
@@ -157,15 +187,19 @@ public sealed class RunRequests(DatasetCatalog catalog, RunLauncher launcher, IO
         problems.AddRange(variants.Select((v, i) => LabLimits.TooLong($"variant {i + 1}'s name", v.Name, Limits.NameLength, nameof(LabLimits.NameLength)))
             .OfType<string>());
         if (variants.Count > 0 && variants.All(v => v.Name != baseline)) problems.Add($"the baseline '{baseline}' is not one of the variants");
-        if (variants.Count * seeds > Limits.RunsPerRequest)
-            problems.Add($"{variants.Count * seeds} runs ({variants.Count} variants × {seeds} seeds); a request queues at most " +
-                         $"{Limits.RunsPerRequest} (Lab:Limits:RunsPerRequest)");
+        if ((long)variants.Count * seeds is var runs && runs > Limits.RunsPerRequest)
+            problems.Add(Limits.TooManyRuns(runs, $"{variants.Count} variants × {seeds} seeds"));
     }
 
-    /// <summary>The study's variants and baseline: the paper's ablations, a sweep grid, or the variants as given; null (with
-    /// the problem said) for a sweep that cannot be expanded.</summary>
+    /// <summary>The study's variants and baseline: the paper's ablations, a sweep grid, or the variants as given (one of
+    /// the three); null, with the problem said, for a request that asks for several or a sweep that cannot be expanded.</summary>
     private static (IReadOnlyList<StudyVariant>? Variants, string Baseline) Variants(StudySpec spec, int limit, List<string> problems)
     {
+        if (new object?[] { spec.PaperAblations ? true : null, spec.Sweep, spec.Variants }.Count(asked => asked is not null) > 1)
+        {
+            problems.Add("a study has named variants, the paper's ablations or a sweep: this request asks for more than one");
+            return (null, spec.Baseline ?? "");
+        }
         if (spec.PaperAblations) return (StudyDesign.PaperAblations(), spec.Baseline?.Trim() ?? Presets.FullModel);
         if (spec.Kind == StudyKind.Sweep)
         {

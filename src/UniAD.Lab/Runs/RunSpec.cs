@@ -15,4 +15,8 @@ public sealed record RunSpec(
 {
     public string PresetOrDefault => Preset ?? ConfigRequest.DefaultPreset;
     public string AblationOrDefault => Ablation ?? Presets.FullModel;
+
+    /// <summary>Normal classes as one comma-separated text holds them (the form's field, the API's string), each as given.</summary>
+    public static IReadOnlyList<string> NormalClassesOf(string text) =>
+        text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

@@ -1,4 +1,3 @@
-using UniAD.Core.Configuration;
 using UniAD.Lab.Runs;
 
 namespace UniAD.Lab.Studies;
@@ -9,5 +8,4 @@ public sealed record StudyPlan(StudySpec Spec, RunPlan Base, IReadOnlyList<Study
     IReadOnlyList<string> Problems, IReadOnlyList<PlannedRun> Runs)
 {
     public bool CanQueue => Problems.Count == 0;
-    public UniadConfig? BaseConfig => Base.Config;
 }
