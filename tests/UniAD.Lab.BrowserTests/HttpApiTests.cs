@@ -63,6 +63,11 @@ public sealed class HttpApiTests : IDisposable
         Assert.Equal(HttpStatusCode.Conflict, resumeFinished.StatusCode);
         Assert.Contains("only failed or cancelled runs resume", await resumeFinished.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.NotFound, (await _http.GetAsync("/api/runs/999")).StatusCode);
+        var notExportable = await _http.GetAsync($"/api/runs/{ids[0]}/official.zip");            // a ResNet-18 run
+        var refusal = await notExportable.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.Conflict, notExportable.StatusCode);
+        Assert.Contains("only finished EfficientNet-B4 runs export to the official code", refusal);
+        Assert.DoesNotContain(_lab.DataRoot, refusal);                                              // no server path
         var noRoute = await _http.GetAsync("/api/no-such-thing");
         Assert.Equal((HttpStatusCode.NotFound, "application/problem+json"), (noRoute.StatusCode, noRoute.Content.Headers.ContentType!.MediaType));
 
@@ -105,6 +110,24 @@ public sealed class HttpApiTests : IDisposable
         Assert.Contains("model.dropout 2 must be in [0, 1)", problems);
         Assert.Contains("backbone.out_layers [9]: Resnet18 has layers 1 to 4; give distinct ones", problems);
         Assert.Equal(0, (await RunningLab.Json(await _http.GetAsync("/api/runs"))).GetProperty("total").GetInt32());
+    }
+
+    /// <summary>Whatever the client accepts and whatever it leaves out, an error is answered as problem details.</summary>
+    [Fact]
+    public async Task EveryErrorIsProblemDetailsWhateverTheRequest()
+    {
+        using var csv = new HttpRequestMessage(HttpMethod.Get, "/api/runs/999/files/results.json") { Headers = { { "Accept", "text/csv" } } };
+        var notFound = await _http.SendAsync(csv);
+        Assert.Equal((HttpStatusCode.NotFound, "application/problem+json"), (notFound.StatusCode, notFound.Content.Headers.ContentType!.MediaType));
+        Assert.Equal("run 999 does not exist", (await RunningLab.Json(notFound)).GetProperty("detail").GetString());
+
+        var nameless = await _http.PostAsJsonAsync("/api/datasets", new { upload = "0123" });
+        Assert.Equal(HttpStatusCode.BadRequest, nameless.StatusCode);
+        Assert.Contains("'name'", Assert.Single((await RunningLab.Json(nameless)).GetProperty("problems").EnumerateArray()).GetString());
+
+        Assert.Equal(HttpStatusCode.NotFound, (await _http.PostAsync("/api/studies/999/cancel", null)).StatusCode);
+        var blankGroup = await _http.PostAsJsonAsync("/api/runs/cancel", new { group = "" });
+        Assert.Equal(HttpStatusCode.BadRequest, blankGroup.StatusCode);
     }
 
     public void Dispose()

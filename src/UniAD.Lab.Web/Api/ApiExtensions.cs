@@ -13,7 +13,13 @@ public static class ApiExtensions
 
     public static void AddLabApi(this WebApplicationBuilder builder)
     {
-        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
+            // A body that leaves out a field with no default (a dataset's name, a variant's name, a sweep axis's values) is
+            // refused as a 400 that names it, instead of reaching the lab as null.
+            o.SerializerOptions.RespectRequiredConstructorParameters = true;
+        });
         // A body that is not JSON, or holds a value of the wrong type, is thrown rather than answered with an empty 400,
         // so that the answer can say what is wrong (ErrorHandlingExtensions).
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);

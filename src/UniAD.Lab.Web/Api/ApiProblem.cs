@@ -17,13 +17,19 @@ public static class ApiProblem
         return details;
     }
 
-    /// <summary>Writes the problem as the response, through the framework's writer (which fills in the type and title).</summary>
+    /// <summary>Writes the problem as the response, through the framework's writer (which fills in the type and title). The
+    /// writer declines a request whose Accept header names no JSON (a script asking for a CSV or a zip); the problem is
+    /// still the answer then, as JSON, rather than a 500 that loses it.</summary>
     public static async Task WriteAsync(HttpContext http, int status, IReadOnlyList<string> problems, string? errorId = null)
     {
         http.Response.StatusCode = status;
         var writer = http.RequestServices.GetRequiredService<IProblemDetailsService>();
-        await writer.WriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = Details(status, problems, errorId) });
+        var context = new ProblemDetailsContext { HttpContext = http, ProblemDetails = Details(status, problems, errorId) };
+        if (!await writer.TryWriteAsync(context))
+            await http.Response.WriteAsJsonAsync(context.ProblemDetails, (System.Text.Json.JsonSerializerOptions?)null, ProblemJson);
     }
+
+    public const string ProblemJson = "application/problem+json";
 
     /// <summary>Declares, for the OpenAPI document, the problem statuses an endpoint answers besides 500.</summary>
     public static TBuilder Problems<TBuilder>(this TBuilder endpoint, params int[] statuses) where TBuilder : IEndpointConventionBuilder

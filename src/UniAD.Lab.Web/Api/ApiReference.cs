@@ -20,7 +20,7 @@ public sealed record ApiSchema(string Name, IReadOnlyList<(string Name, string T
 /// and flattened into operations by feature and the schemas they use.</summary>
 public sealed class ApiReference([FromKeyedServices(ApiExtensions.DocumentName)] IOpenApiDocumentProvider documents)
 {
-    public sealed record Contents(string Title, string? Description, IReadOnlyList<ApiOperation> Operations, IReadOnlyList<ApiSchema> Schemas);
+    public sealed record Contents(string? Description, IReadOnlyList<ApiOperation> Operations, IReadOnlyList<ApiSchema> Schemas);
 
     private Contents? _contents;
 
@@ -41,7 +41,7 @@ public sealed class ApiReference([FromKeyedServices(ApiExtensions.DocumentName)]
         var schemas = (document.Components?.Schemas ?? new Dictionary<string, IOpenApiSchema>())
             .Select(s => new ApiSchema(s.Key, [.. (s.Value.Properties ?? new Dictionary<string, IOpenApiSchema>()).Select(p => (p.Key, TypeOf(p.Value)))]))
             .OrderBy(s => s.Name, StringComparer.Ordinal).ToList();
-        return new Contents(document.Info?.Title ?? "", document.Info?.Description, operations, schemas);
+        return new Contents(document.Info?.Description, operations, schemas);
     }
 
     private static string Body(string mediaType, OpenApiMediaType media) => media.Schema is null ? mediaType : $"{TypeOf(media.Schema)} ({mediaType})";

@@ -16,11 +16,12 @@ public static class CompareApi
         compare.MapGet("", CompareAsync)
             .WithSummary("The items, warnings, config differences and every metric's matrix of a comparison")
             .WithDescription("runs=3,7,12 (each run an item) or groups=name:3,4;5,6 (each group an item); baseline is an item's index. " +
-                             "format=csv with metric=… gives one metric's matrix as CSV.")
-            .Produces(StatusCodes.Status200OK, contentType: "text/csv").Problems(400, 404);
+                             "format=csv or latex with metric=… gives one metric's matrix as CSV or LaTeX.")
+            .Produces(StatusCodes.Status200OK, contentType: "text/csv").Produces(StatusCodes.Status200OK, contentType: "application/x-latex")
+            .Problems(400, 404);
         compare.MapGet("/heatmaps/difference.png", DifferenceAsync)
             .WithSummary("Run b's anomaly map minus run a's on one test image (by its key), blue to red on the scale ±limit")
-            .Produces(StatusCodes.Status200OK, contentType: "image/png").Problems(404);
+            .Produces(StatusCodes.Status200OK, contentType: "image/png").Problems(400, 404);
     }
 
     private static async Task<Results<Ok<CompareResponse>, ContentHttpResult>> CompareAsync(string? runs, string? groups,

@@ -32,10 +32,10 @@ public static class RunsApi
             .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream").Problems(404);
         runs.MapGet("/{id:int}/heatmaps/{index:int}.png", HeatmapAsync)
             .WithSummary("A test image under its anomaly map, on the run's one colour scale (scale=image: its own min–max; low and high: a shared scale)")
-            .Produces(StatusCodes.Status200OK, contentType: "image/png").Problems(404);
+            .Produces(StatusCodes.Status200OK, contentType: "image/png").Problems(400, 404);
         runs.MapGet("/{id:int}/official.zip", ExportOfficialAsync)
             .WithSummary("An EfficientNet-B4 run as the official code's ckpt.pth.tar and config.yaml")
-            .Produces(StatusCodes.Status200OK, contentType: "application/zip").Problems(400, 404);
+            .Produces(StatusCodes.Status200OK, contentType: "application/zip").Problems(404, 409);
         runs.MapPost("/import-official", ImportOfficialAsync)
             .WithSummary("Check an official checkpoint against its YAML (both uploaded first), then queue its evaluation on a stored dataset")
             .Problems(400, 404);
@@ -66,20 +66,21 @@ public static class RunsApi
     private static async Task<Ok<RunRow>> CancelAsync(int id, RunLauncher launcher, RunQueries queries, CancellationToken cancel)
     {
         await launcher.CancelAsync(id, cancel);
-        return TypedResults.Ok(RunRow.Of((await queries.GetAsync(id, cancel))!));
+        return TypedResults.Ok((await queries.RowAsync(id, cancel))!);
     }
 
     private static async Task<Ok<RunRow>> ResumeAsync(int id, RunLauncher launcher, RunQueries queries, CancellationToken cancel)
     {
         await launcher.ResumeAsync(id, cancel);
-        return TypedResults.Ok(RunRow.Of((await queries.GetAsync(id, cancel))!));
+        return TypedResults.Ok((await queries.RowAsync(id, cancel))!);
     }
 
     private static async Task<PhysicalFileHttpResult> FileAsync(int id, string name, RunQueries queries, CancellationToken cancel)
     {
-        var detail = await DetailAsync(id, queries, cancel);
-        if (!detail.Files.Contains(name)) throw new NotFoundException($"run {id} has no file '{name}'; it has {string.Join(", ", detail.Files)}");
-        return TypedResults.PhysicalFile(Path.Combine(detail.Run.Folder, name), ContentTypeOf(name), $"run-{id}-{name}");
+        var folder = await queries.FolderAsync(id, cancel) ?? throw new NotFoundException($"run {id} does not exist");
+        if (!RunFolder.Downloads.Contains(name) || !folder.Has(name))
+            throw new NotFoundException($"run {id} has no file '{name}'; it has {string.Join(", ", RunFolder.Downloads.Where(folder.Has))}");
+        return TypedResults.PhysicalFile(folder.PathOf(name), ContentTypeOf(name), $"run-{id}-{name}");
     }
 
     private static async Task<FileContentHttpResult> HeatmapAsync(int id, int index, string? scale, float? low, float? high, RunMaps maps) =>
@@ -94,11 +95,14 @@ public static class RunsApi
 
     private static async Task<FileStreamHttpResult> ExportOfficialAsync(int id, RunQueries queries, CancellationToken cancel)
     {
-        var run = (await DetailAsync(id, queries, cancel)).Run;
+        var detail = await DetailAsync(id, queries, cancel);
+        if (!detail.CanExportOfficial)
+            throw new ConflictException($"run {id} is {detail.Run.Status.ToString().ToLowerInvariant()} with a {detail.Config.Backbone.Kind} backbone; " +
+                                        "only finished EfficientNet-B4 runs export to the official code");
         var folder = Directory.CreateTempSubdirectory("uniad-export-").FullName;
         try
         {
-            OfficialRun.Export(run.Folder, folder);
+            OfficialRun.Export(detail.Run.Folder, folder);
             var zip = new MemoryStream();                                        // disposed by the result, once sent
             using (var archive = new ZipArchive(zip, ZipArchiveMode.Create, leaveOpen: true))
                 foreach (var name in new[] { OfficialRun.ExportCheckpointFile, OfficialRun.ExportConfigFile })

@@ -51,9 +51,6 @@ public static class StudiesApi
         return MatrixFormats.Text(matrix, format!, $"UniAD Lab study {id} \"{study.Study.Name}\"");
     }
 
-    private static async Task<Ok<CancelledRunsResponse>> CancelAsync(int id, StudyQueries studies, RunLauncher launcher, CancellationToken cancel)
-    {
-        await DetailAsync(id, studies, cancel);
-        return TypedResults.Ok(new CancelledRunsResponse(await launcher.CancelAsync(new RunSelection(StudyId: id), cancel)));
-    }
+    private static async Task<Ok<CancelledRunsResponse>> CancelAsync(int id, RunLauncher launcher, CancellationToken cancel) =>
+        TypedResults.Ok(new CancelledRunsResponse(await launcher.CancelAsync(new RunSelection(StudyId: id), cancel)));
 }

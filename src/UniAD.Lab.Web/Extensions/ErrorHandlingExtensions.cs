@@ -6,10 +6,11 @@ using UniAD.Lab.Web.Api;
 namespace UniAD.Lab.Web.Extensions;
 
 /// <summary>What a request that fails answers, in one place. A user's mistake (<see cref="UserException"/> and its kinds, a
-/// body the framework could not read, a full disk) gets its own status and every problem, one line each; any other failure
-/// is a 500 with one line and an error id, the same id as the log entry that holds the exception. API answers are problem
-/// details (<see cref="ApiProblem"/>), as is an empty error answer of an API route (no such route, a body over its limit);
-/// pages get the line as text. No stack trace ever reaches a response (pages' own failures: <c>PageErrorBoundary</c>).</summary>
+/// body the framework could not read) gets its own status and every problem, one line each; a full disk is a 507 and any
+/// other failure a 500, each with one line and an error id, the same id as the log entry that holds the exception (and
+/// the file's path, which the answer leaves out). API answers are problem details (<see cref="ApiProblem"/>), as is an
+/// empty error answer of an API route (no such route, a body over its limit); other requests get the line as text. No
+/// stack trace ever reaches a response (pages' own failures: <c>PageErrorBoundary</c>).</summary>
 public static class ErrorHandlingExtensions
 {
     public static void UseLabErrors(this WebApplication app)
@@ -29,10 +30,11 @@ public static class ErrorHandlingExtensions
                 if (StatusOf(e) is int status) await AnswerAsync(http, status, e is UserException user ? user.Problems : [Describe(e, http)], null);
                 else
                 {
-                    var errorId = ErrorIds.New();
+                    var (errorId, diskFull) = (ErrorIds.New(), UserErrors.IsDiskFull(e));
                     logger.LogError(e, "{Method} {Path} failed, error {ErrorId}", http.Request.Method, http.Request.Path, errorId);
-                    await AnswerAsync(http, StatusCodes.Status500InternalServerError,
-                        [$"the lab failed on this request (error {errorId}); its log has the details"], errorId);
+                    await AnswerAsync(http, diskFull ? StatusCodes.Status507InsufficientStorage : StatusCodes.Status500InternalServerError,
+                        [diskFull ? $"the disk is full: the lab could not write what this request needs (error {errorId}; its log names the file)"
+                                  : $"the lab failed on this request (error {errorId}); its log has the details"], errorId);
                 }
             }
         });
@@ -42,12 +44,12 @@ public static class ErrorHandlingExtensions
 
     private static Task AnswerAsync(HttpContext http, int status, IReadOnlyList<string> problems, string? errorId)
     {
-        if (IsApi(http) || status != StatusCodes.Status500InternalServerError) return ApiProblem.WriteAsync(http, status, problems, errorId);
+        if (IsApi(http)) return ApiProblem.WriteAsync(http, status, problems, errorId);
         http.Response.StatusCode = status;
         return http.Response.WriteAsync(problems[0]);
     }
 
-    /// <summary>The status a user's mistake is answered with; null for a fault of the lab.</summary>
+    /// <summary>The status a user's mistake is answered with; null for a fault of the lab or a full disk.</summary>
     private static int? StatusOf(Exception e) => e switch
     {
         NotFoundException => StatusCodes.Status404NotFound,
@@ -55,7 +57,6 @@ public static class ErrorHandlingExtensions
         TooLargeException => StatusCodes.Status413PayloadTooLarge,
         UserException => StatusCodes.Status400BadRequest,
         BadHttpRequestException bad => bad.StatusCode,
-        _ when UserErrors.IsDiskFull(e) => StatusCodes.Status507InsufficientStorage,
         _ => null,
     };
 
@@ -73,7 +74,7 @@ public static class ErrorHandlingExtensions
         $"({http.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize:N0} bytes)";
 
     /// <summary>What was wrong with a request the framework could not bind (the JSON error, with the path of the value at
-    /// fault, when there is one), or the disk that is full.</summary>
+    /// fault, when there is one).</summary>
     private static string Describe(Exception e, HttpContext http) => e switch
     {
         BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => TooLarge(http),

@@ -7,12 +7,12 @@ namespace UniAD.Lab.Web.Api.Contracts;
 
 /// <summary>What the New run form asks, as JSON; anything left out takes the lab's default (the preset's epochs, batch
 /// size, test interval and seed; <c>Lab:Device</c>; the training queue).</summary>
-public sealed record QueueRunsRequest(int? DatasetId, string? Name, string? Preset = null, string? Ablation = null, int? Epochs = null,
+public sealed record QueueRunsRequest(int? DatasetId = null, string? Name = null, string? Preset = null, string? Ablation = null, int? Epochs = null,
     int? BatchSize = null, int? EvaluateEvery = null, IReadOnlyList<int>? Seeds = null, IReadOnlyList<string>? Overrides = null,
     IReadOnlyList<string>? Categories = null, string? NormalClasses = null, string? Device = null, string? Queue = null)
 {
     public RunSpec ToSpec() => new(DatasetId, Name, Preset, Ablation, Epochs, BatchSize, EvaluateEvery, Seeds, Overrides, Categories,
-        NormalClasses?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), Device, Queue);
+        NormalClasses is null ? null : RunSpec.NormalClassesOf(NormalClasses), Device, Queue);
 }
 
 /// <summary>The runs one request queued, one per seed.</summary>
@@ -50,7 +50,7 @@ public sealed record RunResponse(
         var (request, progress, summary, best, cost, provenance) = (r.Request, r.Progress, r.Summary, r.BestOnTest, r.Cost, r.Provenance);
         return new(r.Id, r.Name, r.Status, r.Error, r.DatasetId, r.Dataset?.Name ?? "", r.Dataset?.Version ?? "", r.Group, r.StudyId, r.Variant,
             request.Preset, request.Ablation, request.Seed, request.Categories, request.NormalClasses, request.Device, request.Queue,
-            JsonDocument.Parse(request.ConfigJson).RootElement.Clone(),
+            JsonElement.Parse(request.ConfigJson),
             progress.Epoch, progress.TotalEpochs, progress.Step, progress.StepsPerEpoch, progress.Loss, progress.LearningRate, progress.ImagesPerSecond,
             progress.RemainingSeconds, summary.ImageScore, summary.MeanImageAuroc, summary.MeanPixelAuroc, summary.MeanAupro, summary.Warnings,
             best.Epoch, best.ImageAuroc, best.PixelAuroc, cost.WallSeconds, cost.PeakMemoryBytes, cost.PeakGpuMemoryBytes,

@@ -13,7 +13,7 @@ public sealed record SweepAxisRequest(string Key, IReadOnlyList<JsonElement> Val
 
 /// <summary>A study as JSON: the base run as <c>POST /api/runs</c> takes it (its name is the study's), then the variants,
 /// or <c>paperAblations: true</c>, or a <c>sweep</c> grid; the baseline is a variant's name (by default the first).</summary>
-public sealed record CreateStudyRequest(int? DatasetId, string? Name, string? Preset = null, int? Epochs = null, int? BatchSize = null,
+public sealed record CreateStudyRequest(int? DatasetId = null, string? Name = null, string? Preset = null, int? Epochs = null, int? BatchSize = null,
     int? EvaluateEvery = null, IReadOnlyList<int>? Seeds = null, IReadOnlyList<string>? Overrides = null, IReadOnlyList<string>? Categories = null,
     string? NormalClasses = null, string? Device = null, string? Queue = null, IReadOnlyList<StudyVariantRequest>? Variants = null,
     bool PaperAblations = false, IReadOnlyList<SweepAxisRequest>? Sweep = null, string? Baseline = null)
