@@ -44,10 +44,10 @@ public sealed record UniadConfig
     /// <summary>Where the <see cref="EngineBehaviour"/> switches live in the JSON.</summary>
     private static readonly string[][] EngineBehaviourKeys = [["training", "lr_step_timing"], ["model", "feature_jitter", "noise_stream"]];
 
-    /// <summary>This config for a new run: every <see cref="EngineBehaviour"/> switch back to the official one.</summary>
     /// <summary>The same config trained with another seed (each run of a request gets its own).</summary>
     public UniadConfig WithSeed(int seed) => this with { Training = Training with { Seed = seed } };
 
+    /// <summary>This config for a new run: every <see cref="EngineBehaviour"/> switch back to the official one.</summary>
     public UniadConfig ForNewRun() => this with
     {
         Training = Training with { LrStepTiming = EngineBehaviour.Official },
