@@ -78,10 +78,11 @@ public sealed class RunRequestsTests : IDisposable
     [Fact]
     public async Task WhatARequestLeavesOutTakesTheLabsDefaults()
     {
+        _lab.Options.Device = "cpu";                                        // not LabOptions' own default ("auto")
         var dataset = await _lab.ImportTinyAsync();
         var plan = await _lab.Requests.PlanAsync(new RunSpec(dataset, "api"));
         Assert.Empty(plan.Problems);
-        Assert.Equal((_lab.Options.Device, Queues.Training, ConfigRequest.DefaultPreset, Presets.FullModel),
+        Assert.Equal(("cpu", Queues.Training, ConfigRequest.DefaultPreset, Presets.FullModel),
                      (plan.Spec.Device, plan.Spec.Queue, plan.Spec.Preset, plan.Spec.Ablation));
         Assert.Equal(_lab.Requests.NewDraft().Device, plan.Spec.Device);
         Assert.Equal([Presets.QuickCpu.Training.Seed], plan.Runs.Select(r => r.Seed));
