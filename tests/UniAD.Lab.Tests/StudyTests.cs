@@ -13,15 +13,15 @@ namespace UniAD.Lab.Tests;
 /// the matrix's exports.</summary>
 public class StudyTests
 {
-    /// <summary>A study form on the tiny config: the quick preset with every difference as a base override.</summary>
+    /// <summary>A study form on the tiny config: the default preset with every difference but the form's fields (which keep
+    /// the preset's values) as a base override.</summary>
     private static StudyDraft TinyStudy(Lab lab, int datasetId)
     {
         var draft = lab.Requests.NewStudyDraft();
         draft.Base.DatasetId = datasetId;
         draft.Base.Name = "jitter";
         draft.Base.Seeds = "1, 2";
-        draft.Base.Overrides = string.Join('\n', ConfigDiff.Overrides(Presets.QuickCpu, TinyDataset.Config(epochs: 2))
-            .Where(o => !o.StartsWith("training.epochs") && !o.StartsWith("training.batch_size") && !o.StartsWith("training.seed")));
+        draft.Base.Overrides = string.Join('\n', Lab.FormOverrides(TinyDataset.Config(epochs: 2)));
         draft.Variants = [new() { Name = "full" }, new() { Name = "no jitter", Overrides = "model.feature_jitter.enabled=false" }];
         return draft;
     }

@@ -62,12 +62,16 @@ public sealed class Lab : IDisposable
 
     /// <summary>The request for one run per seed of exactly <paramref name="config"/> as the New run form makes it: the
     /// default preset, its epochs, batch size and test interval in their fields, every other difference as an override.</summary>
-    public static RunSpec SpecOf(int datasetId, UniadConfig config, IReadOnlyList<int> seeds, string name, string device = "cpu")
+    public static RunSpec SpecOf(int datasetId, UniadConfig config, IReadOnlyList<int> seeds, string name, string device = "cpu") =>
+        new(datasetId, name, Epochs: config.Training.Epochs, BatchSize: config.Training.BatchSize,
+            EvaluateEvery: config.Training.EvaluateEveryEpochs, Seeds: seeds, Overrides: FormOverrides(config), Device: device);
+
+    /// <summary>What the New run form holds as overrides for <paramref name="config"/>: every difference from the default
+    /// preset but the keys the form has fields for (epochs, batch size, test interval, seed), matched exactly.</summary>
+    public static IReadOnlyList<string> FormOverrides(UniadConfig config)
     {
         string[] fields = ["training.epochs", "training.batch_size", "training.evaluate_every_epochs", "training.seed"];
-        var overrides = ConfigDiff.Overrides(Presets.ByName[ConfigRequest.DefaultPreset](), config).Where(o => !fields.Contains(o[..o.IndexOf('=')]));
-        return new(datasetId, name, Epochs: config.Training.Epochs, BatchSize: config.Training.BatchSize,
-            EvaluateEvery: config.Training.EvaluateEveryEpochs, Seeds: seeds, Overrides: [.. overrides], Device: device);
+        return [.. ConfigDiff.Overrides(Presets.ByName[ConfigRequest.DefaultPreset](), config).Where(o => !fields.Contains(o[..o.IndexOf('=')]))];
     }
 
     /// <summary>Queues <see cref="SpecOf"/> through the one request path.</summary>
