@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using UniAD.Datasets;
+using UniAD.Lab.Migrations.Sqlite;
 using UniAD.Lab.Persistence;
 
 namespace UniAD.Lab.Tests;
@@ -22,7 +23,7 @@ public class StartupTests
     public async Task UpgradingFromTheFirstSchemaKeepsTheData()
     {
         var file = Path.Combine(TestScratch.NewFolder("uniad-migrate"), "lab.db");
-        var options = new DbContextOptionsBuilder<LabDbContext>().UseSqlite($"Data Source={file}", sqlite => sqlite.MigrationsAssembly(LabServices.SqliteMigrationsAssembly)).Options;
+        var options = new DbContextOptionsBuilder<LabDbContext>().UseSqlite($"Data Source={file}", SqliteMigrations.Configure).Options;
         using (var old = new LabDbContext(options))
         {
             old.GetService<IMigrator>().Migrate(old.Database.GetMigrations().First());

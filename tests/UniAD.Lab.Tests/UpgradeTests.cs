@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using UniAD.Core.Configuration;
+using UniAD.Lab.Migrations.Sqlite;
 using UniAD.Lab.Persistence;
 using UniAD.Lab.Studies;
 
@@ -20,7 +21,7 @@ public sealed class UpgradeTests : IDisposable
     private const string TodaysSchema = "20261201111414_ImportedRuns";
     private readonly string _file = Path.Combine(TestScratch.NewFolder("uniad-upgrade"), "lab.db");
     private DbContextOptions<LabDbContext> Options => new DbContextOptionsBuilder<LabDbContext>()
-        .UseSqlite($"Data Source={_file}", sqlite => sqlite.MigrationsAssembly(LabServices.SqliteMigrationsAssembly)).Options;
+        .UseSqlite($"Data Source={_file}", SqliteMigrations.Configure).Options;
 
     private static readonly string Config = Presets.QuickCpu.ToJson();
 
