@@ -1,4 +1,3 @@
-using UniAD.Core;
 using TorchSharp;
 using TorchSharp.PyBridge;
 using UniAD.Core.Backbones;

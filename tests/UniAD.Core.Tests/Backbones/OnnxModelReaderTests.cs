@@ -1,4 +1,3 @@
-using UniAD.Core;
 using System.Runtime.InteropServices;
 using Google.Protobuf;
 using UniAD.Core.Backbones;

@@ -1,4 +1,3 @@
-using UniAD.Core;
 using Microsoft.ML.OnnxRuntime;
 using UniAD.Core.Backbones;
 using Xunit.Abstractions;

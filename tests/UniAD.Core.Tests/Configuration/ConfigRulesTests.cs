@@ -1,4 +1,3 @@
-using UniAD.Core;
 using UniAD.Core.Configuration;
 
 namespace UniAD.Core.Tests.Configuration;

@@ -1,4 +1,3 @@
-using UniAD.Core;
 using UniAD.Core.Backbones;
 using UniAD.Core.Configuration;
 

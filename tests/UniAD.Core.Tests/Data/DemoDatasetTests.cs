@@ -1,4 +1,3 @@
-using UniAD.Core;
 using System.Security.Cryptography;
 using UniAD.Core.Data;
 using UniAD.Core.Data.Demo;

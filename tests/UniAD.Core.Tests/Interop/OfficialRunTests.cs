@@ -1,4 +1,3 @@
-using UniAD.Core;
 using System.Collections;
 using TorchSharp;
 using TorchSharp.PyBridge;

@@ -1,4 +1,3 @@
-using UniAD.Core;
 using UniAD.Core.Data;
 using UniAD.Core.Evaluation;
 using UniAD.Core.Training;

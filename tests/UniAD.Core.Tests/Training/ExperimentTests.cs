@@ -1,4 +1,3 @@
-using UniAD.Core;
 using System.Diagnostics;
 using UniAD.Core.Data;
 using UniAD.Core.Evaluation;

@@ -1,4 +1,3 @@
-using UniAD.Core;
 using UniAD.Core.Configuration;
 using UniAD.Core.Training;
 using static TorchSharp.torch;
