@@ -71,7 +71,7 @@ public class VersionTests
         _store.RemoveAbandonedStaging();
         Assert.False(Directory.Exists(abandoned));
 
-        Assert.Contains("invalid dataset name", Assert.Throws<UniAD.Core.Data.DatasetException>(() => _store.Stage(new ImportRequest(Files.DemoMvtec(), "../up"))).Message);
+        Assert.Contains("invalid dataset name", Assert.Throws<DatasetException>(() => _store.Stage(new ImportRequest(Files.DemoMvtec(), "../up"))).Message);
         Assert.Contains("no layout", Assert.Throws<DatasetException>(() => _store.Stage(new ImportRequest(Files.TempDirectory(), "empty"))).Message);
         Assert.Empty(Files.Leftovers(_store));
     }
