@@ -49,16 +49,15 @@ public sealed class RunningLab : IDisposable
     {
         var testOutput = new DirectoryInfo(AppContext.BaseDirectory);                 // tests/X/bin/<Configuration>/net10.0/
         string configuration = testOutput.Parent!.Name, framework = testOutput.Name;
-        var repo = testOutput;
-        while (!File.Exists(Path.Combine(repo.FullName, "UniAD.Lab.sln"))) repo = repo.Parent ?? throw new FileNotFoundException("UniAD.Lab.sln not found above the tests");
-        var dll = Path.Combine(repo.FullName, "src", "UniAD.Lab.Web", "bin", configuration, framework, "UniAD.Lab.Web.dll");
+        var dll = RepositoryFolder(Path.Combine("src", "UniAD.Lab.Web", "bin", configuration, framework, "UniAD.Lab.Web.dll"));
         return File.Exists(dll) ? dll : throw new FileNotFoundException($"build the lab first: {dll}");
     }
 
+    /// <summary>A path in the repository (the folder with UniAD.Lab.sln above the test's output).</summary>
     public static string RepositoryFolder(string relative)
     {
         var repo = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(repo.FullName, "UniAD.Lab.sln"))) repo = repo.Parent!;
+        while (!File.Exists(Path.Combine(repo.FullName, "UniAD.Lab.sln"))) repo = repo.Parent ?? throw new FileNotFoundException("UniAD.Lab.sln not found above the tests");
         return Path.Combine(repo.FullName, relative);
     }
 
