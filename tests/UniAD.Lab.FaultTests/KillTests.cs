@@ -73,7 +73,7 @@ public sealed class KillTests
             var finished = await second.FinishedRunAsync(http, id);
             // It went on from the checkpoint: the epochs it holds were trained (and logged) once. (The epoch after it may
             // be logged twice: the kill can fall between its log line and its checkpoint.)
-            var log = File.ReadAllLines(Path.Combine(folder, "run.log"));
+            var log = File.ReadAllLines(Path.Combine(folder, RunFolder.LogFile));
             Assert.All(Enumerable.Range(1, checkpointed), epoch => Assert.Single(log, line => line.Contains($"epoch {epoch}: loss")));
             Assert.Empty(Directory.EnumerateFiles(folder, "*.tmp"));
             var warnings = log.Where(line => line.Contains("  warning: ")).ToList();

@@ -43,7 +43,7 @@ public class TrainingJobTests
         Assert.Equal(below.Count, run.Summary.Warnings.Count(w => w.Contains("image AUROC")));
         Assert.Contains("\"seed\": 1", run.Request.ConfigJson);
         Assert.Contains(events, e => e?.Phase == "training" && e.Epoch == 2);
-        Assert.True(File.Exists(Path.Combine(run.Folder, "results.json")));
+        Assert.True(File.Exists(Path.Combine(run.Folder, RunFolder.ResultsJsonFile)));
         var log = new RunFolder(run.Folder).TailLog(10);
         Assert.Contains(log, l => l.Contains("started on"));
         Assert.Single(log, l => l.Contains("epoch 2: loss"));

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using UniAD.Core.Training;
 
 namespace UniAD.Lab.Tests.EndToEnd;
 
@@ -83,7 +84,7 @@ public sealed class RunningLab : IDisposable
     public Exception Explain(Exception failure)
     {
         var runs = Path.Combine(DataRoot, "runs");
-        var runLogs = Directory.Exists(runs) ? Directory.EnumerateFiles(runs, "run.log", SearchOption.AllDirectories)
+        var runLogs = Directory.Exists(runs) ? Directory.EnumerateFiles(runs, RunFolder.LogFile, SearchOption.AllDirectories)
             .Select(f => $"--- {Path.GetRelativePath(DataRoot, f)}\n{File.ReadAllText(f)}") : [];
         var tail = Log.Split('\n').TakeLast(200);
         return new Exception($"{failure.Message}\n--- lab log (last 200 lines)\n{string.Join('\n', tail)}\n{string.Join('\n', runLogs)}", failure);

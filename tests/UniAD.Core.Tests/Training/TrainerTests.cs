@@ -13,7 +13,7 @@ public class TrainerTests
     private static (Trainer Trainer, string Checkpoint) Train(int epochs, string folder, UniadConfig? config = null)
     {
         var trainer = Trainer.Start(config ?? TinyDataset.Config(epochs), 24, 4, 4, "features-v1", CPU);
-        var checkpoint = Path.Combine(folder, "checkpoint.uniad");
+        var checkpoint = Path.Combine(folder, RunFolder.CheckpointFile);
         using var features = Features();
         trainer.Train(features, new TrainingHooks(checkpoint));
         return (trainer, checkpoint);
@@ -108,7 +108,7 @@ public class TrainerTests
         Train(2, folder);
         // The latest and the one it replaced; no temporary file.
         Assert.Equal(["checkpoint.previous.uniad", "checkpoint.uniad"], Directory.GetFiles(folder).Select(Path.GetFileName).Order());
-        Assert.Equal(1, Checkpoint.Load(Checkpoint.PreviousPath(Path.Combine(folder, "checkpoint.uniad"))).State.CompletedEpochs);
+        Assert.Equal(1, Checkpoint.Load(Checkpoint.PreviousPath(Path.Combine(folder, RunFolder.CheckpointFile))).State.CompletedEpochs);
     }
 
     [Fact]
