@@ -47,8 +47,13 @@ public sealed class MarkVersionWeak : Task
         elf[flags.Value + 1] = weak[1];
         string temporary = Library + ".repair.tmp";
         File.WriteAllBytes(temporary, elf);
-        File.Delete(Library);                 // unlinks this name only: a hard-linked package cache keeps the file it had
-        File.Move(temporary, Library);
+        // The time the copy step gave the file: it skips a file whose size and time match the package's, so the next
+        // incremental build keeps this repaired file instead of linking the package's again for this task to repair.
+        File.SetLastWriteTimeUtc(temporary, File.GetLastWriteTimeUtc(Library));
+        // A rename over the old name (on Linux File.Replace without a backup is rename(2); the task factory compiles
+        // against netstandard, which has no File.Move with overwrite): atomic, never a moment without the library, and it
+        // replaces this name only, so a hard-linked package cache keeps the file it had.
+        File.Replace(temporary, Library, destinationBackupFileName: null);
         Log.LogMessage(MessageImportance.Low, $"marked {Version} weak in {Library}");
         return true;
     }
