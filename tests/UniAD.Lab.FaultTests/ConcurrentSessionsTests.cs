@@ -37,11 +37,13 @@ public sealed class ConcurrentSessionsTests
             var runs = (await RunningLab.Json(await http.GetAsync("/api/runs?pageSize=100"))).GetProperty("runs").EnumerateArray().ToList();
             foreach (var action in done)
             {
-                var run = runs.Where(r => r.GetProperty("name").GetString() == action.Run).ToList();
-                FaultSuite.AssertNothingLost(datasets.Contains(action.Dataset) && run.Count == 1
-                    && run[0].GetProperty("tags").EnumerateArray().Any(t => t.GetString() == action.Tag)
-                    && (!action.Cancelled || run[0].GetProperty("status").GetString() == "Cancelled"),
-                    $"{action.Run}: its dataset, run, tag and cancel are all stored");
+                FaultSuite.AssertNothingLost(() =>
+                {
+                    Assert.Contains(action.Dataset, datasets);
+                    var run = Assert.Single(runs, r => r.GetProperty("name").GetString() == action.Run);
+                    Assert.Contains(action.Tag, run.GetProperty("tags").EnumerateArray().Select(t => t.GetString()));
+                    if (action.Cancelled) Assert.Equal("Cancelled", run.GetProperty("status").GetString());
+                }, $"{action.Run}: its dataset, run, tag and cancel are all stored");
             }
             Assert.DoesNotContain(lab.Log.Split('\n'), line => line.StartsWith("fail:") || line.StartsWith("crit:"));
             FaultSuite.AssertDatabaseIntact(lab.DataRoot);

@@ -63,9 +63,13 @@ public sealed class DiskFullTests
             var problem = Assert.Single((await RunningLab.Json(refused)).GetProperty("problems").EnumerateArray()).GetString();
             Assert.StartsWith("the disk is full: ", problem);
             var store = new DatasetStore(Path.Combine(dataRoot, "datasets"));
-            FaultSuite.AssertNothingLost(!store.List().Any()
-                && Directory.EnumerateFiles(Path.Combine(dataRoot, "datasets"), "*", SearchOption.AllDirectories).Select(Path.GetFileName).SequenceEqual(["filler.bin"])
-                && (await RunningLab.Json(await http.GetAsync("/api/datasets"))).GetArrayLength() == 0, "the refused import left nothing but the filler");
+            var datasets = await RunningLab.Json(await http.GetAsync("/api/datasets"));
+            FaultSuite.AssertNothingLost(() =>
+            {
+                Assert.Empty(store.List().Select(v => v.Folder));
+                Assert.Equal(["filler.bin"], Directory.EnumerateFiles(Path.Combine(dataRoot, "datasets"), "*", SearchOption.AllDirectories).Select(Path.GetFileName));
+                Assert.Empty(datasets.EnumerateArray());
+            }, "the refused import left nothing but the filler");
             Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/datasets")).StatusCode);
             FaultSuite.AssertDatabaseIntact(dataRoot);
 

@@ -39,12 +39,19 @@ public sealed class FaultSuite(IMessageSink sink) : IDisposable
         Interlocked.Increment(ref _rejections);
     }
 
-    /// <summary>A check that looks for lost or left-over data: counted for the summary, and asserted.</summary>
-    public static void AssertNothingLost(bool held, string what)
+    /// <summary>A check that looks for lost or left-over data: counted for the summary, and asserted by
+    /// <paramref name="asserts"/>, the check's own asserts, so that a failure names what was lost or left over (the
+    /// dataset, the tag, the file). One that fails counts as data lost and fails the test with <paramref name="what"/>
+    /// in front of the assert's message.</summary>
+    public static void AssertNothingLost(Action asserts, string what)
     {
         Interlocked.Increment(ref _lossChecks);
-        if (!held) Interlocked.Increment(ref _lost);
-        Assert.True(held, what);
+        try { asserts(); }
+        catch (Exception failure)
+        {
+            Interlocked.Increment(ref _lost);
+            throw new XunitException($"{what}: {failure.Message}", failure);
+        }
     }
 
     /// <summary>The summary line, a runner message that <c>dotnet test</c> prints (xunit.runner.json turns them on).</summary>
@@ -83,14 +90,12 @@ public sealed class FaultSuite(IMessageSink sink) : IDisposable
             new ExperimentHooks());
         var losses = finished.GetProperty("history").EnumerateArray().OrderBy(h => h.GetProperty("epoch").GetInt32())
             .Select(h => h.GetProperty("loss").GetDouble()).ToList();
-        AssertNothingLost(losses.Count == straight.State.History.Count
-                          && losses.Zip(straight.State.History).All(p => Math.Abs(p.First - p.Second.MeanLoss) <= 1e-12)
-                          && Math.Abs(straight.Report!.Mean.ImageAuroc - finished.GetProperty("meanImageAuroc").GetDouble()) <= 1e-12
-                          && Math.Abs(straight.Report.Mean.PixelAuroc!.Value - finished.GetProperty("meanPixelAuroc").GetDouble()) <= 1e-12,
-            "the resumed run has the losses and AUROCs of the uninterrupted one");
-        Close.Equal(straight.State.History.Select(h => h.MeanLoss), losses, tolerance: 1e-12);
-        Assert.Equal(straight.Report!.Mean.ImageAuroc, finished.GetProperty("meanImageAuroc").GetDouble(), 1e-12);
-        Assert.Equal(straight.Report.Mean.PixelAuroc!.Value, finished.GetProperty("meanPixelAuroc").GetDouble(), 1e-12);
+        AssertNothingLost(() =>
+        {
+            Close.Equal(straight.State.History.Select(h => h.MeanLoss), losses, tolerance: 1e-12);
+            Assert.Equal(straight.Report!.Mean.ImageAuroc, finished.GetProperty("meanImageAuroc").GetDouble(), 1e-12);
+            Assert.Equal(straight.Report.Mean.PixelAuroc!.Value, finished.GetProperty("meanPixelAuroc").GetDouble(), 1e-12);
+        }, "the resumed run has the losses and AUROCs of the uninterrupted one");
     }
 
     /// <summary>SQLite's own checks of the lab's database: every page and index sound, every foreign key pointing at a row.</summary>
@@ -105,7 +110,7 @@ public sealed class FaultSuite(IMessageSink sink) : IDisposable
             return command.ExecuteScalar()?.ToString() ?? "";
         }
         string integrity = Scalar("PRAGMA integrity_check"), foreignKeys = Scalar("PRAGMA foreign_key_check");
-        AssertNothingLost(integrity == "ok", $"SQLite's integrity check: {integrity}");
-        AssertNothingLost(foreignKeys == "", $"SQLite's foreign-key check: {foreignKeys}");
+        AssertNothingLost(() => Assert.Equal("ok", integrity), "SQLite's integrity check");
+        AssertNothingLost(() => Assert.Equal("", foreignKeys), "SQLite's foreign-key check");
     }
 }

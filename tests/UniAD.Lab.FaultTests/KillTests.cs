@@ -61,7 +61,7 @@ public sealed class KillTests
         {
             using var http = Client(second);
             var folder = Path.Combine(second.DataRoot, "runs", $"{id}");
-            FaultSuite.AssertNothingLost(!Directory.EnumerateFiles(folder, "*.tmp").Any(), "nothing half-written is visible after the restart");
+            FaultSuite.AssertNothingLost(() => Assert.Empty(Directory.EnumerateFiles(folder, "*.tmp")), "nothing half-written is visible after the restart");
             FaultSuite.AssertDatabaseIntact(second.DataRoot);
             var interrupted = await RunningLab.Json(await http.GetAsync($"/api/runs/{id}"));
             Assert.Equal("Failed", interrupted.GetProperty("status").GetString());
@@ -114,9 +114,13 @@ public sealed class KillTests
         {
             using var http = Client(second);
             var staging = Path.Combine(second.DataRoot, "datasets", DatasetStore.StagingFolder);
-            FaultSuite.AssertNothingLost(!(Directory.Exists(staging) && Directory.EnumerateFileSystemEntries(staging).Any())
-                && (await RunningLab.Json(await http.GetAsync("/api/datasets"))).GetArrayLength() == 0
-                && !new DatasetStore(Path.Combine(second.DataRoot, "datasets")).List().Any(), "the interrupted import left nothing: no staging, no version, no row");
+            var datasets = await RunningLab.Json(await http.GetAsync("/api/datasets"));
+            FaultSuite.AssertNothingLost(() =>
+            {
+                if (Directory.Exists(staging)) Assert.Empty(Directory.EnumerateFileSystemEntries(staging));
+                Assert.Empty(datasets.EnumerateArray());
+                Assert.Empty(new DatasetStore(Path.Combine(second.DataRoot, "datasets")).List().Select(v => v.Folder));
+            }, "the interrupted import left nothing: no staging, no version, no row");
             FaultSuite.AssertDatabaseIntact(second.DataRoot);
             await TinyLabData.ImportAsync(second.Url);                        // and the same import now goes through
             Assert.Single(new DatasetStore(Path.Combine(second.DataRoot, "datasets")).List());

@@ -46,7 +46,7 @@ public sealed class MalformedInputTests(CorpusLab corpus) : IClassFixture<Corpus
         var store = TestScratch.NewFolder("malformed-store");
         var line = UniadCli.FailsWithOneLine("dataset", "import", zip, "--name", "bad", "--store", store);
         Assert.Contains(input.Error, line);
-        FaultSuite.AssertNothingLost(!Directory.EnumerateFiles(store, "*", SearchOption.AllDirectories).Any(), $"{name}: the CLI stored nothing");
+        FaultSuite.AssertNothingLost(() => Assert.Empty(Directory.EnumerateFiles(store, "*", SearchOption.AllDirectories)), $"{name}: the CLI stored nothing");
         FaultSuite.Rejected($"dataset: {name}");
 
         try
@@ -56,9 +56,12 @@ public sealed class MalformedInputTests(CorpusLab corpus) : IClassFixture<Corpus
             var answer = await corpus.Http.PostAsJsonAsync("/api/datasets", new { name = "bad", upload });
             Assert.Equal(HttpStatusCode.BadRequest, answer.StatusCode);
             AssertProblem(await RunningLab.Json(answer), input.Error);
-            FaultSuite.AssertNothingLost(
-                !(await RunningLab.Json(await corpus.Http.GetAsync("/api/datasets"))).EnumerateArray().Any(d => d.GetProperty("name").GetString() == "bad")
-                && !new DatasetStore(Path.Combine(corpus.Lab.DataRoot, "datasets")).List().Any(v => v.Manifest.Name == "bad"), $"{name}: the API stored nothing");
+            var datasets = await RunningLab.Json(await corpus.Http.GetAsync("/api/datasets"));
+            FaultSuite.AssertNothingLost(() =>
+            {
+                Assert.DoesNotContain(datasets.EnumerateArray(), d => d.GetProperty("name").GetString() == "bad");
+                Assert.DoesNotContain(new DatasetStore(Path.Combine(corpus.Lab.DataRoot, "datasets")).List(), v => v.Manifest.Name == "bad");
+            }, $"{name}: the API stored nothing");
             FaultSuite.Rejected($"dataset: {name}");
         }
         catch (Exception e) { throw corpus.Lab.Explain(e); }
@@ -75,7 +78,7 @@ public sealed class MalformedInputTests(CorpusLab corpus) : IClassFixture<Corpus
             "train", "--data", MalformedInputs.ValidFolder(), "--out", output, "--preset", input.Preset, "--ablation", input.Ablation,
             .. input.Overrides.SelectMany(o => new[] { "--set", o })]);
         Assert.Contains(input.Error, line);
-        FaultSuite.AssertNothingLost(!Directory.Exists(output), $"{name}: the CLI wrote no run folder");
+        FaultSuite.AssertNothingLost(() => Assert.False(Directory.Exists(output), $"{output} exists"), $"{name}: the CLI wrote no run folder");
         FaultSuite.Rejected($"config: {name}");
 
         var answer = await corpus.Http.PostAsJsonAsync("/api/runs", new
@@ -84,8 +87,8 @@ public sealed class MalformedInputTests(CorpusLab corpus) : IClassFixture<Corpus
         });
         Assert.Equal(HttpStatusCode.BadRequest, answer.StatusCode);
         AssertProblem(await RunningLab.Json(answer), input.Error);
-        FaultSuite.AssertNothingLost((await RunningLab.Json(await corpus.Http.GetAsync("/api/runs"))).GetProperty("total").GetInt32() == 0,
-            $"{name}: the API queued nothing");
+        var runs = await RunningLab.Json(await corpus.Http.GetAsync("/api/runs"));
+        FaultSuite.AssertNothingLost(() => Assert.Empty(runs.GetProperty("runs").EnumerateArray()), $"{name}: the API queued nothing");
         FaultSuite.Rejected($"config: {name}");
         FaultSuite.Passed();
     }
@@ -118,8 +121,12 @@ public sealed class MalformedInputTests(CorpusLab corpus) : IClassFixture<Corpus
         var answer = await corpus.Http.SendAsync(request);
         Assert.True(answer.StatusCode == status, $"{what}: {answer.StatusCode} {await answer.Content.ReadAsStringAsync()}");
         AssertProblem(await RunningLab.Json(answer), problem);
-        FaultSuite.AssertNothingLost((await RunningLab.Json(await corpus.Http.GetAsync("/api/runs"))).GetProperty("total").GetInt32() == 0
-            && (await RunningLab.Json(await corpus.Http.GetAsync("/api/datasets"))).GetArrayLength() == 1, $"{what}: nothing was stored");
+        var (runs, datasets) = (await RunningLab.Json(await corpus.Http.GetAsync("/api/runs")), await RunningLab.Json(await corpus.Http.GetAsync("/api/datasets")));
+        FaultSuite.AssertNothingLost(() =>
+        {
+            Assert.Empty(runs.GetProperty("runs").EnumerateArray());
+            Assert.Single(datasets.EnumerateArray());                          // the corpus's own
+        }, $"{what}: nothing was stored");
         FaultSuite.Rejected($"payload: {what}");
         FaultSuite.Passed();
     }
