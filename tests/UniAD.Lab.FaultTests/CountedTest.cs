@@ -9,5 +9,5 @@ namespace UniAD.Lab.FaultTests;
 [AttributeUsage(AttributeTargets.Assembly)]
 public sealed class CountedTestAttribute : BeforeAfterTestAttribute
 {
-    public override void Before(MethodInfo methodUnderTest) => FaultSuite.Started();
+    public override void Before(MethodInfo methodUnderTest) => FaultSuite.Started(methodUnderTest);
 }

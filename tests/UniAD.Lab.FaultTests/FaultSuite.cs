@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Reflection;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using UniAD.Core.Configuration;
@@ -16,17 +17,33 @@ namespace UniAD.Lab.FaultTests;
 public sealed class FaultSuiteCollection : ICollectionFixture<FaultSuite>;
 
 /// <summary>What the fault tests share: the tiny run they train, the checks that nothing was lost, and the counts for the
-/// suite's summary line, written when it ends and only when every one of its tests passed: faults injected, runs recovered,
-/// malformed inputs and how many times they were refused (each input is tried through the CLI, the API or both), and how
-/// many checks looked for lost or left-over data (an import's leftovers, every write of the concurrent sessions, a resumed
-/// run's numbers, the database's integrity) with how many of them found any.</summary>
+/// suite's summary line, written when it ends and only when every one of its tests started and passed: faults injected,
+/// runs recovered, malformed inputs and how many times they were refused (each input is tried through the CLI, the API or
+/// both), and how many checks looked for lost or left-over data (an import's leftovers, every write of the concurrent
+/// sessions, a resumed run's numbers, the database's integrity) with how many of them found any.</summary>
 public sealed class FaultSuite(IMessageSink sink) : IDisposable
 {
     public const string Collection = "fault suite";
     private static int _started, _passed, _injected, _recovered, _rejections, _lossChecks, _lost;
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> MalformedInputs = new();
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> MalformedInputs = new(), StartedMethods = new();
 
-    public static void Started() => Interlocked.Increment(ref _started);
+    /// <summary>Every test method of this assembly ([Fact] or [Theory]). A test that never starts (its class fixture or
+    /// constructor threw, or a theory found no data) never counts as started or passed: the summary also waits for each
+    /// of these to have started.</summary>
+    private static readonly IReadOnlyList<string> TestMethods = [.. typeof(FaultSuite).Assembly.GetTypes()
+        .SelectMany(type => type.GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly))
+        .Where(method => method.IsDefined(typeof(FactAttribute), inherit: true))            // a TheoryAttribute is a FactAttribute
+        .Select(Name).Order()];
+
+    private static string Name(MethodInfo method) => $"{method.DeclaringType!.Name}.{method.Name}";
+
+    /// <summary>A test (or a row of a theory) starts: called for each by <see cref="CountedTestAttribute"/>.</summary>
+    public static void Started(MethodInfo method)
+    {
+        StartedMethods.TryAdd(Name(method), 0);
+        Interlocked.Increment(ref _started);
+    }
+
     /// <summary>The last line of every fault test: the summary is written only when each test that started got here.</summary>
     public static void Passed() => Interlocked.Increment(ref _passed);
     public static void Injected() => Interlocked.Increment(ref _injected);
@@ -55,10 +72,15 @@ public sealed class FaultSuite(IMessageSink sink) : IDisposable
     }
 
     /// <summary>The summary line, a runner message that <c>dotnet test</c> prints (xunit.runner.json turns them on).</summary>
-    public void Dispose() => sink.OnMessage(new DiagnosticMessage(_passed == _started
-        ? $"fault suite: {_injected} faults injected, {_recovered} runs recovered, {MalformedInputs.Count} malformed inputs refused " +
-          $"{_rejections} times (each through the CLI, the API or both), {_lossChecks} checks for lost or left-over data, data lost: {_lost}"
-        : $"fault suite: {_started - _passed} of {_started} tests did not pass; no summary"));
+    public void Dispose()
+    {
+        var notStarted = TestMethods.Where(method => !StartedMethods.ContainsKey(method)).ToList();
+        sink.OnMessage(new DiagnosticMessage(
+            notStarted.Count > 0 ? $"fault suite: {notStarted.Count} of {TestMethods.Count} tests did not start ({string.Join(", ", notStarted)}); no summary"
+            : _passed != _started ? $"fault suite: {_started - _passed} of {_started} tests did not pass; no summary"
+            : $"fault suite: {_injected} faults injected, {_recovered} runs recovered, {MalformedInputs.Count} malformed inputs refused " +
+              $"{_rejections} times (each through the CLI, the API or both), {_lossChecks} checks for lost or left-over data, data lost: {_lost}"));
+    }
 
     public static async Task<int> QueueTinyRunAsync(HttpClient http, int dataset, string name, int epochs)
     {
