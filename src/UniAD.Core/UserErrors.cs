@@ -33,6 +33,10 @@ public sealed class ConflictException(string message) : UserException(message);
 /// <summary>Something a request names does not exist: a run, a dataset, a study, an upload.</summary>
 public sealed class NotFoundException(string message) : UserException(message);
 
+/// <summary>A request its user's role does not allow: a viewer queueing a run, a researcher cancelling another's run. The
+/// message says who may.</summary>
+public sealed class ForbiddenException(string message) : UserException(message);
+
 /// <summary>A request body or upload over a stated size limit.</summary>
 public sealed class TooLargeException(string message) : UserException(message);
 

@@ -5,10 +5,11 @@ using UniAD.Lab.Web.Extensions;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddLabServices();
 builder.AddLabJobs();
+builder.AddLabAuth();
 builder.AddLabApi();
 builder.AddLabUi();
 
 var app = builder.Build();
 await app.Services.GetRequiredService<LabInitializer>().InitializeAsync();
 app.UseLab();
-app.Run();
+if (await app.StartLabAsync()) await app.WaitForShutdownAsync();

@@ -20,6 +20,7 @@ public sealed class LabOptions
     public double ResourceSampleSeconds { get; set; } = 5;
 
     public LabLimits Limits { get; set; } = new();
+    public AuthOptions Auth { get; set; } = new();
 
     /// <summary>Server folders a dataset may be imported from, besides <see cref="ImportsFolder"/>: the server never walks
     /// and copies a folder a user merely names.</summary>
@@ -43,6 +44,38 @@ public sealed class DatabaseOptions
 {
     public string Provider { get; set; } = "Sqlite";
     public string ConnectionString { get; set; } = "Data Source={DataRoot}/lab.db";
+}
+
+/// <summary>Who may use the lab (<c>Lab:Auth</c>; README, "Team lab").</summary>
+public sealed class AuthOptions
+{
+    /// <summary><see cref="AuthMode.Auto"/>: laptop mode while the lab listens on loopback only, accounts otherwise.</summary>
+    public AuthMode Mode { get; set; } = AuthMode.Auto;
+    /// <summary>Makes the first admin at start on a lab with no account, for unattended installs (e.g. the environment
+    /// variables <c>Lab__Auth__FirstAdmin__UserName</c> and <c>Lab__Auth__FirstAdmin__Password</c>); ignored once the
+    /// lab has an account.</summary>
+    public FirstAdminOptions FirstAdmin { get; set; } = new();
+    /// <summary>Failed logins in a row before an account is locked out for <see cref="LockoutMinutes"/>.</summary>
+    public int MaxFailedLogins { get; set; } = 5;
+    public double LockoutMinutes { get; set; } = 15;
+    /// <summary>A password's least length. Length is the rule (no required character classes), as NIST SP 800-63B advises.</summary>
+    public int MinPasswordLength { get; set; } = 12;
+}
+
+public enum AuthMode
+{
+    /// <summary>Laptop mode on loopback, accounts on any other address.</summary>
+    Auto,
+    /// <summary>Laptop mode: no accounts, everyone who reaches the port is the lab's one user. Loopback only.</summary>
+    None,
+    /// <summary>Accounts and roles on every page and endpoint.</summary>
+    Accounts,
+}
+
+public sealed class FirstAdminOptions
+{
+    public string UserName { get; set; } = "";
+    public string Password { get; set; } = "";
 }
 
 /// <summary>Bounds on what one request may ask (<c>Lab:Limits</c>); a request over one is refused with a message that

@@ -1,9 +1,11 @@
 using Hangfire;
 using Hangfire.Storage.SQLite;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using UniAD.Lab.Accounts;
 using UniAD.Lab.Compare;
 using UniAD.Lab.Datasets;
 using UniAD.Lab.Persistence;
@@ -37,6 +39,7 @@ public static class LabServices
                     throw new InvalidOperationException($"Lab:Database:Provider '{options.Database.Provider}' is not supported yet; use Sqlite");
             }
         });
+        services.AddLabAccounts();
         services.AddSingleton<RunEvents>();
         services.AddSingleton<DatasetCatalog>();
         services.AddSingleton<DatasetBrowser>();
@@ -52,6 +55,29 @@ public static class LabServices
         services.AddSingleton<StudyQueries>();
         services.AddTransient<TrainingJob>();
         return services;
+    }
+
+    /// <summary>Identity's user and role stores on the lab's database, with the password and lockout rules of
+    /// <c>Lab:Auth</c>. The web lab adds sign-in on top (<see cref="IdentityBuilder"/> over the same types).</summary>
+    private static void AddLabAccounts(this IServiceCollection services)
+    {
+        services.AddIdentityCore<LabUser>().AddRoles<IdentityRole>().AddEntityFrameworkStores<LabDbContext>();
+        services.AddOptions<IdentityOptions>().Configure<IOptions<LabOptions>>((identity, lab) =>
+        {
+            var auth = lab.Value.Auth;
+            identity.Password = new PasswordOptions
+            {
+                RequiredLength = auth.MinPasswordLength, RequiredUniqueChars = 4,
+                RequireDigit = false, RequireLowercase = false, RequireUppercase = false, RequireNonAlphanumeric = false,
+            };
+            identity.Lockout = new LockoutOptions
+            {
+                AllowedForNewUsers = true, MaxFailedAccessAttempts = auth.MaxFailedLogins, DefaultLockoutTimeSpan = TimeSpan.FromMinutes(auth.LockoutMinutes),
+            };
+            identity.User.RequireUniqueEmail = false;
+        });
+        services.AddSingleton<FirstAdminSetup>();
+        services.AddScoped<LabAccounts>();
     }
 
     /// <summary>Hangfire's storage, in its own SQLite file kept apart from the lab's tables, and its client: enough to

@@ -1,4 +1,5 @@
 using UniAD.Core;
+using UniAD.Lab.Accounts;
 using UniAD.Lab.Persistence;
 using UniAD.Lab.Runs;
 using UniAD.Lab.Studies;
@@ -38,7 +39,7 @@ public sealed class RequestEdgeTests : IDisposable
     public async Task ABlankGroupCancelsNothing()
     {
         var single = (await _lab.QueueAsync(await _lab.ImportTinyAsync(), TinyDataset.Config(epochs: 1), [1], "alone"))[0];
-        var error = await Assert.ThrowsAsync<UserException>(() => _lab.Launcher.CancelAsync(new RunSelection(Group: "")));
+        var error = await Assert.ThrowsAsync<UserException>(() => _lab.Launcher.CancelAsync(new RunSelection(Group: ""), LabActor.Laptop));
         Assert.Equal("a group needs its name: runs queued on their own have none", error.Message);
         Assert.Equal(RunStatus.Queued, (await _lab.Queries.RowAsync(single))!.Status);
     }
@@ -56,9 +57,9 @@ public sealed class RequestEdgeTests : IDisposable
         var run = db.Runs.Single(r => r.StudyId == study && r.Variant == variant);
         Assert.True(run.Name.Length > _lab.Options.Limits.NameLength);
 
-        await _lab.Editor.AnnotateAsync(run.Id, run.Name, "long, kept", "fine");
+        await _lab.Editor.AnnotateAsync(run.Id, run.Name, "long, kept", "fine", LabActor.Laptop);
         Assert.Equal(["long", "kept"], (await _lab.Queries.RowAsync(run.Id))!.Tags);
-        var renamed = await Assert.ThrowsAsync<UserException>(() => _lab.Editor.AnnotateAsync(run.Id, run.Name + "!", "", ""));
+        var renamed = await Assert.ThrowsAsync<UserException>(() => _lab.Editor.AnnotateAsync(run.Id, run.Name + "!", "", "", LabActor.Laptop));
         Assert.StartsWith("the name: ", renamed.Message);
     }
 

@@ -1,4 +1,5 @@
 using UniAD.Core;
+using UniAD.Lab.Accounts;
 using UniAD.Lab.Persistence;
 using UniAD.Lab.Runs;
 
@@ -22,7 +23,7 @@ public class RunCancelTests
             db.SaveChanges();
         }
 
-        Assert.Equal(39, await lab.Launcher.CancelAsync(new RunSelection(Group: group)));
+        Assert.Equal(39, await lab.Launcher.CancelAsync(new RunSelection(Group: group), LabActor.Laptop));
 
         using (var db = lab.Db())
         {
@@ -34,10 +35,10 @@ public class RunCancelTests
         using (var db = lab.Db())
             Assert.Equal([.. Enumerable.Repeat("Deleted", 39), "Enqueued", "Enqueued"],
                 db.Runs.OrderBy(r => r.Status == RunStatus.Cancelled ? 0 : 1).Select(r => r.JobId!).ToList().Select(job => jobs.GetStateData(job).Name));
-        Assert.Equal(1, await lab.Launcher.CancelAsync(new RunSelection([.. seeds, .. other])));
-        Assert.Equal(0, await lab.Launcher.CancelAsync(new RunSelection([.. seeds, .. other])));
-        await Assert.ThrowsAsync<UserException>(() => lab.Launcher.CancelAsync(new RunSelection(seeds, Group: group)));
-        await Assert.ThrowsAsync<UserException>(() => lab.Launcher.CancelAsync(new RunSelection([.. Enumerable.Range(1, 10_001)])));
-        await Assert.ThrowsAsync<NotFoundException>(() => lab.Launcher.CancelAsync(999));
+        Assert.Equal(1, await lab.Launcher.CancelAsync(new RunSelection([.. seeds, .. other]), LabActor.Laptop));
+        Assert.Equal(0, await lab.Launcher.CancelAsync(new RunSelection([.. seeds, .. other]), LabActor.Laptop));
+        await Assert.ThrowsAsync<UserException>(() => lab.Launcher.CancelAsync(new RunSelection(seeds, Group: group), LabActor.Laptop));
+        await Assert.ThrowsAsync<UserException>(() => lab.Launcher.CancelAsync(new RunSelection([.. Enumerable.Range(1, 10_001)]), LabActor.Laptop));
+        await Assert.ThrowsAsync<NotFoundException>(() => lab.Launcher.CancelAsync(999, LabActor.Laptop));
     }
 }

@@ -2,6 +2,7 @@ using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using UniAD.Core.Training;
 using UniAD.Datasets;
+using UniAD.Lab.Accounts;
 using UniAD.Lab.Persistence;
 using UniAD.Lab.Runs;
 
@@ -101,13 +102,13 @@ public class TrainingJobTests
         lab.Events.Changed += id =>
         {
             if (id != interrupted || lab.Events.Latest(id) is not { Epoch: 2, Step: > 0 } || cancel.IsCancellationRequested) return;
-            lab.Launcher.CancelAsync(id).GetAwaiter().GetResult();         // as the run page's button: the job server then stops the job
+            lab.Launcher.CancelAsync(id, LabActor.Laptop).GetAwaiter().GetResult();         // as the run page's button: the job server then stops the job
             cancel.Cancel();
         };
         lab.Job().Run(interrupted, cancel.Token);
         Assert.Equal(RunStatus.Cancelled, (await lab.Queries.GetAsync(interrupted))!.Status);
 
-        await lab.Launcher.ResumeAsync(interrupted);
+        await lab.Launcher.ResumeAsync(interrupted, LabActor.Laptop);
         lab.Job().Run(interrupted, CancellationToken.None);
 
         var (a, b) = ((await lab.Queries.GetAsync(uninterrupted))!, (await lab.Queries.GetAsync(interrupted))!);
@@ -143,7 +144,7 @@ public class TrainingJobTests
 
         var stopped = (await lab.Queries.GetAsync(id))!;
         Assert.Equal((RunStatus.Failed, TrainingJob.StoppedByTheJobServer), (stopped.Status, stopped.Error));
-        await lab.Launcher.ResumeAsync(id);
+        await lab.Launcher.ResumeAsync(id, LabActor.Laptop);
         lab.Job().Run(id, CancellationToken.None);
         Assert.Equal(RunStatus.Finished, (await lab.Queries.GetAsync(id))!.Status);
     }

@@ -1,6 +1,9 @@
 using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.OpenApi;
+using UniAD.Core;
+using UniAD.Lab.Web.Accounts;
 
 namespace UniAD.Lab.Web.Api;
 
@@ -58,13 +61,29 @@ public static class ApiExtensions
     public static void MapLabApi(this WebApplication app)
     {
         app.MapOpenApi(DocumentPath);
-        var api = app.MapGroup("/api").ProducesProblem(StatusCodes.Status500InternalServerError);
+        var api = app.MapGroup("/api").RequireAuthorization(LabPolicies.Viewer)
+            .AddEndpointFilter(BrowsersSendAntiforgeryTokens)
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status500InternalServerError);
         api.MapDatasetsApi();
         api.MapUploadsApi();
         api.MapRunsApi();
         api.MapStudiesApi();
         api.MapCompareApi();
         app.MapMovedRoutes();
+    }
+
+    /// <summary>A request that changes something and comes from a browser signed in by the login cookie must carry the
+    /// antiforgery token (header <c>RequestVerificationToken</c>, from <c>/account/antiforgery</c>; upload.js sends it):
+    /// another site could otherwise make a signed-in browser post to the lab. Scripts with a token and laptop mode
+    /// have no cookie to abuse.</summary>
+    private static async ValueTask<object?> BrowsersSendAntiforgeryTokens(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        if (!HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method) && http.User.ByCookie()
+            && !await http.RequestServices.GetRequiredService<IAntiforgery>().IsRequestValidAsync(http))
+            throw new ForbiddenException("this request comes from a signed-in browser without the lab's antiforgery token " +
+                                         "(header RequestVerificationToken, from GET /account/antiforgery)");
+        return await next(context);
     }
 
     /// <summary>Routes the lab answered outside <c>/api</c> before the API had one style: each now redirects, method and

@@ -31,6 +31,11 @@ public static class ApiProblem
 
     public const string ProblemJson = "application/problem+json";
 
+    /// <summary>An endpoint that changes what the lab holds: a researcher's or an admin's (a viewer gets a 403 that says
+    /// so). The rest of the API is every signed-in user's, viewers included.</summary>
+    public static RouteHandlerBuilder ForResearchers(this RouteHandlerBuilder endpoint) =>
+        endpoint.RequireAuthorization(Accounts.LabPolicies.Researcher).Problems(StatusCodes.Status403Forbidden);
+
     /// <summary>Declares, for the OpenAPI document, the problem statuses an endpoint answers besides 500.</summary>
     public static TBuilder Problems<TBuilder>(this TBuilder endpoint, params int[] statuses) where TBuilder : IEndpointConventionBuilder
     {

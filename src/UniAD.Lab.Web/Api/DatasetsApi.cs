@@ -1,8 +1,10 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using UniAD.Core;
 using UniAD.Core.Data;
 using UniAD.Datasets;
 using UniAD.Lab.Datasets;
+using UniAD.Lab.Web.Accounts;
 using UniAD.Lab.Web.Api.Contracts;
 
 namespace UniAD.Lab.Web.Api;
@@ -15,7 +17,7 @@ public static class DatasetsApi
         var datasets = api.MapGroup("/datasets").WithTags("Datasets");
         datasets.MapGet("", ListAsync).WithSummary("Stored dataset versions, by name, newest first");
         datasets.MapGet("/{id:int}", GetAsync).WithSummary("One stored dataset version").Problems(404);
-        datasets.MapPost("", ImportAsync)
+        datasets.MapPost("", ImportAsync).ForResearchers()
             .WithSummary("Validate an upload or a server folder and store it unless its report has errors")
             .WithDescription("A server folder must lie under an import root: data/imports/ and the folders of Lab:ImportRoots. " +
                              "A report with errors is a 400 whose problems are the report's errors, with the report itself as the 'report' extension.")
@@ -34,10 +36,10 @@ public static class DatasetsApi
     /// <summary>Stages and validates the source, then stores it unless the report has errors, as the Datasets page does
     /// after its confirm button.</summary>
     private static async Task<Results<Created<ImportedDatasetResponse>, ProblemHttpResult>> ImportAsync(ImportDatasetRequest body,
-        DatasetCatalog catalog, CancellationToken cancel)
+        DatasetCatalog catalog, ClaimsPrincipal user, CancellationToken cancel)
     {
         if ((body.Upload is null) == (body.Folder is null)) throw new UserException("give either an upload id or a server folder");
-        var request = new ImportRequest(body.Folder ?? "", body.Name.Trim(), CreatedBy: CurrentUser.Name,
+        var request = new ImportRequest(body.Folder ?? "", body.Name.Trim(), CreatedBy: user.Actor().Name,
             NormalClasses: ClassFolderOptions.FromText(body.NormalClasses)?.NormalClasses);
         using var staged = body.Upload is { } upload
             ? await catalog.StageUploadAsync(upload, request, cancel: cancel)

@@ -1,9 +1,11 @@
+using System.Security.Claims;
 using System.IO.Compression;
 using Microsoft.AspNetCore.Http.HttpResults;
 using UniAD.Core;
 using UniAD.Core.Interop;
 using UniAD.Core.Training;
 using UniAD.Lab.Runs;
+using UniAD.Lab.Web.Accounts;
 using UniAD.Lab.Web.Api.Contracts;
 
 namespace UniAD.Lab.Web.Api;
@@ -19,13 +21,13 @@ public static class RunsApi
             .WithDescription($"sortBy is one of the row's columns: {string.Join(", ", RunQueries.SortableColumns)}. pageSize is at most Lab:Limits:PageSize (1000).")
             .Problems(400);
         runs.MapGet("/{id:int}", GetAsync).WithSummary("One run: its config, status, history, per-category results, test evaluations and record").Problems(404);
-        runs.MapPost("", QueueAsync).WithSummary("Queue one run per seed, as the New run form does")
+        runs.MapPost("", QueueAsync).ForResearchers().WithSummary("Queue one run per seed, as the New run form does")
             .WithDescription("Every problem is listed at once; nothing is queued unless there is none. At most Lab:Limits:RunsPerRequest (500) runs a request.")
             .Problems(400);
-        runs.MapPost("/cancel", CancelManyAsync).WithSummary("Cancel the queued and running runs of a selection (ids, a group or a study) in one transaction")
+        runs.MapPost("/cancel", CancelManyAsync).ForResearchers().WithSummary("Cancel the queued and running runs of a selection (ids, a group or a study) in one transaction")
             .Problems(400);
-        runs.MapPost("/{id:int}/cancel", CancelAsync).WithSummary("Cancel a queued or running run; a running one stops after its batch").Problems(404);
-        runs.MapPost("/{id:int}/resume", ResumeAsync).WithSummary("Queue a failed or cancelled run again, to continue from its last checkpoint")
+        runs.MapPost("/{id:int}/cancel", CancelAsync).ForResearchers().WithSummary("Cancel a queued or running run; a running one stops after its batch").Problems(404);
+        runs.MapPost("/{id:int}/resume", ResumeAsync).ForResearchers().WithSummary("Queue a failed or cancelled run again, to continue from its last checkpoint")
             .Problems(404, 409);
         runs.MapGet("/{id:int}/files/{name}", FileAsync).WithSummary("A file of the run's folder: results, maps, checkpoint, history, log")
             .WithDescription($"name is one of {string.Join(", ", RunFolder.Downloads)}.")
@@ -36,7 +38,7 @@ public static class RunsApi
         runs.MapGet("/{id:int}/official.zip", ExportOfficialAsync)
             .WithSummary("An EfficientNet-B4 run as the official code's ckpt.pth.tar and config.yaml")
             .Produces(StatusCodes.Status200OK, contentType: "application/zip").Problems(404, 409);
-        runs.MapPost("/import-official", ImportOfficialAsync)
+        runs.MapPost("/import-official", ImportOfficialAsync).ForResearchers()
             .WithSummary("Check an official checkpoint against its YAML (both uploaded first), then queue its evaluation on a stored dataset")
             .Problems(400, 404);
     }
@@ -54,24 +56,24 @@ public static class RunsApi
     private static async Task<RunDetail> DetailAsync(int id, RunQueries queries, CancellationToken cancel) =>
         await queries.DetailAsync(id, cancel) ?? throw new NotFoundException($"run {id} does not exist");
 
-    private static async Task<Created<QueuedRunsResponse>> QueueAsync(QueueRunsRequest body, RunRequests requests, CancellationToken cancel)
+    private static async Task<Created<QueuedRunsResponse>> QueueAsync(QueueRunsRequest body, RunRequests requests, ClaimsPrincipal user, CancellationToken cancel)
     {
-        var ids = await requests.QueueAsync(body.ToSpec(), CurrentUser.Name, cancel);
+        var ids = await requests.QueueAsync(body.ToSpec(), user.Actor().Name, cancel);
         return TypedResults.Created($"/api/runs/{ids[0]}", new QueuedRunsResponse(ids));
     }
 
-    private static async Task<Ok<CancelledRunsResponse>> CancelManyAsync(CancelRunsRequest body, RunLauncher launcher, CancellationToken cancel) =>
-        TypedResults.Ok(new CancelledRunsResponse(await launcher.CancelAsync(body.ToSelection(), cancel)));
+    private static async Task<Ok<CancelledRunsResponse>> CancelManyAsync(CancelRunsRequest body, RunLauncher launcher, ClaimsPrincipal user, CancellationToken cancel) =>
+        TypedResults.Ok(new CancelledRunsResponse(await launcher.CancelAsync(body.ToSelection(), user.Actor(), cancel)));
 
-    private static async Task<Ok<RunRow>> CancelAsync(int id, RunLauncher launcher, RunQueries queries, CancellationToken cancel)
+    private static async Task<Ok<RunRow>> CancelAsync(int id, RunLauncher launcher, RunQueries queries, ClaimsPrincipal user, CancellationToken cancel)
     {
-        await launcher.CancelAsync(id, cancel);
+        await launcher.CancelAsync(id, user.Actor(), cancel);
         return TypedResults.Ok((await queries.RowAsync(id, cancel))!);
     }
 
-    private static async Task<Ok<RunRow>> ResumeAsync(int id, RunLauncher launcher, RunQueries queries, CancellationToken cancel)
+    private static async Task<Ok<RunRow>> ResumeAsync(int id, RunLauncher launcher, RunQueries queries, ClaimsPrincipal user, CancellationToken cancel)
     {
-        await launcher.ResumeAsync(id, cancel);
+        await launcher.ResumeAsync(id, user.Actor(), cancel);
         return TypedResults.Ok((await queries.RowAsync(id, cancel))!);
     }
 
@@ -113,10 +115,10 @@ public static class RunsApi
         finally { Directory.Delete(folder, recursive: true); }
     }
 
-    private static async Task<Created<QueuedRunResponse>> ImportOfficialAsync(ImportOfficialRequest body, OfficialImports imports, CancellationToken cancel)
+    private static async Task<Created<QueuedRunResponse>> ImportOfficialAsync(ImportOfficialRequest body, OfficialImports imports, ClaimsPrincipal user, CancellationToken cancel)
     {
         int id = await imports.QueueAsync(new OfficialUpload(body.CheckpointUpload, body.CheckpointName, body.ConfigUpload, body.ConfigName,
-            body.DatasetId, body.Name, body.KeepBackbone, body.Device, CurrentUser.Name, body.Categories), cancel);
+            body.DatasetId, body.Name, body.KeepBackbone, body.Device, user.Actor().Name, body.Categories), cancel);
         return TypedResults.Created($"/api/runs/{id}", new QueuedRunResponse(id));
     }
 }

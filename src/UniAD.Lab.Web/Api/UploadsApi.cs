@@ -12,7 +12,7 @@ public static class UploadsApi
 {
     public static void MapUploadsApi(this IEndpointRouteBuilder api)
     {
-        api.MapPost("/uploads", SaveAsync).WithTags("Uploads")
+        api.MapPost("/uploads", SaveAsync).ForResearchers().WithTags("Uploads")
             .WithSummary("Stream a file to the lab; its upload id is used once, by a dataset import or an official import")
             .AddOpenApiOperationTransformer((operation, _, _) =>
             {

@@ -1,6 +1,8 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using UniAD.Core;
+using UniAD.Lab.Web.Accounts;
 using UniAD.Lab.Web.Api;
 
 namespace UniAD.Lab.Web.Extensions;
@@ -53,6 +55,7 @@ public static class ErrorHandlingExtensions
     private static int? StatusOf(Exception e) => e switch
     {
         NotFoundException => StatusCodes.Status404NotFound,
+        ForbiddenException => StatusCodes.Status403Forbidden,
         ConflictException => StatusCodes.Status409Conflict,
         TooLargeException => StatusCodes.Status413PayloadTooLarge,
         UserException => StatusCodes.Status400BadRequest,
@@ -65,9 +68,19 @@ public static class ErrorHandlingExtensions
     {
         StatusCodes.Status413PayloadTooLarge => TooLarge(http),
         StatusCodes.Status404NotFound => $"no such API endpoint: {http.Request.Method} {http.Request.Path} (the OpenAPI document at {ApiExtensions.DocumentPath} lists them)",
+        StatusCodes.Status401Unauthorized => "sign in first: this lab has accounts (README, \"Team lab\")",
+        StatusCodes.Status403Forbidden => Refused(http),
         StatusCodes.Status405MethodNotAllowed => $"{http.Request.Path} does not take {http.Request.Method}",
         var status => ReasonPhrases.GetReasonPhrase(status),
     };
+
+    /// <summary>Why a signed-in request was refused: the role it has, and the one the endpoint needs.</summary>
+    private static string Refused(HttpContext http)
+    {
+        var actor = http.User.Actor();
+        var needs = http.GetEndpoint()?.Metadata.GetOrderedMetadata<IAuthorizeData>().Select(a => a.Policy).LastOrDefault(p => p is not null) ?? LabPolicies.Viewer;
+        return $"{actor.Name} is a {actor.Role.ToString().ToLowerInvariant()}: {http.Request.Method} {http.Request.Path} needs the {needs} role or one above it";
+    }
 
     private static string TooLarge(HttpContext http) =>
         $"the request body ({http.Request.ContentLength:N0} bytes) is larger than this endpoint takes " +

@@ -1,11 +1,10 @@
-using Hangfire;
 using MudBlazor.Services;
 using UniAD.Lab.Web.Api;
 using UniAD.Lab.Web.Components;
 
 namespace UniAD.Lab.Web.Extensions;
 
-/// <summary>Blazor Server with MudBlazor, served on one pipeline with the HTTP API and the Hangfire dashboard.</summary>
+/// <summary>Blazor Server with MudBlazor, served on one pipeline with accounts, the HTTP API and the Hangfire dashboard.</summary>
 public static class LabUiExtensions
 {
     public static void AddLabUi(this WebApplicationBuilder builder)
@@ -19,9 +18,8 @@ public static class LabUiExtensions
     public static void UseLab(this WebApplication app)
     {
         app.UseLabErrors();
-        app.UseAntiforgery();
-        app.MapStaticAssets();
-        app.UseHangfireDashboard("/hangfire", new DashboardOptions { DashboardTitle = "UniAD Lab jobs" });
+        app.UseLabAuth();
+        app.MapStaticAssets().AllowAnonymous();
         app.MapLabApi();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }

@@ -1,10 +1,12 @@
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using UniAD.Lab.Accounts;
 
 namespace UniAD.Lab.Persistence;
 
-/// <summary>The lab's tables. Provider-neutral: which database it runs on is chosen at registration; each entity's
+/// <summary>The lab's tables, and Identity's for accounts and roles (AspNet*). Provider-neutral: which database it runs on is chosen at registration; each entity's
 /// mapping is in its <c>*Mapping</c> class beside it.</summary>
-public sealed class LabDbContext(DbContextOptions<LabDbContext> options) : DbContext(options)
+public sealed class LabDbContext(DbContextOptions<LabDbContext> options) : IdentityDbContext<LabUser>(options)
 {
     public DbSet<DatasetRecord> Datasets => Set<DatasetRecord>();
     public DbSet<RunRecord> Runs => Set<RunRecord>();
@@ -22,6 +24,7 @@ public sealed class LabDbContext(DbContextOptions<LabDbContext> options) : DbCon
 
     protected override void OnModelCreating(ModelBuilder model)
     {
+        base.OnModelCreating(model);
         model.ApplyConfigurationsFromAssembly(typeof(LabDbContext).Assembly);
         model.Entity<ResourceSample>().HasIndex(x => new { x.RunId, x.Seconds });
         model.Entity<EpochRecord>().HasIndex(x => new { x.RunId, x.Epoch }).IsUnique();

@@ -20,6 +20,8 @@ public sealed class RunRecord
     /// <summary>Set when a user cancels a running run: the job then records it as cancelled. A job stopped without it
     /// (the lab shutting down, the job server aborting the job) is recorded as failed, with that cause.</summary>
     public bool CancelRequested { get; set; }
+    /// <summary>Who asked for the cancel (kept when the job then records the run as cancelled; cleared by a resume).</summary>
+    public string? CancelledBy { get; set; }
     public string? JobId { get; set; }
     /// <summary>Why it failed, in one line with an error id when the lab was at fault.</summary>
     public string? Error { get; set; }

@@ -1,18 +1,23 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using UniAD.Core;
+using UniAD.Lab.Accounts;
 using UniAD.Lab.Persistence;
 
 namespace UniAD.Lab.Runs;
 
-/// <summary>What a user changes about finished runs: tags and notes, archiving, and deleting (which frees the disk).</summary>
+/// <summary>What a user changes about finished runs: name, tags and notes, archiving, and deleting (which frees the disk).
+/// Tags and notes are anyone's to add (a researcher annotates any run); the rest changes only one's own runs (an admin's,
+/// any run).</summary>
 public sealed class RunEditor(IDbContextFactory<LabDbContext> databases, IOptions<LabOptions> options)
 {
     /// <param name="tags">Comma-separated, as the run page's field holds them.</param>
     /// <exception cref="UserException">A blank name, or text over its limit (each named). A name the lab made longer than
     /// the limit (a study's adds its variant and seed) may be kept as it is.</exception>
-    public async Task AnnotateAsync(int runId, string name, string tags, string notes, CancellationToken cancel = default)
+    /// <exception cref="ForbiddenException">A viewer, or a researcher renaming another's run.</exception>
+    public async Task AnnotateAsync(int runId, string name, string tags, string notes, LabActor actor, CancellationToken cancel = default)
     {
+        actor.DemandResearcher("tag and annotate runs");
         var limits = options.Value.Limits;
         var (newName, newTags, newNotes) = (name.Trim(), Tags(tags), notes.Trim());
         await using var db = await databases.CreateDbContextAsync(cancel);
@@ -25,22 +30,26 @@ public sealed class RunEditor(IDbContextFactory<LabDbContext> databases, IOption
             LabLimits.TooLong("the notes", newNotes, limits.NotesLength, nameof(LabLimits.NotesLength)),
         ];
         if (found.OfType<string>().ToList() is { Count: > 0 } problems) throw new UserException(problems);
+        if (newName != run.Name) RunOwnership.Demand(actor, [run], "rename");
         (run.Name, run.Tags, run.Notes) = (newName, newTags, newNotes);
         await db.SaveChangesAsync(cancel);
     }
 
-    public async Task ArchiveAsync(IReadOnlyCollection<int> runIds, bool archived, CancellationToken cancel = default)
+    public async Task ArchiveAsync(IReadOnlyCollection<int> runIds, bool archived, LabActor actor, CancellationToken cancel = default)
     {
         await using var db = await databases.CreateDbContextAsync(cancel);
+        RunOwnership.Demand(actor, await db.Runs.Where(r => runIds.Contains(r.Id)).ToListAsync(cancel), archived ? "archive" : "restore");
         await db.Runs.Where(r => runIds.Contains(r.Id)).ExecuteUpdateAsync(set => set.SetProperty(r => r.Archived, archived), cancel);
     }
 
     /// <summary>Deletes runs with their folders (checkpoint, maps, results). Queued or running runs are refused:
     /// cancel them first.</summary>
-    public async Task<long> DeleteAsync(IReadOnlyCollection<int> runIds, CancellationToken cancel = default)
+    /// <exception cref="ForbiddenException">Some are another's, and the actor is not an admin: none is deleted.</exception>
+    public async Task<long> DeleteAsync(IReadOnlyCollection<int> runIds, LabActor actor, CancellationToken cancel = default)
     {
         await using var db = await databases.CreateDbContextAsync(cancel);
         var runs = await db.Runs.Where(r => runIds.Contains(r.Id)).ToListAsync(cancel);
+        RunOwnership.Demand(actor, runs, "delete");
         var active = runs.Where(r => r.Status is RunStatus.Queued or RunStatus.Running).Select(r => $"#{r.Id}").ToList();
         if (active.Count > 0) throw new ConflictException($"cancel {string.Join(", ", active)} before deleting: they are queued or running");
         long freed = 0;

@@ -3,6 +3,7 @@ using Hangfire.States;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using UniAD.Core;
+using UniAD.Lab.Accounts;
 using UniAD.Lab.Persistence;
 using UniAD.Lab.Studies;
 
@@ -91,9 +92,10 @@ public sealed class RunLauncher(IDbContextFactory<LabDbContext> databases, IBack
 
     /// <summary>Stops a queued or running run; a running one stops between batches and keeps its last checkpoint.</summary>
     /// <exception cref="NotFoundException">No such run.</exception>
-    public async Task CancelAsync(int runId, CancellationToken cancel = default)
+    /// <exception cref="ForbiddenException">Another's run, and the actor is not an admin.</exception>
+    public async Task CancelAsync(int runId, LabActor actor, CancellationToken cancel = default)
     {
-        if (await CancelAsync(new RunSelection([runId]), cancel) == 0 && !await ExistsAsync(runId, cancel))
+        if (await CancelAsync(new RunSelection([runId]), actor, cancel) == 0 && !await ExistsAsync(runId, cancel))
             throw new NotFoundException($"run {runId} does not exist");
     }
 
@@ -102,7 +104,8 @@ public sealed class RunLauncher(IDbContextFactory<LabDbContext> databases, IBack
     /// <returns>How many runs were cancelled.</returns>
     /// <exception cref="UserException">A selection of more runs than a request may take.</exception>
     /// <exception cref="NotFoundException">A study that does not exist.</exception>
-    public async Task<int> CancelAsync(RunSelection selection, CancellationToken cancel = default)
+    /// <exception cref="ForbiddenException">Some of the runs are another's, and the actor is not an admin: none is cancelled.</exception>
+    public async Task<int> CancelAsync(RunSelection selection, LabActor actor, CancellationToken cancel = default)
     {
         var limit = options.Value.Limits.RunsPerBulkAction;
         if (selection.Ids is { Count: var count } && count > limit)
@@ -111,10 +114,11 @@ public sealed class RunLauncher(IDbContextFactory<LabDbContext> databases, IBack
         var runs = await Selected(db, selection).Where(r => r.Status == RunStatus.Queued || r.Status == RunStatus.Running).ToListAsync(cancel);
         if (runs.Count == 0 && selection.StudyId is int studyId && !await db.Studies.AnyAsync(s => s.Id == studyId, cancel))
             throw new NotFoundException($"study {studyId} does not exist");
+        RunOwnership.Demand(actor, runs, "cancel");
         var now = DateTime.UtcNow;
         foreach (var run in runs)
         {
-            run.CancelRequested = true;
+            (run.CancelRequested, run.CancelledBy) = (true, actor.Name);
             if (run.Status == RunStatus.Queued) (run.Status, run.FinishedAt) = (RunStatus.Cancelled, now);
         }
         await db.SaveChangesAsync(cancel);                  // before the jobs hear of it, so each knows the user asked
@@ -143,16 +147,18 @@ public sealed class RunLauncher(IDbContextFactory<LabDbContext> databases, IBack
     /// <summary>Queues a failed or cancelled run again; training continues from its last checkpoint.</summary>
     /// <exception cref="NotFoundException">No such run.</exception>
     /// <exception cref="ConflictException">The run is queued, running or finished.</exception>
-    public async Task ResumeAsync(int runId, CancellationToken cancel = default)
+    /// <exception cref="ForbiddenException">Another's run, and the actor is not an admin.</exception>
+    public async Task ResumeAsync(int runId, LabActor actor, CancellationToken cancel = default)
     {
         await using var db = await databases.CreateDbContextAsync(cancel);
         var run = await db.Runs.SingleOrDefaultAsync(r => r.Id == runId, cancel) ?? throw new NotFoundException($"run {runId} does not exist");
+        RunOwnership.Demand(actor, [run], "resume");
         if (run.Status is not (RunStatus.Failed or RunStatus.Cancelled))
             throw new ConflictException($"run {runId} is {run.Status.ToString().ToLowerInvariant()}; only failed or cancelled runs resume");
         run.Status = RunStatus.Queued;
         run.FinishedAt = null;
         run.Error = null;
-        run.CancelRequested = false;
+        (run.CancelRequested, run.CancelledBy) = (false, null);
         run.JobId = Enqueue(run);
         await db.SaveChangesAsync(cancel);
         events.Ended(runId);
