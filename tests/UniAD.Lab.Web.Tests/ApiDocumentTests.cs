@@ -18,19 +18,7 @@ public sealed class ApiDocumentTests : IAsyncLifetime
 {
     private WebApplication _app = null!;
 
-    public async Task InitializeAsync()
-    {
-        // Named as the lab is, so its static assets' manifest (copied beside the tests) is the one found.
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ApplicationName = typeof(LabUiExtensions).Assembly.GetName().Name });
-        builder.Configuration[$"{LabOptions.Section}:{nameof(LabOptions.DataRoot)}"] = TestScratch.NewFolder("uniad-openapi");
-        builder.Configuration["Urls"] = "http://127.0.0.1:0";
-        builder.AddLabServices();                                       // no job servers (AddLabJobs): nothing here trains
-        builder.AddLabApi();
-        builder.AddLabUi();
-        _app = builder.Build();
-        _app.UseLab();
-        await _app.StartAsync();                                        // the document is made from the endpoints routing has
-    }
+    public async Task InitializeAsync() => _app = await WholeApp.StartAsync("uniad-openapi");   // the document is made from the endpoints routing has
 
     private IEnumerable<RouteEndpoint> ApiEndpoints => ((IEndpointRouteBuilder)_app).DataSources.SelectMany(d => d.Endpoints).OfType<RouteEndpoint>()
         .Where(e => e.RoutePattern.RawText!.StartsWith("/api/", StringComparison.Ordinal));
@@ -102,4 +90,25 @@ public sealed class ApiDocumentTests : IAsyncLifetime
 public sealed class WholeApp
 {
     public const string Name = "the whole web app";
+
+    /// <summary>The web app put together and started as Program.cs does, on a loopback port of its own and a new data
+    /// root, without job servers (nothing here trains).</summary>
+    /// <param name="settings">More settings, e.g. Lab:Auth:Mode.</param>
+    public static async Task<WebApplication> StartAsync(string name, IReadOnlyDictionary<string, string>? settings = null)
+    {
+        // Named as the lab is, so its static assets' manifest (copied beside the tests) is the one found.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ApplicationName = typeof(LabUiExtensions).Assembly.GetName().Name });
+        builder.Configuration[$"{LabOptions.Section}:{nameof(LabOptions.DataRoot)}"] = TestScratch.NewFolder(name);
+        builder.Configuration["Urls"] = "http://127.0.0.1:0";
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) builder.Configuration[key] = value;
+        builder.AddLabServices();
+        builder.AddLabAuth();
+        builder.AddLabApi();
+        builder.AddLabUi();
+        var app = builder.Build();
+        await app.Services.GetRequiredService<LabInitializer>().InitializeAsync();
+        app.UseLab();
+        Assert.True(await app.StartLabAsync(), "the lab refused to start");
+        return app;
+    }
 }

@@ -17,6 +17,7 @@ public sealed class LayoutTests : BunitContext, IAsyncLifetime
     {
         Services.AddMudServices();
         JSInterop.Mode = JSRuntimeMode.Loose;
+        this.SignInAsLaptopUser();
     }
 
     /// <summary>Loads, then fails while rendering, as a page does that meets a damaged record.</summary>

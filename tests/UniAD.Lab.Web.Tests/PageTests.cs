@@ -19,6 +19,7 @@ public sealed class PageTests : IAsyncLifetime
         _bunit.Services.AddMudServices();
         _bunit.Services.AddFallbackServiceProvider(_lab.Services);
         _bunit.JSInterop.Mode = JSRuntimeMode.Loose;
+        _bunit.SignInAsLaptopUser();
     }
 
     private IRenderedComponent<T> Render<T>() where T : Microsoft.AspNetCore.Components.IComponent => _bunit.Render<T>();

@@ -46,7 +46,7 @@ public sealed class RunningLab : IDisposable
     }
 
     /// <summary>UniAD.Lab.Web.dll in the web project's output for this build configuration.</summary>
-    private static string WebAssembly()
+    public static string WebAssembly()
     {
         var testOutput = new DirectoryInfo(AppContext.BaseDirectory);                 // tests/X/bin/<Configuration>/net10.0/
         string configuration = testOutput.Parent!.Name, framework = testOutput.Name;
