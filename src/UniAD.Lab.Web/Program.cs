@@ -1,15 +1,8 @@
-using UniAD.Lab;
-using UniAD.Lab.Web.Api;
 using UniAD.Lab.Web.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddLabServices();
-builder.AddLabJobs();
-builder.AddLabAuth();
-builder.AddLabApi();
-builder.AddLabUi();
+builder.AddLab();
 
 var app = builder.Build();
-await app.Services.GetRequiredService<LabInitializer>().InitializeAsync();
-app.UseLab();
+await app.PrepareLabAsync();
 if (await app.StartLabAsync()) await app.WaitForShutdownAsync();

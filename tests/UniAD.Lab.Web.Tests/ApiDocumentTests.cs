@@ -101,13 +101,9 @@ public sealed class WholeApp
         builder.Configuration[$"{LabOptions.Section}:{nameof(LabOptions.DataRoot)}"] = TestScratch.NewFolder(name);
         builder.Configuration["Urls"] = "http://127.0.0.1:0";
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) builder.Configuration[key] = value;
-        builder.AddLabServices();
-        builder.AddLabAuth();
-        builder.AddLabApi();
-        builder.AddLabUi();
+        builder.AddLab(jobServers: false);
         var app = builder.Build();
-        await app.Services.GetRequiredService<LabInitializer>().InitializeAsync();
-        app.UseLab();
+        await app.PrepareLabAsync();
         Assert.True(await app.StartLabAsync(), "the lab refused to start");
         return app;
     }
