@@ -78,6 +78,8 @@ public static class LabServices
         });
         services.AddSingleton<FirstAdminSetup>();
         services.AddScoped<LabAccounts>();
+        services.AddSingleton<AccessTokens>();
+        services.AddSingleton<LabAudit>();
     }
 
     /// <summary>Hangfire's storage, in its own SQLite file kept apart from the lab's tables, and its client: enough to

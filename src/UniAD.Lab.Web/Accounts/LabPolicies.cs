@@ -14,6 +14,9 @@ public static class LabPolicies
     public static LabActor Actor(this ClaimsPrincipal user) =>
         new(user.Identity?.Name ?? "", Enum.GetValues<LabRole>().Where(role => user.IsInRole(role.ToString())).DefaultIfEmpty().Max());
 
+    /// <summary>Whether the user may see where things are on the server (dataset sources, run folders): admins only.</summary>
+    public static bool SeesServerPaths(this ClaimsPrincipal user) => user.Actor().Role == LabRole.Admin;
+
     /// <summary>Whether the request was signed in by the login cookie (a browser), which is what antiforgery protects.</summary>
     public static bool ByCookie(this ClaimsPrincipal user) => user.Identity?.AuthenticationType == IdentityConstants.ApplicationScheme;
 }

@@ -69,6 +69,7 @@ public static class ApiExtensions
         api.MapRunsApi();
         api.MapStudiesApi();
         api.MapCompareApi();
+        api.MapAuditApi();
         app.MapMovedRoutes();
     }
 

@@ -27,11 +27,11 @@ public static class DatasetsApi
             .Produces(StatusCodes.Status200OK, contentType: "image/png").Problems(404);
     }
 
-    private static async Task<Ok<DatasetResponse[]>> ListAsync(DatasetCatalog catalog, CancellationToken cancel) =>
-        TypedResults.Ok((await catalog.ListAsync(cancel)).Select(DatasetResponse.Of).ToArray());
+    private static async Task<Ok<DatasetResponse[]>> ListAsync(DatasetCatalog catalog, ClaimsPrincipal user, CancellationToken cancel) =>
+        TypedResults.Ok((await catalog.ListAsync(cancel)).Select(d => DatasetResponse.Of(d, user.SeesServerPaths())).ToArray());
 
-    private static async Task<Ok<DatasetResponse>> GetAsync(int id, DatasetCatalog catalog, CancellationToken cancel) =>
-        TypedResults.Ok(DatasetResponse.Of(await catalog.FindAsync(id, cancel) ?? throw new NotFoundException($"dataset {id} does not exist")));
+    private static async Task<Ok<DatasetResponse>> GetAsync(int id, DatasetCatalog catalog, ClaimsPrincipal user, CancellationToken cancel) =>
+        TypedResults.Ok(DatasetResponse.Of(await catalog.FindAsync(id, cancel) ?? throw new NotFoundException($"dataset {id} does not exist"), user.SeesServerPaths()));
 
     /// <summary>Stages and validates the source, then stores it unless the report has errors, as the Datasets page does
     /// after its confirm button.</summary>
@@ -51,7 +51,7 @@ public static class DatasetsApi
             return TypedResults.Problem(problem);
         }
         var record = await catalog.CommitAsync(staged, cancel);
-        return TypedResults.Created($"/api/datasets/{record.Id}", new ImportedDatasetResponse(DatasetResponse.Of(record), staged.Report));
+        return TypedResults.Created($"/api/datasets/{record.Id}", new ImportedDatasetResponse(DatasetResponse.Of(record, user.SeesServerPaths()), staged.Report));
     }
 
     private static async Task<FileContentHttpResult> ImageAsync(int id, int index, DatasetBrowser browser) =>

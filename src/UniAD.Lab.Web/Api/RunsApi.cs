@@ -18,7 +18,8 @@ public static class RunsApi
     {
         var runs = api.MapGroup("/runs").WithTags("Runs");
         runs.MapGet("", ListAsync).WithSummary("A page of runs with their summary metrics, sorted and searched in the database")
-            .WithDescription($"sortBy is one of the row's columns: {string.Join(", ", RunQueries.SortableColumns)}. pageSize is at most Lab:Limits:PageSize (1000).")
+            .WithDescription($"sortBy is one of the row's columns: {string.Join(", ", RunQueries.SortableColumns)}. pageSize is at most Lab:Limits:PageSize (1000). " +
+                             "createdBy keeps the runs one user queued.")
             .Problems(400);
         runs.MapGet("/{id:int}", GetAsync).WithSummary("One run: its config, status, history, per-category results, test evaluations and record").Problems(404);
         runs.MapPost("", QueueAsync).ForResearchers().WithSummary("Queue one run per seed, as the New run form does")
@@ -44,9 +45,9 @@ public static class RunsApi
     }
 
     private static async Task<Ok<RunListResponse>> ListAsync(RunQueries queries, CancellationToken cancel, string? search = null, bool archived = false,
-        int page = 0, int pageSize = 50, string? sortBy = null, bool descending = true)
+        int page = 0, int pageSize = 50, string? sortBy = null, bool descending = true, string? createdBy = null)
     {
-        var result = await queries.PageAsync(new RunPageRequest(page, pageSize, sortBy, descending, search, archived), cancel);
+        var result = await queries.PageAsync(new RunPageRequest(page, pageSize, sortBy, descending, search, archived, createdBy), cancel);
         return TypedResults.Ok(new RunListResponse(result.Total, result.Runs));
     }
 

@@ -68,7 +68,8 @@ public static class ErrorHandlingExtensions
     {
         StatusCodes.Status413PayloadTooLarge => TooLarge(http),
         StatusCodes.Status404NotFound => $"no such API endpoint: {http.Request.Method} {http.Request.Path} (the OpenAPI document at {ApiExtensions.DocumentPath} lists them)",
-        StatusCodes.Status401Unauthorized => "sign in first: this lab has accounts (README, \"Team lab\")",
+        StatusCodes.Status401Unauthorized => http.Items[TokenAuthentication.RefusalItem] is string refusal ? $"the token is refused: {refusal}"
+            : "sign in first, or send a personal access token (Authorization: Bearer …): this lab has accounts (README, \"Team lab\")",
         StatusCodes.Status403Forbidden => Refused(http),
         StatusCodes.Status405MethodNotAllowed => $"{http.Request.Path} does not take {http.Request.Method}",
         var status => ReasonPhrases.GetReasonPhrase(status),

@@ -16,7 +16,8 @@ namespace UniAD.Lab.Web.Extensions;
 /// revalidated, and the Hangfire dashboard behind the admin policy.</summary>
 public static class LabAuthExtensions
 {
-    /// <summary>The scheme every request is authenticated by: it forwards to laptop mode's handler or to the login cookie.</summary>
+    /// <summary>The scheme every request is authenticated by: it forwards to laptop mode's handler, to the token handler
+    /// (a request with <c>Authorization: Bearer</c>) or to the login cookie.</summary>
     public const string LabScheme = "Lab";
 
     public static void AddLabAuth(this WebApplicationBuilder builder)
@@ -25,8 +26,11 @@ public static class LabAuthExtensions
         builder.Services.AddSingleton(new LabAccess(options.Auth.Mode));
         builder.Services.AddAuthentication(LabScheme)
             .AddPolicyScheme(LabScheme, "UniAD Lab", scheme => scheme.ForwardDefaultSelector = http =>
-                http.RequestServices.GetRequiredService<LabAccess>().IsLaptop ? LaptopAuthentication.Name : IdentityConstants.ApplicationScheme)
+                http.RequestServices.GetRequiredService<LabAccess>().IsLaptop ? LaptopAuthentication.Name
+                : TokenAuthentication.IsTokenRequest(http.Request) ? TokenAuthentication.Name
+                : IdentityConstants.ApplicationScheme)
             .AddScheme<AuthenticationSchemeOptions, LaptopAuthentication>(LaptopAuthentication.Name, null)
+            .AddScheme<AuthenticationSchemeOptions, TokenAuthentication>(TokenAuthentication.Name, null)
             .AddIdentityCookies();
         new IdentityBuilder(typeof(LabUser), typeof(IdentityRole), builder.Services).AddSignInManager();
         builder.Services.ConfigureApplicationCookie(cookie =>

@@ -10,7 +10,7 @@ namespace UniAD.Lab.Accounts;
 /// (create, change a role, disable, reset a password). Each account has exactly one role. A disabled account is one
 /// locked out for good, so Identity's own login refuses it; its security stamp changes, which ends its sessions.</summary>
 public sealed class LabAccounts(UserManager<LabUser> users, RoleManager<IdentityRole> roles, FirstAdminSetup setup, IOptions<LabOptions> options,
-    ILogger<LabAccounts> logger)
+    LabAudit audit, ILogger<LabAccounts> logger)
 {
     private static readonly SemaphoreSlim FirstAdminLock = new(1, 1);
 
@@ -42,16 +42,18 @@ public sealed class LabAccounts(UserManager<LabUser> users, RoleManager<Identity
             if (await users.Users.AnyAsync()) throw new ConflictException("the lab has accounts already: an admin makes new ones on the Users page");
             await CreateAsync(userName, password, LabRole.Admin, createdBy: "");
             setup.Close();
+            await audit.RecordAsync(userName.Trim(), "account.first-admin", $"account {userName.Trim()}");
         }
         finally { FirstAdminLock.Release(); }
     }
 
     /// <exception cref="ForbiddenException">The actor is not an admin.</exception>
     /// <exception cref="UserException">A user name or password that breaks a rule, or a name already taken.</exception>
-    public Task CreateAsync(string userName, string password, LabRole role, LabActor actor)
+    public async Task CreateAsync(string userName, string password, LabRole role, LabActor actor)
     {
         actor.DemandAdmin("make accounts");
-        return CreateAsync(userName, password, role, actor.Name);
+        await CreateAsync(userName, password, role, actor.Name);
+        await audit.RecordAsync(actor.Name, "account.created", $"account {userName.Trim()}", role.ToString());
     }
 
     private async Task CreateAsync(string userName, string password, LabRole role, string createdBy)
@@ -89,6 +91,7 @@ public sealed class LabAccounts(UserManager<LabUser> users, RoleManager<Identity
         Check(await users.RemoveFromRolesAsync(user, await users.GetRolesAsync(user)));
         Check(await users.AddToRoleAsync(user, role.ToString()));
         Check(await users.UpdateSecurityStampAsync(user));                  // open sessions pick the new role up
+        await audit.RecordAsync(actor.Name, "account.role-changed", $"account {userName}", $"{current} → {role}");
     }
 
     /// <exception cref="ConflictException">Disabling the last enabled admin.</exception>
@@ -101,6 +104,7 @@ public sealed class LabAccounts(UserManager<LabUser> users, RoleManager<Identity
         Check(await users.SetLockoutEndDateAsync(user, disabled ? DateTimeOffset.MaxValue : null));
         if (!disabled) Check(await users.ResetAccessFailedCountAsync(user));
         Check(await users.UpdateSecurityStampAsync(user));                  // a disabled account's sessions end
+        await audit.RecordAsync(actor.Name, disabled ? "account.disabled" : "account.enabled", $"account {userName}");
     }
 
     /// <summary>An admin sets a new password for someone who forgot theirs; their sessions end.</summary>
@@ -111,6 +115,7 @@ public sealed class LabAccounts(UserManager<LabUser> users, RoleManager<Identity
         foreach (var validator in users.PasswordValidators) Check(await validator.ValidateAsync(users, user, newPassword));
         Check(await users.RemovePasswordAsync(user));                       // both change the security stamp
         Check(await users.AddPasswordAsync(user, newPassword));
+        await audit.RecordAsync(actor.Name, "account.password-reset", $"account {userName}");
         Check(await users.SetLockoutEndDateAsync(user, user.LockoutEnd == DateTimeOffset.MaxValue ? user.LockoutEnd : null));
     }
 

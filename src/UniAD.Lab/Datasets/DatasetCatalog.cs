@@ -3,13 +3,14 @@ using Microsoft.Extensions.Options;
 using UniAD.Core.Data;
 using UniAD.Core.Data.Demo;
 using UniAD.Datasets;
+using UniAD.Lab.Accounts;
 using UniAD.Lab.Persistence;
 
 namespace UniAD.Lab.Datasets;
 
 /// <summary>The lab's view of the dataset store: imports go through <see cref="DatasetStore"/> (validation, atomic
 /// rename) and only a committed version gets a database row, so a failed import leaves neither files nor a row.</summary>
-public sealed class DatasetCatalog(IDbContextFactory<LabDbContext> databases, IOptions<LabOptions> options)
+public sealed class DatasetCatalog(IDbContextFactory<LabDbContext> databases, IOptions<LabOptions> options, LabAudit audit)
 {
     public const string DemoName = "demo";
     private readonly LabOptions _options = options.Value;
@@ -64,7 +65,7 @@ public sealed class DatasetCatalog(IDbContextFactory<LabDbContext> databases, IO
     public async Task<DatasetRecord> CommitAsync(StagedImport staged, CancellationToken cancel = default)
     {
         var version = Store.Commit(staged);
-        return await RecordAsync(version, cancel);
+        return await RecordAsync(version, cancel, audited: true);
     }
 
     /// <summary>Streams an upload to <c>uploads/</c> and returns its id for <see cref="StageUploadAsync"/>.</summary>
@@ -103,7 +104,8 @@ public sealed class DatasetCatalog(IDbContextFactory<LabDbContext> databases, IO
         foreach (var version in Store.List()) await RecordAsync(version, cancel);
     }
 
-    private async Task<DatasetRecord> RecordAsync(DatasetVersion version, CancellationToken cancel)
+    /// <param name="audited">A user's import (an entry in the audit list), not a version found in the store at start.</param>
+    private async Task<DatasetRecord> RecordAsync(DatasetVersion version, CancellationToken cancel, bool audited = false)
     {
         await using var db = await databases.CreateDbContextAsync(cancel);
         var m = version.Manifest;
@@ -120,6 +122,7 @@ public sealed class DatasetCatalog(IDbContextFactory<LabDbContext> databases, IO
             CreatedAt = m.CreatedAt.UtcDateTime, CreatedBy = m.CreatedBy, Source = m.Source,
         };
         db.Datasets.Add(record);
+        if (audited) audit.Add(db, record.CreatedBy, "dataset.imported", $"dataset {record.Name}@{record.ShortVersion}", $"{record.Categories} categories, {record.Layout}");
         await db.SaveChangesAsync(cancel);
         return record;
     }

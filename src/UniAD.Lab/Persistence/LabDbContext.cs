@@ -15,6 +15,8 @@ public sealed class LabDbContext(DbContextOptions<LabDbContext> options) : Ident
     public DbSet<TestEvaluationRecord> TestEvaluations => Set<TestEvaluationRecord>();
     public DbSet<ResourceSample> ResourceSamples => Set<ResourceSample>();
     public DbSet<StudyRecord> Studies => Set<StudyRecord>();
+    public DbSet<AccessToken> AccessTokens => Set<AccessToken>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder conventions)
     {
@@ -30,5 +32,9 @@ public sealed class LabDbContext(DbContextOptions<LabDbContext> options) : Ident
         model.Entity<EpochRecord>().HasIndex(x => new { x.RunId, x.Epoch }).IsUnique();
         model.Entity<CategoryResult>().HasIndex(x => new { x.RunId, x.Category }).IsUnique();
         model.Entity<TestEvaluationRecord>().HasIndex(x => new { x.RunId, x.Epoch, x.Category }).IsUnique();
+        model.Entity<AccessToken>().HasIndex(x => x.SecretHash).IsUnique();
+        model.Entity<AccessToken>().HasIndex(x => x.UserId);
+        model.Entity<AccessToken>().HasOne<LabUser>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+        model.Entity<AuditEntry>().HasIndex(x => x.At);
     }
 }

@@ -32,6 +32,10 @@ public sealed class RunRecord
     /// <summary>The run's folder on the server (checkpoint, maps, results, log): see UniAD.Core's RunFolder.</summary>
     public string Folder { get; set; } = "";
 
+    /// <summary>Who last changed its name, tags, notes or archiving, and when (null while no one has).</summary>
+    public string? ChangedBy { get; set; }
+    public DateTime? ChangedAt { get; set; }
+
     public List<string> Tags { get; set; } = [];
     public string Notes { get; set; } = "";
     public bool Archived { get; set; }

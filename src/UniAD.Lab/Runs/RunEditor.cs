@@ -9,7 +9,7 @@ namespace UniAD.Lab.Runs;
 /// <summary>What a user changes about finished runs: name, tags and notes, archiving, and deleting (which frees the disk).
 /// Tags and notes are anyone's to add (a researcher annotates any run); the rest changes only one's own runs (an admin's,
 /// any run).</summary>
-public sealed class RunEditor(IDbContextFactory<LabDbContext> databases, IOptions<LabOptions> options)
+public sealed class RunEditor(IDbContextFactory<LabDbContext> databases, IOptions<LabOptions> options, LabAudit audit)
 {
     /// <param name="tags">Comma-separated, as the run page's field holds them.</param>
     /// <exception cref="UserException">A blank name, or text over its limit (each named). A name the lab made longer than
@@ -31,15 +31,24 @@ public sealed class RunEditor(IDbContextFactory<LabDbContext> databases, IOption
         ];
         if (found.OfType<string>().ToList() is { Count: > 0 } problems) throw new UserException(problems);
         if (newName != run.Name) RunOwnership.Demand(actor, [run], "rename");
+        var changed = new[] { newName != run.Name ? $"name '{run.Name}' → '{newName}'" : null, !newTags.SequenceEqual(run.Tags) ? $"tags {string.Join(", ", newTags)}" : null,
+            newNotes != run.Notes ? "notes" : null }.OfType<string>().ToList();
+        if (changed.Count == 0) return;
         (run.Name, run.Tags, run.Notes) = (newName, newTags, newNotes);
+        (run.ChangedBy, run.ChangedAt) = (actor.Name, DateTime.UtcNow);
+        audit.Add(db, actor, "run.annotated", $"run {runId}", string.Join("; ", changed));
         await db.SaveChangesAsync(cancel);
     }
 
     public async Task ArchiveAsync(IReadOnlyCollection<int> runIds, bool archived, LabActor actor, CancellationToken cancel = default)
     {
         await using var db = await databases.CreateDbContextAsync(cancel);
-        RunOwnership.Demand(actor, await db.Runs.Where(r => runIds.Contains(r.Id)).ToListAsync(cancel), archived ? "archive" : "restore");
-        await db.Runs.Where(r => runIds.Contains(r.Id)).ExecuteUpdateAsync(set => set.SetProperty(r => r.Archived, archived), cancel);
+        var runs = await db.Runs.Where(r => runIds.Contains(r.Id)).ToListAsync(cancel);
+        RunOwnership.Demand(actor, runs, archived ? "archive" : "restore");
+        var now = DateTime.UtcNow;
+        foreach (var run in runs) (run.Archived, run.ChangedBy, run.ChangedAt) = (archived, actor.Name, now);
+        if (runs.Count > 0) audit.Add(db, actor, archived ? "run.archived" : "run.restored", LabAudit.Runs([.. runs.Select(r => r.Id)]));
+        await db.SaveChangesAsync(cancel);
     }
 
     /// <summary>Deletes runs with their folders (checkpoint, maps, results). Queued or running runs are refused:
@@ -59,6 +68,7 @@ public sealed class RunEditor(IDbContextFactory<LabDbContext> databases, IOption
             Directory.Delete(folder, recursive: true);
         }
         db.Runs.RemoveRange(runs);
+        if (runs.Count > 0) audit.Add(db, actor, "run.deleted", LabAudit.Runs([.. runs.Select(r => r.Id)]), string.Join(", ", runs.Select(r => r.Name).Take(20)));
         await db.SaveChangesAsync(cancel);
         return freed;
     }

@@ -11,7 +11,8 @@ namespace UniAD.Lab.Runs;
 
 /// <summary>Stores checked plans as runs and hands them to Hangfire; cancels and resumes them. Every queue request comes
 /// through <see cref="RunRequests"/>, which checks it first.</summary>
-public sealed class RunLauncher(IDbContextFactory<LabDbContext> databases, IBackgroundJobClient jobs, RunEvents events, IOptions<LabOptions> options)
+public sealed class RunLauncher(IDbContextFactory<LabDbContext> databases, IBackgroundJobClient jobs, RunEvents events, IOptions<LabOptions> options,
+    LabAudit audit)
 {
     /// <summary>One run per planned seed, in one group when there are several.</summary>
     internal async Task<IReadOnlyList<int>> QueueAsync(RunPlan plan, string user, CancellationToken cancel)
@@ -21,6 +22,7 @@ public sealed class RunLauncher(IDbContextFactory<LabDbContext> databases, IBack
         var runs = plan.Runs.Select(planned => Record(plan.Spec, planned, group, user)).ToList();
         db.Runs.AddRange(runs);
         await db.SaveChangesAsync(cancel);
+        audit.Add(db, user, "run.queued", LabAudit.Runs([.. runs.Select(r => r.Id)]), plan.Spec.Name ?? "");
         await EnqueueAsync(db, runs);
         return runs.Select(r => r.Id).ToList();
     }
@@ -41,6 +43,7 @@ public sealed class RunLauncher(IDbContextFactory<LabDbContext> databases, IBack
         db.Studies.Add(study);
         await db.SaveChangesAsync(cancel);                                          // the study and every run, or nothing
         foreach (var run in study.Runs) run.Group = $"study {study.Id}: {run.Variant}";
+        audit.Add(db, user, "study.queued", $"study {study.Id}", $"{study.Name}: {study.Runs.Count} runs");
         await EnqueueAsync(db, study.Runs);
         return study.Id;
     }
@@ -84,6 +87,7 @@ public sealed class RunLauncher(IDbContextFactory<LabDbContext> databases, IBack
             await db.SaveChangesAsync(CancellationToken.None);
             throw;
         }
+        audit.Add(db, run.CreatedBy, "run.imported", $"run {run.Id}", run.Name);
         await EnqueueAsync(db, [run]);
         return run.Id;
     }
@@ -121,6 +125,7 @@ public sealed class RunLauncher(IDbContextFactory<LabDbContext> databases, IBack
             (run.CancelRequested, run.CancelledBy) = (true, actor.Name);
             if (run.Status == RunStatus.Queued) (run.Status, run.FinishedAt) = (RunStatus.Cancelled, now);
         }
+        if (runs.Count > 0) audit.Add(db, actor, "run.cancelled", LabAudit.Runs([.. runs.Select(r => r.Id)]));
         await db.SaveChangesAsync(cancel);                  // before the jobs hear of it, so each knows the user asked
         foreach (var run in runs)
         {
@@ -160,6 +165,7 @@ public sealed class RunLauncher(IDbContextFactory<LabDbContext> databases, IBack
         run.Error = null;
         (run.CancelRequested, run.CancelledBy) = (false, null);
         run.JobId = Enqueue(run);
+        audit.Add(db, actor, "run.resumed", $"run {runId}");
         await db.SaveChangesAsync(cancel);
         events.Ended(runId);
     }

@@ -10,8 +10,9 @@ using UniAD.Lab.Persistence;
 namespace UniAD.Lab.Runs;
 
 /// <summary>One page of the runs table: sorted and filtered in the database, so 10k runs stay fast.</summary>
+/// <param name="CreatedBy">Only the runs this user queued ("my runs"); null for everyone's.</param>
 public sealed record RunPageRequest(int Page, int PageSize, string? SortBy = null, bool Descending = true, string? Search = null,
-    bool IncludeArchived = false);
+    bool IncludeArchived = false, string? CreatedBy = null);
 
 public sealed record RunPage(IReadOnlyList<RunRow> Runs, int Total);
 
@@ -61,6 +62,7 @@ public sealed class RunQueries(IDbContextFactory<LabDbContext> databases, IOptio
     private static IQueryable<RunRecord> Filtered(LabDbContext db, RunPageRequest request)
     {
         var runs = db.Runs.AsNoTracking().Where(r => request.IncludeArchived || !r.Archived);
+        if (request.CreatedBy is { } creator) runs = runs.Where(r => r.CreatedBy == creator);
         if (string.IsNullOrWhiteSpace(request.Search)) return runs;
         var term = request.Search.Trim();
         return runs.Where(r => r.Name.Contains(term) || r.Tags.Any(t => t.Contains(term)) || r.Notes.Contains(term) || r.Request.Preset.Contains(term)
