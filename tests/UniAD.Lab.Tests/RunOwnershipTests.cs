@@ -50,6 +50,13 @@ public sealed class RunOwnershipTests : IDisposable
         await Assert.ThrowsAsync<ForbiddenException>(() => _lab.Launcher.ResumeAsync(ids[0], Bob));
         await _lab.Launcher.ResumeAsync(ids[0], Alice);
         Assert.Equal((RunStatus.Queued, null), (Run(ids[0]).Status, Run(ids[0]).CancelledBy));
+
+        var (audit, _) = await _lab.Get<LabAudit>().PageAsync(0, 100);
+        Assert.Equal([("alice", "run.resumed"), ("root", "run.cancelled"), ("alice", "run.cancelled"), ("alice", "run.queued")],
+            audit.Take(4).Select(e => (e.Actor, e.Action)));                    // newest first (the dataset import before); refusals left none
+        Assert.Equal($"run {ids[1]}", audit[1].Subject);
+        Assert.Equal(2, (await _lab.Queries.PageAsync(new RunPageRequest(0, 10, CreatedBy: "alice"))).Total);   // "my runs"
+        Assert.Equal(0, (await _lab.Queries.PageAsync(new RunPageRequest(0, 10, CreatedBy: "bob"))).Total);
     }
 
     [Fact]
@@ -61,6 +68,7 @@ public sealed class RunOwnershipTests : IDisposable
 
         await _lab.Editor.AnnotateAsync(ids[0], name, "checked", "bob looked at it", Bob);
         Assert.Equal(["checked"], Run(ids[0]).Tags);
+        Assert.Equal("bob", Run(ids[0]).ChangedBy);
         var rename = await Assert.ThrowsAsync<ForbiddenException>(() => _lab.Editor.AnnotateAsync(ids[0], "bob's now", "", "", Bob));
         Assert.Contains("may rename only their own", rename.Message);
         Assert.Equal((name, "bob looked at it"), (Run(ids[0]).Name, Run(ids[0]).Notes));
