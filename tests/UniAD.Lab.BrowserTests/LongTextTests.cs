@@ -12,7 +12,7 @@ public sealed class LongTextTests : LabPageTest
     {
         try
         {
-            int dataset = await TinyLabData.ImportAsync(Lab.Url);
+            int dataset = await TinyLabData.ImportAsync(Lab);
             var name = string.Concat(Enumerable.Repeat("a-very-long-run-name-", 10))[..200];
             using var http = new HttpClient { BaseAddress = new Uri(Lab.Url) };
             var queued = await http.PostAsJsonAsync("/api/runs", new { datasetId = dataset, name, seeds = new[] { 1 }, device = "cpu" });

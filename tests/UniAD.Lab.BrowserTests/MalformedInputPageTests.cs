@@ -23,7 +23,7 @@ public sealed class MalformedInputPageTests : LabPageTest
                 await Expect(Page.GetByTestId("confirm-import")).ToBeDisabledAsync();
             }
 
-            int dataset = await TinyLabData.ImportAsync(Lab.Url);
+            int dataset = await TinyLabData.ImportAsync(Lab);
             await Page.GotoAsync($"{Lab.Url}/runs/new");
             await Page.GetByTestId("run-name").FillAsync("bad");
             foreach (var name in new[] { "neighbor mask larger than the token grid", "dropout above 1", "unknown key" })

@@ -26,7 +26,7 @@ public sealed class OfficialInteropTests : IAsyncLifetime, IDisposable
     {
         try
         {
-            await TinyLabData.ImportAsync(_lab.Url);
+            await TinyLabData.ImportAsync(_lab);
             var page = await _browser.NewPageAsync();
             await page.GotoAsync($"{_lab.Url}/runs");
             await page.GetByTestId("import-official").ClickAsync();
@@ -58,7 +58,7 @@ public sealed class OfficialInteropTests : IAsyncLifetime, IDisposable
     {
         try
         {
-            int datasetId = await TinyLabData.ImportAsync(_lab.Url);
+            int datasetId = await TinyLabData.ImportAsync(_lab);
             var sgd = Path.Combine(Path.GetDirectoryName(_files.Yaml)!, "sgd.yaml");
             File.WriteAllText(sgd, File.ReadAllText(_files.Yaml).Replace("type: AdamW", "type: SGD"));
             var refused = await _http.PostAsJsonAsync("/api/runs/import-official", new

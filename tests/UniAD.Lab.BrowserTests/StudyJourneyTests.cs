@@ -19,7 +19,7 @@ public sealed class StudyJourneyTests : LabPageTest
     {
         try
         {
-            await TinyLabData.ImportAsync(Lab.Url);
+            await TinyLabData.ImportAsync(Lab);
 
             // New study: the tiny config as base overrides, full vs no jitter, seeds 1 and 2.
             await Page.GotoAsync($"{Lab.Url}/studies/new");

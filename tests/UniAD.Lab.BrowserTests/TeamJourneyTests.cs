@@ -22,11 +22,8 @@ public sealed partial class TeamJourneyTests : IAsyncLifetime, IDisposable
     {
         var page = await _browser.NewPageAsync();
         await page.GotoAsync(_lab.Url);
-        await page.WaitForURLAsync(new Regex("/account/login"));
-        await page.GetByTestId("user-name").FillAsync(user);
-        await page.GetByTestId("password").FillAsync(Password);
-        await page.GetByTestId("sign-in").ClickAsync();
-        await Expect(page.GetByTestId("signed-in")).ToContainTextAsync(user);
+        await page.WaitForURLAsync(new Regex("/account/login"));                   // anyone is sent to sign in first
+        await LabBrowser.SignInAsync(page, _lab.Url, user, Password);
         return page;
     }
 

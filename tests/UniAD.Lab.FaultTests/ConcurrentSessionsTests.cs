@@ -18,7 +18,7 @@ public sealed class ConcurrentSessionsTests
     [Fact]
     public async Task FourBrowserSessionsAtOnceLoseNoWriteAndHitNoError()
     {
-        using var lab = new RunningLab();
+        using var lab = new RunningLab(asResearcher: true);
         try
         {
             await using var browser = await LabBrowser.StartAsync();
@@ -28,6 +28,7 @@ public sealed class ConcurrentSessionsTests
             await Task.WhenAll(Enumerable.Range(1, Sessions).Select(async session =>
             {
                 var page = await browser.NewPageAsync();
+                await LabBrowser.SignInAsync(page, lab.Url, RunningLab.ResearcherName, RunningLab.Password);
                 for (int round = 1; round <= Rounds; round++)
                     done.Add(await OneRoundAsync(page, lab.Url, http, zip, $"s{session}r{round}"));
             }));

@@ -16,11 +16,11 @@ public sealed class DiskFullTests
     {
         var dataRoot = TestScratch.NewFolder("uniad-lab-disk");
         var disk = new SmallDisk(Path.Combine(dataRoot, "runs"), megabytes: 64);
-        var lab = new RunningLab(dataRoot);
+        var lab = new RunningLab(dataRoot, asResearcher: true);
         try
         {
             using var http = KillTests.Client(lab);
-            int dataset = await TinyLabData.ImportAsync(lab.Url);
+            int dataset = await TinyLabData.ImportAsync(lab);
             int id = await FaultSuite.QueueTinyRunAsync(http, dataset, "disk full", epochs: 40);
             await FaultSuite.WaitForEpochAsync(http, id, 3);
             disk.Fill();
@@ -50,7 +50,7 @@ public sealed class DiskFullTests
     {
         var dataRoot = TestScratch.NewFolder("uniad-lab-disk");
         var disk = new SmallDisk(Path.Combine(dataRoot, "datasets"), megabytes: 8);
-        var lab = new RunningLab(dataRoot);
+        var lab = new RunningLab(dataRoot, asResearcher: true);
         try
         {
             using var http = KillTests.Client(lab);
@@ -74,7 +74,7 @@ public sealed class DiskFullTests
             FaultSuite.AssertDatabaseIntact(dataRoot);
 
             disk.Empty();
-            await TinyLabData.ImportAsync(lab.Url);
+            await TinyLabData.ImportAsync(lab);
             Assert.Single(store.List());
         }
         catch (Exception e) { throw lab.Explain(e); }

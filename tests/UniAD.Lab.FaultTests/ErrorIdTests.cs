@@ -13,11 +13,11 @@ public sealed class ErrorIdTests
     [Fact]
     public async Task AFaultInsideTheLabIsShownWithAnErrorIdThatIsInTheLogAndNoStackTrace()
     {
-        using var lab = new RunningLab();
+        using var lab = new RunningLab(asResearcher: true);
         try
         {
             using var http = KillTests.Client(lab);
-            int dataset = await TinyLabData.ImportAsync(lab.Url);
+            int dataset = await TinyLabData.ImportAsync(lab);
             int run = await FaultSuite.QueueTinyRunAsync(http, dataset, "damaged", epochs: 1), other = await FaultSuite.QueueTinyRunAsync(http, dataset, "intact", epochs: 1);
             await lab.FinishedRunAsync(http, run);
             await lab.FinishedRunAsync(http, other);
@@ -38,6 +38,7 @@ public sealed class ErrorIdTests
 
             await using var browser = await LabBrowser.StartAsync();
             var page = await browser.NewPageAsync();
+            await LabBrowser.SignInAsync(page, lab.Url, RunningLab.ResearcherName, RunningLab.Password);
             await page.GotoAsync($"{lab.Url}/runs/{run}");
             await Expect(page.Locator(".page-error")).ToContainTextAsync("This page failed (error ");
             var shown = await page.Locator(".page-error").TextContentAsync();

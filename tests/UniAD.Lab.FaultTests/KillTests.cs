@@ -24,13 +24,13 @@ public sealed class KillTests
     public async Task AKilledRunResumesAfterARestartToTheUninterruptedNumbers(Kill kill)
     {
         // Paused for good in the third checkpoint write, two whole ones behind it.
-        var first = new RunningLab(environment: kill == Kill.MidCheckpointWrite
+        var first = new RunningLab(asResearcher: true, environment: kill == Kill.MidCheckpointWrite
             ? new Dictionary<string, string> { [FaultPoints.Variable] = $"{FaultPoints.CheckpointWrite}@3" } : null);
         int id;
         try
         {
             using var http = Client(first);
-            int dataset = await TinyLabData.ImportAsync(first.Url);
+            int dataset = await TinyLabData.ImportAsync(first);
             id = await FaultSuite.QueueTinyRunAsync(http, dataset, "killed", epochs: 40);
             if (kill == Kill.MidCheckpointWrite) await first.WaitForLogAsync(FaultPoints.ReachedLine(FaultPoints.CheckpointWrite), TimeSpan.FromMinutes(10));
             else await FaultSuite.WaitForEpochAsync(http, id, 3);           // a few epochs checkpointed, the next one training
@@ -56,7 +56,7 @@ public sealed class KillTests
             throw first.Explain(e);
         }
 
-        using var second = new RunningLab(first.DataRoot);                  // the same data root: a restart
+        using var second = new RunningLab(first.DataRoot, asResearcher: true);   // the same data root: a restart
         try
         {
             using var http = Client(second);
@@ -89,7 +89,7 @@ public sealed class KillTests
     [Fact]
     public async Task ALabKilledInTheMiddleOfAnImportRestartsWithoutATraceOfIt()
     {
-        var first = new RunningLab(environment: new Dictionary<string, string> { [FaultPoints.Variable] = FaultPoints.DatasetImport });
+        var first = new RunningLab(asResearcher: true, environment: new Dictionary<string, string> { [FaultPoints.Variable] = FaultPoints.DatasetImport });
         try
         {
             using var http = Client(first);
@@ -109,7 +109,7 @@ public sealed class KillTests
             throw first.Explain(e);
         }
 
-        using var second = new RunningLab(first.DataRoot);
+        using var second = new RunningLab(first.DataRoot, asResearcher: true);
         try
         {
             using var http = Client(second);
@@ -122,12 +122,12 @@ public sealed class KillTests
                 Assert.Empty(new DatasetStore(Path.Combine(second.DataRoot, "datasets")).List().Select(v => v.Folder));
             }, "the interrupted import left nothing: no staging, no version, no row");
             FaultSuite.AssertDatabaseIntact(second.DataRoot);
-            await TinyLabData.ImportAsync(second.Url);                        // and the same import now goes through
+            await TinyLabData.ImportAsync(second);                        // and the same import now goes through
             Assert.Single(new DatasetStore(Path.Combine(second.DataRoot, "datasets")).List());
         }
         catch (Exception e) { throw second.Explain(e); }
         FaultSuite.Passed();
     }
 
-    internal static HttpClient Client(RunningLab lab) => new() { BaseAddress = new Uri(lab.Url), Timeout = TimeSpan.FromMinutes(5) };
+    internal static HttpClient Client(RunningLab lab) => lab.Client();
 }

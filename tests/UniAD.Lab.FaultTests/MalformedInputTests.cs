@@ -15,9 +15,9 @@ public sealed class CorpusLab : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Lab = new RunningLab();
+        Lab = new RunningLab(asResearcher: true);
         Http = KillTests.Client(Lab);
-        DatasetId = await TinyLabData.ImportAsync(Lab.Url);
+        DatasetId = await TinyLabData.ImportAsync(Lab);
     }
 
     public Task DisposeAsync()

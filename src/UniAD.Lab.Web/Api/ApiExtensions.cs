@@ -70,6 +70,7 @@ public static class ApiExtensions
         api.MapStudiesApi();
         api.MapCompareApi();
         api.MapAuditApi();
+        api.MapAccountsApi();
         app.MapMovedRoutes();
     }
 

@@ -36,10 +36,21 @@ public static class ApiProblem
     public static RouteHandlerBuilder ForResearchers(this RouteHandlerBuilder endpoint) =>
         endpoint.RequireAuthorization(Accounts.LabPolicies.Researcher).Problems(StatusCodes.Status403Forbidden);
 
+    /// <summary>Endpoints that change only the caller's own account (its tokens): anyone signed in, viewers included.
+    /// Marked, so that the test of every door can tell them from a write left under the viewer's rule by mistake.</summary>
+    public static RouteGroupBuilder ForOwnAccount(this RouteGroupBuilder group) =>
+        group.RequireAuthorization(Accounts.LabPolicies.Viewer).WithMetadata(OwnAccountOnly.Instance);
+
     /// <summary>Declares, for the OpenAPI document, the problem statuses an endpoint answers besides 500.</summary>
     public static TBuilder Problems<TBuilder>(this TBuilder endpoint, params int[] statuses) where TBuilder : IEndpointConventionBuilder
     {
         foreach (var status in statuses) endpoint.ProducesProblem(status);
         return endpoint;
     }
+}
+
+/// <summary>The mark of an endpoint that changes only its caller's own account (<see cref="ApiProblem.ForOwnAccount"/>).</summary>
+public sealed class OwnAccountOnly
+{
+    public static OwnAccountOnly Instance { get; } = new();
 }

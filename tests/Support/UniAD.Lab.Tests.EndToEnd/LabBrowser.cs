@@ -34,6 +34,16 @@ public sealed class LabBrowser : IAsyncDisposable
         return page;
     }
 
+    /// <summary>Signs in on the login page, as a person does, and waits for the lab to say who is signed in.</summary>
+    public static async Task SignInAsync(IPage page, string url, string user, string password)
+    {
+        await page.GotoAsync($"{url}/account/login");
+        await page.GetByTestId("user-name").FillAsync(user);
+        await page.GetByTestId("password").FillAsync(password);
+        await page.GetByTestId("sign-in").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("signed-in")).ToContainTextAsync(user);
+    }
+
     /// <summary>The whole page from its top: a full-page capture of a scrolled page repeats the fixed app bar halfway down.</summary>
     public static async Task ScreenshotAsync(IPage page, string name)
     {

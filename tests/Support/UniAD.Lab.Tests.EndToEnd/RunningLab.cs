@@ -1,14 +1,17 @@
 using System.Diagnostics;
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using UniAD.Core.Training;
+using UniAD.Tests;
 
 namespace UniAD.Lab.Tests.EndToEnd;
 
 /// <summary>The real lab, started from its build output as a separate process with a temporary data root, as a user
 /// starts it; stopped (and its data removed) at the end. It binds loopback port 0 and the test reads the port the
-/// server logs: a port picked in advance could be taken by another process before the lab binds it.</summary>
+/// server logs: a port picked in advance could be taken by another process before the lab binds it. As a researcher, it
+/// is a team lab (accounts) whose researcher account and token are made through the lab's own pages and API.</summary>
 public sealed class RunningLab : IDisposable
 {
     private readonly Process _process;
@@ -18,9 +21,15 @@ public sealed class RunningLab : IDisposable
     public string Url { get; private set; } = "";
     public string Log { get { lock (_log) return _log.ToString(); } }
 
+    public const string AdminName = "admin", ResearcherName = "researcher", Password = "a test passphrase";
+    /// <summary>The researcher's personal access token, for a lab started as a researcher; null in laptop mode.</summary>
+    public string? Token { get; private set; }
+
     /// <param name="dataRoot">The data root of a lab that ran before (a restart), or null for a fresh one.</param>
     /// <param name="environment">More environment variables for the lab process (e.g. a fault point to pause at).</param>
-    public RunningLab(string? dataRoot = null, IReadOnlyDictionary<string, string>? environment = null)
+    /// <param name="asResearcher">A lab with accounts, used through a researcher's token (<see cref="Client"/>), rather
+    /// than laptop mode's one user (an admin).</param>
+    public RunningLab(string? dataRoot = null, IReadOnlyDictionary<string, string>? environment = null, bool asResearcher = false)
     {
         DataRoot = dataRoot ?? TestScratch.NewFolder("uniad-lab-e2e");
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
@@ -36,6 +45,12 @@ public sealed class RunningLab : IDisposable
         start.Environment["Lab__Device"] = "cpu";
         start.Environment["Logging__LogLevel__Hangfire"] = "Debug";                    // a failing test shows what the job server did
         start.Environment["Logging__LogLevel__Microsoft.EntityFrameworkCore"] = "Warning";  // and not every SQL command
+        if (asResearcher)
+        {
+            start.Environment["Lab__Auth__Mode"] = "Accounts";
+            start.Environment["Lab__Auth__FirstAdmin__UserName"] = AdminName;
+            start.Environment["Lab__Auth__FirstAdmin__Password"] = Password;
+        }
         foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
         _process = Process.Start(start)!;
         _process.OutputDataReceived += (_, e) => { lock (_log) _log.AppendLine(e.Data); };
@@ -43,6 +58,45 @@ public sealed class RunningLab : IDisposable
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
         WaitUntilServing();
+        if (asResearcher) Token = ResearcherTokenAsync().GetAwaiter().GetResult();
+    }
+
+    /// <summary>The API as the tests use it: as the researcher when the lab has accounts.</summary>
+    public HttpClient Client()
+    {
+        var http = new HttpClient { BaseAddress = new Uri(Url), Timeout = TimeSpan.FromMinutes(5) };
+        if (Token is not null) http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Token);
+        return http;
+    }
+
+    /// <summary>The researcher's token, made once per data root as a team would make it: the admin makes the account
+    /// (POST /api/users), the researcher signs in and makes its token (POST /api/tokens). A restart on the same data root
+    /// reads it back from the file the first start left beside the lab's data.</summary>
+    private async Task<string> ResearcherTokenAsync()
+    {
+        var kept = Path.Combine(DataRoot, "test-researcher-token");
+        if (File.Exists(kept)) return await File.ReadAllTextAsync(kept);
+        using (var admin = await SignedInAsync(AdminName))
+            await PostAsync(admin, "/api/users", new { userName = ResearcherName, role = "Researcher", password = Password });
+        using var researcher = await SignedInAsync(ResearcherName);
+        var token = (await Json(await PostAsync(researcher, "/api/tokens", new { name = "tests", days = 1 }))).GetProperty("secret").GetString()!;
+        await File.WriteAllTextAsync(kept, token);
+        return token;
+    }
+
+    private async Task<HttpClient> SignedInAsync(string user)
+    {
+        var http = AccountForms.Client(Url);
+        await AccountForms.SignInAsync(http, user, Password);
+        var antiforgery = await Json(await http.GetAsync("/account/antiforgery"));
+        http.DefaultRequestHeaders.Add("RequestVerificationToken", antiforgery.GetProperty("token").GetString());
+        return http;
+    }
+
+    private static async Task<HttpResponseMessage> PostAsync(HttpClient http, string path, object body)
+    {
+        var answer = await http.PostAsync(path, JsonContent.Create(body));
+        return answer.IsSuccessStatusCode ? answer : throw new InvalidOperationException($"POST {path}: {(int)answer.StatusCode} {await answer.Content.ReadAsStringAsync()}");
     }
 
     /// <summary>UniAD.Lab.Web.dll in the web project's output for this build configuration.</summary>

@@ -30,10 +30,10 @@ public static class TinyLabData
         return zip;
     }
 
-    /// <summary>Uploads <see cref="Zip"/> to the lab at <paramref name="url"/> and stores it as dataset "tiny"; returns its id.</summary>
-    public static async Task<int> ImportAsync(string url)
+    /// <summary>Uploads <see cref="Zip"/> to the lab (as its tests' user) and stores it as dataset "tiny"; returns its id.</summary>
+    public static async Task<int> ImportAsync(RunningLab lab)
     {
-        using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromMinutes(5) };
+        using var http = lab.Client();
         using var zip = new StreamContent(File.OpenRead(Zip()));
         zip.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/zip");   // as a browser sends it
         var upload = JsonDocument.Parse(await (await http.PostAsync("/api/uploads", zip)).Content.ReadAsStringAsync()).RootElement;
