@@ -79,6 +79,11 @@ public sealed class TokenTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, asked.StatusCode);
         Assert.Contains("dataset", await ProblemAsync(asked));
         Assert.Equal(HttpStatusCode.Forbidden, (await rita.GetAsync("/api/audit")).StatusCode);
+        var minted = await rita.PostAsync("/api/tokens", new StringContent("{\"name\": \"more\"}", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Forbidden, minted.StatusCode);                  // a leaked token cannot outlive its revocation
+        Assert.Contains("a token cannot make tokens", await ProblemAsync(minted));
+        Assert.Equal("dashboard", Assert.Single(JsonDocument.Parse(await vic.GetStringAsync("/api/tokens")).RootElement.EnumerateArray())
+            .GetProperty("name").GetString());                                         // a viewer lists its own tokens, only its own
 
         await using (var scope = _app.Services.CreateAsyncScope())
             await scope.ServiceProvider.GetRequiredService<LabAccounts>().SetRoleAsync(Rita.Name, LabRole.Viewer, Root);
