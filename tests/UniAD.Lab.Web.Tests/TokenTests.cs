@@ -91,6 +91,33 @@ public sealed class TokenTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AResearchersTokenCannotCancelAnothersRunButTheAdminsCan()
+    {
+        int runId;
+        await using (var db = await _app.Services.GetRequiredService<IDbContextFactory<LabDbContext>>().CreateDbContextAsync())
+        {
+            var dataset = new DatasetRecord { Name = "rows only", Version = new string('0', 64), Layout = "mvtec", Folder = "/nowhere", Source = "/srv/secret/mvtec" };
+            var queued = new RunRecord { Name = "root's", Dataset = dataset, CreatedBy = Root.Name, Status = RunStatus.Queued, Request = new RunRequest { ConfigJson = "{}" } };
+            db.Runs.Add(queued);
+            await db.SaveChangesAsync();
+            runId = queued.Id;
+        }
+        using var rita = ScriptWith(await Tokens.CreateAsync(await IdOfAsync(Rita.Name), Rita, "cancel check", days: 1));
+        var refused = await rita.PostAsync($"/api/runs/{runId}/cancel", null);
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Contains($"run {runId} was made by root: a researcher may cancel only their own", await ProblemAsync(refused));
+        var run = JsonDocument.Parse(await rita.GetStringAsync($"/api/runs/{runId}")).RootElement;
+        Assert.Equal("Queued", run.GetProperty("status").GetString());
+
+        using var root = ScriptWith(await Tokens.CreateAsync(await IdOfAsync(Root.Name), Root, "admin script", days: 1));
+        Assert.Equal(HttpStatusCode.OK, (await root.PostAsync($"/api/runs/{runId}/cancel", null)).StatusCode);
+        var seenByRita = await rita.GetStringAsync("/api/datasets");
+        Assert.DoesNotContain("/srv/secret", seenByRita);                              // a server path is an admin's to see
+        Assert.Contains("a server folder", seenByRita);
+        Assert.Contains("/srv/secret/mvtec", await root.GetStringAsync("/api/datasets"));
+    }
+
+    [Fact]
     public async Task ARevokedOrExpiredTokenIsRefusedWithTheReason()
     {
         var vicId = await IdOfAsync(Vic.Name);
