@@ -6,28 +6,58 @@ using UniAD.Tests;
 namespace UniAD.Lab.BrowserTests;
 
 /// <summary>The lab as a team's admin starts it, as a separate process: laptop mode refuses an address others can
-/// reach; with accounts, the first admin is made with the one-time code the lab wrote to its log, and only once.</summary>
+/// reach; with accounts, the first admin is made with the one-time code the lab wrote to its log, or by the
+/// create-admin command, and only once.</summary>
 public sealed partial class TeamLabTests
 {
-    [Fact]
-    public async Task LaptopModeRefusesToListenBeyondLoopbackInOneLine()
+    private const string CreateAdmin = "create-admin";
+
+    /// <summary>The lab's own program with <paramref name="arguments"/>, on a data root, to its exit.</summary>
+    private static async Task<(int ExitCode, string Output, string Errors)> RunLabAsync(string dataRoot, IReadOnlyList<string> arguments,
+        IReadOnlyDictionary<string, string>? environment = null, string? input = null)
     {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
-            RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = TestScratch.NewFolder("uniad-laptop"),
+            RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, WorkingDirectory = dataRoot,
         };
-        foreach (var argument in new[] { RunningLab.WebAssembly(), "--urls", "http://0.0.0.0:0" }) start.ArgumentList.Add(argument);
-        start.Environment["Lab__DataRoot"] = start.WorkingDirectory;
-        start.Environment["Lab__Auth__Mode"] = "None";
+        foreach (var argument in arguments.Prepend(RunningLab.WebAssembly())) start.ArgumentList.Add(argument);
+        start.Environment["Lab__DataRoot"] = dataRoot;
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
         using var lab = Process.Start(start)!;
-        var errors = lab.StandardError.ReadToEndAsync();
-        _ = lab.StandardOutput.ReadToEndAsync();
+        var (output, errors) = (lab.StandardOutput.ReadToEndAsync(), lab.StandardError.ReadToEndAsync());
+        if (input is not null) await lab.StandardInput.WriteLineAsync(input);
+        lab.StandardInput.Close();
         using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await lab.WaitForExitAsync(limit.Token);                                 // throws when the lab kept running on 0.0.0.0
-        Assert.Equal(1, lab.ExitCode);
-        var refusal = Assert.Single((await errors).Split('\n', StringSplitOptions.RemoveEmptyEntries), line => line.StartsWith("uniad lab: ", StringComparison.Ordinal));
+        await lab.WaitForExitAsync(limit.Token);                                 // throws when it kept running
+        return (lab.ExitCode, await output, await errors);
+    }
+
+    [Fact]
+    public async Task LaptopModeRefusesToListenBeyondLoopbackInOneLine()
+    {
+        var (exitCode, _, errors) = await RunLabAsync(TestScratch.NewFolder("uniad-laptop"), ["--urls", "http://0.0.0.0:0"],
+            new Dictionary<string, string> { ["Lab__Auth__Mode"] = "None" });
+        Assert.Equal(1, exitCode);
+        var refusal = Assert.Single(errors.Split('\n', StringSplitOptions.RemoveEmptyEntries), line => line.StartsWith("uniad lab: ", StringComparison.Ordinal));
         Assert.Contains("Lab:Auth:Mode=None (laptop mode: no accounts) listens on loopback only", refusal);
         Assert.Contains("Lab:Auth:Mode=Accounts", refusal);
+    }
+
+    [Fact]
+    public async Task CreateAdminMakesTheFirstAdminOnceAndTheLabSignsItIn()
+    {
+        var dataRoot = TestScratch.NewFolder("uniad-create-admin");
+        var (made, output, _) = await RunLabAsync(dataRoot, [CreateAdmin, "ops"], input: "a passphrase from a file");
+        Assert.Equal(0, made);
+        Assert.Contains("Made the first admin, ops", output);
+        var (again, _, refused) = await RunLabAsync(dataRoot, [CreateAdmin, "second"], input: "another passphrase");
+        Assert.Equal(1, again);
+        Assert.Contains("the lab has accounts already", refused);
+
+        using var lab = new RunningLab(dataRoot, new Dictionary<string, string> { ["Lab__Auth__Mode"] = "Accounts" });
+        using var http = AccountForms.Client(lab.Url);
+        await AccountForms.SignInAsync(http, "ops", "a passphrase from a file");
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/api/users")).StatusCode);          // an admin's door
     }
 
     [Fact]

@@ -19,8 +19,7 @@ public sealed class LabAccounts(UserManager<LabUser> users, RoleManager<Identity
     /// <returns>The setup code to tell whoever starts the lab, or null when the lab has an account.</returns>
     public async Task<string?> PrepareAsync()
     {
-        foreach (var role in Enum.GetNames<LabRole>())
-            if (!await roles.RoleExistsAsync(role)) Check(await roles.CreateAsync(new IdentityRole(role)));
+        await EnsureRolesAsync();
         if (await users.Users.AnyAsync()) return null;
         if (options.Value.Auth.FirstAdmin is { UserName.Length: > 0, Password.Length: > 0 } first)
         {
@@ -29,6 +28,12 @@ public sealed class LabAccounts(UserManager<LabUser> users, RoleManager<Identity
             return null;
         }
         return setup.Issue();
+    }
+
+    private async Task EnsureRolesAsync()
+    {
+        foreach (var role in Enum.GetNames<LabRole>())
+            if (!await roles.RoleExistsAsync(role)) Check(await roles.CreateAsync(new IdentityRole(role)));
     }
 
     /// <summary>The first admin, on a lab with no account yet.</summary>
@@ -40,6 +45,7 @@ public sealed class LabAccounts(UserManager<LabUser> users, RoleManager<Identity
         try
         {
             if (await users.Users.AnyAsync()) throw new ConflictException("the lab has accounts already: an admin makes new ones on the Users page");
+            await EnsureRolesAsync();
             await CreateAsync(userName, password, LabRole.Admin, createdBy: "");
             setup.Close();
             await audit.RecordAsync(userName.Trim(), "account.first-admin", $"account {userName.Trim()}");
