@@ -126,6 +126,10 @@ public sealed class HttpApiTests : IDisposable
         Assert.Contains("'name'", Assert.Single((await RunningLab.Json(nameless)).GetProperty("problems").EnumerateArray()).GetString());
 
         Assert.Equal(HttpStatusCode.NotFound, (await _http.PostAsync("/api/studies/999/cancel", null)).StatusCode);
+        using var fromAnotherSite = new HttpRequestMessage(HttpMethod.Post, "/api/studies/999/cancel") { Headers = { { "Origin", "http://evil.example" } } };
+        var forged = await _http.SendAsync(fromAnotherSite);                        // a page elsewhere posting to the laptop's lab
+        Assert.Equal(HttpStatusCode.Forbidden, forged.StatusCode);
+        Assert.Contains("another site (http://evil.example)", (await RunningLab.Json(forged)).GetProperty("detail").GetString());
         var blankGroup = await _http.PostAsJsonAsync("/api/runs/cancel", new { group = "" });
         Assert.Equal(HttpStatusCode.BadRequest, blankGroup.StatusCode);
     }

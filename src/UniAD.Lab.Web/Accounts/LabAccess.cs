@@ -6,12 +6,17 @@ namespace UniAD.Lab.Web.Accounts;
 
 /// <summary>Whether this lab runs in laptop mode (no accounts) or with accounts, decided once the server has bound its
 /// addresses: laptop mode only while every address is loopback (<see cref="AuthMode.Auto"/> picks accounts otherwise,
-/// <see cref="AuthMode.None"/> refuses to start). Requests wait for the decision, so none is answered before it.</summary>
+/// <see cref="AuthMode.None"/> refuses to start). Requests wait until the lab is <see cref="Open"/>: decided, and its
+/// first admin made when the settings name one, so none is answered before (or refused for want of) either.</summary>
 public sealed class LabAccess(AuthMode mode)
 {
     private readonly TaskCompletionSource<bool> _laptop = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _open = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public Task Decided => _laptop.Task;
+    /// <summary>Completes when requests may be answered; cancelled when the lab refused to start.</summary>
+    public Task Ready => _open.Task;
+
+    public void Open() => _open.TrySetResult();
 
     /// <summary>Laptop mode: every request is the lab's one user, with every right. Accounts until decided otherwise.</summary>
     public bool IsLaptop => _laptop.Task.IsCompletedSuccessfully && _laptop.Task.Result;
@@ -26,7 +31,11 @@ public sealed class LabAccess(AuthMode mode)
               "listen on 127.0.0.1 or localhost, or start it with accounts (Lab:Auth:Mode=Accounts; README, \"Team lab\")"
             : null;
         if (refusal is null) _laptop.TrySetResult(mode == AuthMode.None || (mode == AuthMode.Auto && exposed.Count == 0 && addresses.Count > 0));
-        else _laptop.TrySetCanceled();
+        else
+        {
+            _laptop.TrySetCanceled();
+            _open.TrySetCanceled();
+        }
         return refusal;
     }
 

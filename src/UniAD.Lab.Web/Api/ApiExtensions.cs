@@ -74,18 +74,29 @@ public static class ApiExtensions
         app.MapMovedRoutes();
     }
 
-    /// <summary>A request that changes something and comes from a browser signed in by the login cookie must carry the
-    /// antiforgery token (header <c>RequestVerificationToken</c>, from <c>/account/antiforgery</c>; upload.js sends it):
-    /// another site could otherwise make a signed-in browser post to the lab. Scripts with a token and laptop mode
-    /// have no cookie to abuse.</summary>
+    /// <summary>Another site must not make a visitor's browser change the lab. A request that changes something and
+    /// comes from a browser signed in by the login cookie carries the antiforgery token (header
+    /// <c>RequestVerificationToken</c>, from <c>/account/antiforgery</c>; upload.js sends it). In laptop mode there is no
+    /// cookie, so a browser's change must come from the lab's own pages (its Origin); scripts send no Origin. Scripts
+    /// with a token have no cookie to abuse.</summary>
     private static async ValueTask<object?> BrowsersSendAntiforgeryTokens(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
-        if (!HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method) && http.User.ByCookie()
-            && !await http.RequestServices.GetRequiredService<IAntiforgery>().IsRequestValidAsync(http))
+        if (HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method)) return await next(context);
+        if (http.User.ByCookie() && !await http.RequestServices.GetRequiredService<IAntiforgery>().IsRequestValidAsync(http))
             throw new ForbiddenException("this request comes from a signed-in browser without the lab's antiforgery token " +
                                          "(header RequestVerificationToken, from GET /account/antiforgery)");
+        if (http.User.Identity?.AuthenticationType == LaptopAuthentication.Name && OtherSite(http.Request) is { } origin)
+            throw new ForbiddenException($"a page of another site ({origin}) may not change this lab: in laptop mode changes come from the lab's own pages or from scripts");
         return await next(context);
+    }
+
+    /// <summary>The Origin of a browser's request from a page of another site; null for the lab's own pages and for scripts.</summary>
+    private static string? OtherSite(HttpRequest request)
+    {
+        var origin = request.Headers.Origin.ToString();
+        if (origin.Length == 0) return null;
+        return Uri.TryCreate(origin, UriKind.Absolute, out var uri) && string.Equals(uri.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase) ? null : origin;
     }
 
     /// <summary>Routes the lab answered outside <c>/api</c> before the API had one style: each now redirects, method and

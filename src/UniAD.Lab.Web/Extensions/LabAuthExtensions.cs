@@ -67,13 +67,13 @@ public static class LabAuthExtensions
     private static bool IsForScripts(HttpRequest request) =>
         request.Path.StartsWithSegments("/api") || request.Path.StartsWithSegments("/openapi") || request.Path.StartsWithSegments("/_blazor");
 
-    /// <summary>Authentication, authorization and antiforgery, after requests have waited for the lab's access mode.</summary>
+    /// <summary>Authentication, authorization and antiforgery, after requests have waited for the lab to open.</summary>
     public static void UseLabAuth(this WebApplication app)
     {
         var access = app.Services.GetRequiredService<LabAccess>();
         app.Use(async (http, next) =>
         {
-            await access.Decided;
+            await access.Ready;
             await next(http);
         });
         app.UseAuthentication();
@@ -89,7 +89,7 @@ public static class LabAuthExtensions
 
     /// <summary>Starts the server, then decides laptop mode or accounts from the addresses it bound: refused (one line on
     /// the console, exit code 1) for laptop mode on a non-loopback address; with accounts and none made yet, the first
-    /// admin is made from the settings or the setup link is written to the console and log.</summary>
+    /// admin is made from the settings or the setup link is written to the console and log. Requests are answered from then on.</summary>
     /// <returns>False when the lab refused to start.</returns>
     public static async Task<bool> StartLabAsync(this WebApplication app)
     {
@@ -105,14 +105,15 @@ public static class LabAuthExtensions
         }
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("UniAD.Lab.Web.Accounts");
         if (access.IsLaptop)
-        {
             logger.LogInformation("Laptop mode: no accounts, and only this machine can reach the lab (README, \"Team lab\")");
-            return true;
+        else
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            if (await scope.ServiceProvider.GetRequiredService<LabAccounts>().PrepareAsync() is { } code)
+                logger.LogWarning("The lab has no account yet. Make the first admin at {Url}/account/setup?code={Code} (the code works once, until the lab restarts)",
+                    addresses.FirstOrDefault()?.TrimEnd('/') ?? "", code);
         }
-        await using var scope = app.Services.CreateAsyncScope();
-        if (await scope.ServiceProvider.GetRequiredService<LabAccounts>().PrepareAsync() is { } code)
-            logger.LogWarning("The lab has no account yet. Make the first admin at {Url}/account/setup?code={Code} (the code works once, until the lab restarts)",
-                addresses.FirstOrDefault()?.TrimEnd('/') ?? "", code);
+        access.Open();
         return true;
     }
 }
