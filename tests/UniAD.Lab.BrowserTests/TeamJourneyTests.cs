@@ -7,7 +7,7 @@ namespace UniAD.Lab.BrowserTests;
 /// <summary>A team's first hour in Debian's chromium: the admin makes itself with the code from the lab's log, makes a
 /// researcher and a viewer on the Users page, and each signs in and meets what its role allows; what it may not do is
 /// refused with the reason.</summary>
-public sealed partial class TeamJourneyTests : IAsyncLifetime, IDisposable
+public sealed class TeamJourneyTests : IAsyncLifetime, IDisposable
 {
     private const string Password = "a passphrase long enough";
 
@@ -42,8 +42,7 @@ public sealed partial class TeamJourneyTests : IAsyncLifetime, IDisposable
     {
         try
         {
-            await _lab.WaitForLogAsync("/account/setup?code=", TimeSpan.FromMinutes(1));
-            var link = SetupLink().Match(_lab.Log).Value;
+            var (link, _) = await _lab.SetupLinkAsync();
 
             var admin = await _browser.NewPageAsync();
             await admin.GotoAsync(_lab.Url);
@@ -78,7 +77,4 @@ public sealed partial class TeamJourneyTests : IAsyncLifetime, IDisposable
         }
         catch (Exception e) { throw _lab.Explain(e); }
     }
-
-    [GeneratedRegex(@"http://127\.0\.0\.1:\d+/account/setup\?code=[A-Z0-9-]+")]
-    private static partial Regex SetupLink();
 }

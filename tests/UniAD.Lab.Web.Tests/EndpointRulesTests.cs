@@ -2,8 +2,6 @@ using System.Net;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Components.Endpoints;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Patterns;
@@ -21,33 +19,20 @@ namespace UniAD.Lab.Web.Tests;
 [Collection(WholeApp.Name)]
 public sealed class EndpointRulesTests : IAsyncLifetime
 {
-    private const string Password = "a long enough password";
+    private const string Password = TeamApp.Password;
     private static readonly string[] Public = ["/health", "/account/login", "/account/setup", "/account/denied", "/account/logout"];
 
+    private TeamApp _team = null!;
     private WebApplication _app = null!;
     private string _url = "";
 
     public async Task InitializeAsync()
     {
-        _app = await WholeApp.StartAsync("uniad-doors", new Dictionary<string, string>
-        {
-            ["Lab:Auth:Mode"] = "Accounts",
-            ["Lab:Auth:FirstAdmin:UserName"] = "root",                   // the unattended install's first admin
-            ["Lab:Auth:FirstAdmin:Password"] = Password,
-        });
-        _url = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        await using var scope = _app.Services.CreateAsyncScope();
-        var accounts = scope.ServiceProvider.GetRequiredService<LabAccounts>();
-        var admin = new LabActor("root", LabRole.Admin);
-        await accounts.CreateAsync("rita", Password, LabRole.Researcher, admin);
-        await accounts.CreateAsync("vic", Password, LabRole.Viewer, admin);
+        _team = await TeamApp.StartAsync("uniad-doors");
+        (_app, _url) = (_team.App, _team.Url);
     }
 
-    public async Task DisposeAsync()
-    {
-        await _app.DisposeAsync();
-        Hangfire.Logging.LogProvider.SetCurrentLogProvider(null);
-    }
+    public async Task DisposeAsync() => await _team.DisposeAsync();
 
     private IReadOnlyList<RouteEndpoint> Endpoints => [.. ((IEndpointRouteBuilder)_app).DataSources.SelectMany(d => d.Endpoints).OfType<RouteEndpoint>()];
 

@@ -2,8 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,31 +16,20 @@ namespace UniAD.Lab.Web.Tests;
 [Collection(WholeApp.Name)]
 public sealed class TokenTests : IAsyncLifetime
 {
-    private const string Password = "a long enough password";
-    private static readonly LabActor Root = new("root", LabRole.Admin), Rita = new("rita", LabRole.Researcher), Vic = new("vic", LabRole.Viewer);
+    private const string Password = TeamApp.Password;
+    private static readonly LabActor Root = TeamApp.Root, Rita = TeamApp.Rita, Vic = TeamApp.Vic;
 
+    private TeamApp _team = null!;
     private WebApplication _app = null!;
     private string _url = "", _dataRoot = "";
 
     public async Task InitializeAsync()
     {
-        _app = await WholeApp.StartAsync("uniad-tokens", new Dictionary<string, string>
-        {
-            ["Lab:Auth:Mode"] = "Accounts", ["Lab:Auth:FirstAdmin:UserName"] = Root.Name, ["Lab:Auth:FirstAdmin:Password"] = Password,
-        });
-        _url = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        _dataRoot = _app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<LabOptions>>().Value.DataRoot;
-        await using var scope = _app.Services.CreateAsyncScope();
-        var accounts = scope.ServiceProvider.GetRequiredService<LabAccounts>();
-        await accounts.CreateAsync(Rita.Name, Password, Rita.Role, Root);
-        await accounts.CreateAsync(Vic.Name, Password, Vic.Role, Root);
+        _team = await TeamApp.StartAsync("uniad-tokens");
+        (_app, _url, _dataRoot) = (_team.App, _team.Url, _team.DataRoot);
     }
 
-    public async Task DisposeAsync()
-    {
-        await _app.DisposeAsync();
-        Hangfire.Logging.LogProvider.SetCurrentLogProvider(null);
-    }
+    public async Task DisposeAsync() => await _team.DisposeAsync();
 
     private AccessTokens Tokens => _app.Services.GetRequiredService<AccessTokens>();
 

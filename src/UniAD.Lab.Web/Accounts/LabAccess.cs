@@ -10,7 +10,6 @@ namespace UniAD.Lab.Web.Accounts;
 /// first admin made when the settings name one, so none is answered before (or refused for want of) either.</summary>
 public sealed class LabAccess(AuthMode mode)
 {
-    private readonly TaskCompletionSource<bool> _laptop = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _open = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Completes when requests may be answered; cancelled when the lab refused to start.</summary>
@@ -19,7 +18,7 @@ public sealed class LabAccess(AuthMode mode)
     public void Open() => _open.TrySetResult();
 
     /// <summary>Laptop mode: every request is the lab's one user, with every right. Accounts until decided otherwise.</summary>
-    public bool IsLaptop => _laptop.Task.IsCompletedSuccessfully && _laptop.Task.Result;
+    public bool IsLaptop { get; private set; }
 
     /// <param name="addresses">The addresses the server listens on (none for an in-memory test server).</param>
     /// <returns>Why the lab must not start, in one line; null when it may.</returns>
@@ -30,12 +29,8 @@ public sealed class LabAccess(AuthMode mode)
             ? $"Lab:Auth:Mode=None (laptop mode: no accounts) listens on loopback only, and this lab was started on {string.Join(", ", exposed)}: " +
               "listen on 127.0.0.1 or localhost, or start it with accounts (Lab:Auth:Mode=Accounts; README, \"Team lab\")"
             : null;
-        if (refusal is null) _laptop.TrySetResult(mode == AuthMode.None || (mode == AuthMode.Auto && exposed.Count == 0 && addresses.Count > 0));
-        else
-        {
-            _laptop.TrySetCanceled();
-            _open.TrySetCanceled();
-        }
+        if (refusal is null) IsLaptop = mode == AuthMode.None || (mode == AuthMode.Auto && exposed.Count == 0 && addresses.Count > 0);
+        else _open.TrySetCanceled();
         return refusal;
     }
 

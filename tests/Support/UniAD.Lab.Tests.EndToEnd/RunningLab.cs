@@ -161,6 +161,16 @@ public sealed class RunningLab : IDisposable
         throw new TimeoutException($"run {id} did not end as {status}");
     }
 
+    /// <summary>The first-admin link a lab with no account writes to its log at start (waited for).</summary>
+    public async Task<(string Link, string Code)> SetupLinkAsync()
+    {
+        await WaitForLogAsync("/account/setup?code=", TimeSpan.FromMinutes(1));
+        var found = SetupLink.Match(Log);
+        return found.Success ? (found.Value, found.Groups[1].Value) : throw new InvalidOperationException($"no setup link in the log:\n{Log}");
+    }
+
+    private static readonly Regex SetupLink = new(@"http://127\.0\.0\.1:\d+/account/setup\?code=([A-Z0-9-]+)");
+
     /// <summary>Waits until the lab has logged a line containing <paramref name="text"/>.</summary>
     public async Task WaitForLogAsync(string text, TimeSpan limit)
     {
