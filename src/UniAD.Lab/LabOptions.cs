@@ -38,13 +38,24 @@ public sealed class LabOptions
     public string Expand(string value) => value.Replace("{DataRoot}", DataRoot);
 }
 
-/// <summary>Which database holds the lab's tables. SQLite is the embedded default; the provider is a switch so a
-/// server database can take its place for several workers.</summary>
+/// <summary>Which database holds the lab's tables (<c>Lab:Database</c>). SQLite, a file under the data root, is the
+/// embedded default for one machine; PostgreSQL is for a team whose labs and workers on several machines share one
+/// database (README, "Team deployment").</summary>
 public sealed class DatabaseOptions
 {
-    public string Provider { get; set; } = "Sqlite";
+    /// <summary><c>Sqlite</c> or <c>Postgres</c>, in any case.</summary>
+    public string Provider { get; set; } = nameof(DatabaseProvider.Sqlite);
+    /// <summary>For SQLite a file ({DataRoot} is replaced); for PostgreSQL an Npgsql connection string, e.g.
+    /// <c>Host=db.lan;Database=uniad;Username=uniad;Password=...</c> (best from the environment variable
+    /// <c>Lab__Database__ConnectionString</c>, so the password is in no file).</summary>
     public string ConnectionString { get; set; } = "Data Source={DataRoot}/lab.db";
+
+    public DatabaseProvider Kind => Enum.TryParse<DatabaseProvider>(Provider, ignoreCase: true, out var kind) && Enum.IsDefined(kind)
+        ? kind
+        : throw new InvalidOperationException($"Lab:Database:Provider is '{Provider}'; it must be {string.Join(" or ", Enum.GetNames<DatabaseProvider>())}");
 }
+
+public enum DatabaseProvider { Sqlite, Postgres }
 
 /// <summary>Who may use the lab (<c>Lab:Auth</c>; README, "Team lab").</summary>
 public sealed class AuthOptions

@@ -1,4 +1,6 @@
 using Hangfire;
+using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
 using Hangfire.Storage.SQLite;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -18,8 +20,9 @@ namespace UniAD.Lab;
 /// their lab from it too, so what they test is how the lab is put together.</summary>
 public static class LabServices
 {
-    /// <summary>The assembly of the SQLite migrations (migrations/Sqlite); named, not referenced, since it references this one.</summary>
-    public const string SqliteMigrationsAssembly = "UniAD.Lab.Migrations.Sqlite";
+    /// <summary>The assemblies of each provider's migrations (migrations/Sqlite, migrations/Postgres); named, not
+    /// referenced, since they reference this one.</summary>
+    public const string SqliteMigrationsAssembly = "UniAD.Lab.Migrations.Sqlite", PostgresMigrationsAssembly = "UniAD.Lab.Migrations.Postgres";
 
     /// <summary>Options (section <c>Lab</c>), the database, and the lab's services; no job server.</summary>
     public static IServiceCollection AddLab(this IServiceCollection services, IConfiguration configuration)
@@ -29,14 +32,15 @@ public static class LabServices
         {
             var options = provider.GetRequiredService<IOptions<LabOptions>>().Value;
             var connection = options.Expand(options.Database.ConnectionString);
-            switch (options.Database.Provider)
+            switch (options.Database.Kind)
             {
-                case "Sqlite":
+                case DatabaseProvider.Sqlite:
                     Directory.CreateDirectory(options.DataRoot);
                     db.UseSqlite(connection, sqlite => sqlite.MigrationsAssembly(SqliteMigrationsAssembly));
                     break;
-                default:
-                    throw new InvalidOperationException($"Lab:Database:Provider '{options.Database.Provider}' is not supported yet; use Sqlite");
+                case DatabaseProvider.Postgres:
+                    db.UseNpgsql(connection, postgres => postgres.MigrationsAssembly(PostgresMigrationsAssembly));
+                    break;
             }
         });
         services.AddLabAccounts();
@@ -82,22 +86,36 @@ public static class LabServices
         services.AddSingleton<LabAudit>();
     }
 
-    /// <summary>Hangfire's storage, in its own SQLite file kept apart from the lab's tables, and its client: enough to
-    /// queue jobs. A host that also trains adds job servers.</summary>
+    /// <summary>Hangfire's storage and its client: enough to queue jobs (a host that also trains adds job servers). On
+    /// SQLite it is a file of its own beside the lab's; on PostgreSQL the lab's database, in a schema of its own
+    /// (<see cref="HangfireSchema"/>), so every lab and worker on that database shares one queue.</summary>
     public static IServiceCollection AddLabJobStorage(this IServiceCollection services, IConfiguration configuration)
     {
         var options = configuration.GetSection(LabOptions.Section).Get<LabOptions>() ?? new LabOptions();
-        Directory.CreateDirectory(options.DataRoot);
-        services.AddHangfire(hangfire => hangfire
-            .UseSimpleAssemblyNameTypeSerializer()
-            .UseRecommendedSerializerSettings()
-            .UseSQLiteStorage(Path.GetFullPath(options.Expand(options.HangfireDatabase)), new SQLiteStorageOptions
-            {
-                // The storage hands a job that has run longer than this to the next free worker, aborting the first
-                // (its default, 30 minutes, is shorter than most trainings). The lab recovers runs a crash left behind
-                // itself (LabInitializer), so the job server never needs to.
-                InvisibilityTimeout = TimeSpan.FromDays(30),
-            }));
+        services.AddHangfire(hangfire => hangfire.UseSimpleAssemblyNameTypeSerializer().UseRecommendedSerializerSettings().UseStorage(JobStorageOf(options)));
         return services;
+    }
+
+    /// <summary>The schema of Hangfire's tables in a PostgreSQL lab database, apart from the lab's own (public).</summary>
+    public const string HangfireSchema = "hangfire";
+
+    /// <summary>The storage hands a job that has run longer than this to the next free worker, aborting the first (the
+    /// storages' default, 30 minutes, is shorter than most trainings). The lab recovers runs a crash left behind itself
+    /// (<see cref="LabInitializer"/>), so the job server never needs to.</summary>
+    public static readonly TimeSpan JobInvisibilityTimeout = TimeSpan.FromDays(30);
+
+    /// <summary>The job storage <paramref name="options"/> name; tests give each lab its own instance of it.</summary>
+    public static JobStorage JobStorageOf(LabOptions options) => options.Database.Kind switch
+    {
+        DatabaseProvider.Postgres => new PostgreSqlStorage(new NpgsqlConnectionFactory(options.Expand(options.Database.ConnectionString), PostgresJobOptions), PostgresJobOptions),
+        _ => new SQLiteStorage(SqliteJobFile(options), new SQLiteStorageOptions { InvisibilityTimeout = JobInvisibilityTimeout }),
+    };
+
+    private static PostgreSqlStorageOptions PostgresJobOptions => new() { SchemaName = HangfireSchema, InvisibilityTimeout = JobInvisibilityTimeout, PrepareSchemaIfNecessary = true };
+
+    private static string SqliteJobFile(LabOptions options)
+    {
+        Directory.CreateDirectory(options.DataRoot);
+        return Path.GetFullPath(options.Expand(options.HangfireDatabase));
     }
 }

@@ -7,8 +7,11 @@ namespace UniAD.Lab.Tests;
 
 /// <summary>The compare view's data from a real database: labelled items, per-category cells over seeds, deltas, paired
 /// tests, the config differences and the warnings that keep incomparable numbers apart.</summary>
-public class CompareTests
+public abstract class CompareTests(DatabaseProvider database)
 {
+    public sealed class OnSqlite() : CompareTests(DatabaseProvider.Sqlite);
+    public sealed class OnPostgres() : CompareTests(DatabaseProvider.Postgres);
+
     /// <summary>A finished run with the given image AUROC per category (pixel AUROC 0.1 lower).</summary>
     private static RunRecord Run(int datasetId, UniadConfig config, int seed, string name, params (string Category, double Auroc)[] results) => new()
     {
@@ -18,9 +21,9 @@ public class CompareTests
                    new CategoryResult { Category = CategoryResult.MeanRow, IsMean = true, ImageAuroc = results.Average(r => r.Auroc) }],
     };
 
-    private static async Task<(Lab Lab, int DatasetId)> LabWith(params Func<int, RunRecord>[] runs)
+    private async Task<(Lab Lab, int DatasetId)> LabWith(params Func<int, RunRecord>[] runs)
     {
-        var lab = new Lab();
+        var lab = new Lab(database);
         int datasetId = await lab.ImportTinyAsync();
         using var db = lab.Db();
         db.Runs.AddRange(runs.Select(r => r(datasetId)));

@@ -4,12 +4,15 @@ using UniAD.Lab.Datasets;
 
 namespace UniAD.Lab.Tests;
 
-public class DatasetCatalogTests
+public abstract class DatasetCatalogTests(DatabaseProvider database)
 {
+    public sealed class OnSqlite() : DatasetCatalogTests(DatabaseProvider.Sqlite);
+    public sealed class OnPostgres() : DatasetCatalogTests(DatabaseProvider.Postgres);
+
     [Fact]
     public async Task ANamedServerFolderIsImportedOnlyFromAnImportRoot()
     {
-        using var lab = new Lab();
+        using var lab = new Lab(database);
         var error = await Assert.ThrowsAsync<UniAD.Core.Data.DatasetException>(() => lab.Catalog.StageServerFolderAsync(new ImportRequest("/etc", "etc")));
         Assert.Equal($"'/etc' is not under an import root: server folders are imported only from {Path.GetFullPath(lab.Options.ImportsFolder)} " +
                      "(more with Lab:ImportRoots); or upload a zip", error.Message);
@@ -39,7 +42,7 @@ public class DatasetCatalogTests
     [Fact]
     public async Task AConfirmedImportGetsARowAndAFailedOneLeavesNothing()
     {
-        using var lab = new Lab();
+        using var lab = new Lab(database);
         using var tiny = new TinyDataset();
 
         using (var staged = await lab.Catalog.StageAsync(new ImportRequest(tiny.Root, "tiny", CreatedBy: "ada")))
@@ -63,7 +66,7 @@ public class DatasetCatalogTests
     [Fact]
     public async Task AnUploadOverTheLimitIsRefusedAndRemoved()
     {
-        using var lab = new Lab();
+        using var lab = new Lab(database);
         lab.Options.MaxUploadBytes = 1000;
         var error = await Assert.ThrowsAsync<TooLargeException>(() => lab.Catalog.SaveUploadAsync(new MemoryStream(new byte[5000])));
         Assert.Contains("larger than the limit", error.Message);
@@ -73,7 +76,7 @@ public class DatasetCatalogTests
     [Fact]
     public async Task AnUploadIsStagedByItsIdAndThenDeleted()
     {
-        using var lab = new Lab();
+        using var lab = new Lab(database);
         using var tiny = new TinyDataset();
         var zip = Path.Combine(TestScratch.NewFolder("uniad-upload"), "tiny.zip");
         System.IO.Compression.ZipFile.CreateFromDirectory(tiny.Root, zip);
@@ -91,7 +94,7 @@ public class DatasetCatalogTests
     [Fact]
     public async Task TheFirstStartsDemoDatasetIsOneClickAndClean()
     {
-        using var lab = new Lab();
+        using var lab = new Lab(database);
         var demo = await lab.Catalog.ImportDemoAsync("ada");
         Assert.Equal((DatasetCatalog.DemoName, "mvtec", 8, 0), (demo.Name, demo.Layout, demo.Categories, demo.Warnings));
         Assert.Equal(8 * 40, demo.TrainImages);

@@ -9,8 +9,11 @@ namespace UniAD.Lab.Tests;
 
 /// <summary>An official checkpoint uploaded to the lab: checked on arrival, evaluated by the training queue's job, and then
 /// a finished run like any other, marked as imported, with its backbone kept for new runs when asked.</summary>
-public class OfficialImportTests
+public abstract class OfficialImportTests(DatabaseProvider database)
 {
+    public sealed class OnSqlite() : OfficialImportTests(DatabaseProvider.Sqlite);
+    public sealed class OnPostgres() : OfficialImportTests(DatabaseProvider.Postgres);
+
     private static async Task<string> UploadAsync(Lab lab, string path)
     {
         await using var file = File.OpenRead(path);
@@ -20,7 +23,7 @@ public class OfficialImportTests
     [Fact]
     public async Task AnUploadedCheckpointBecomesAFinishedImportedRunAndKeepsItsBackbone()
     {
-        using var lab = new Lab();
+        using var lab = new Lab(database);
         int dataset = await lab.ImportTinyAsync();
         var (checkpoint, yaml, exportedAuroc) = OfficialTestFiles.TinyEfficientNetB4Run(TestScratch.NewFolder("uniad-official-lab"));
 
@@ -48,7 +51,7 @@ public class OfficialImportTests
     [Fact]
     public async Task AnImportTheLabCannotFollowIsRefusedBeforeAnythingIsStored()
     {
-        using var lab = new Lab();
+        using var lab = new Lab(database);
         int dataset = await lab.ImportTinyAsync();
         var folder = TestScratch.NewFolder("uniad-official-bad");
         var (checkpoint, yaml, _) = OfficialTestFiles.TinyEfficientNetB4Run(folder);

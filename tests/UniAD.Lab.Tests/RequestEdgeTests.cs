@@ -9,9 +9,12 @@ namespace UniAD.Lab.Tests;
 /// <summary>Requests at the edges of the one request path: counts too large to multiply in 32 bits, a study that asks for
 /// two designs at once, a blank group to cancel, names the lab made longer than the limit, and a form that changed
 /// since its last check.</summary>
-public sealed class RequestEdgeTests : IDisposable
+public abstract class RequestEdgeTests(DatabaseProvider database) : IDisposable
 {
-    private readonly Lab _lab = new();
+    public sealed class OnSqlite() : RequestEdgeTests(DatabaseProvider.Sqlite);
+    public sealed class OnPostgres() : RequestEdgeTests(DatabaseProvider.Postgres);
+
+    private readonly Lab _lab = new(database);
 
     [Fact]
     public async Task AStudyWhoseRunsOverflowACountIsRefusedByTheLimit()

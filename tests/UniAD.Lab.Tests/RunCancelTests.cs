@@ -5,13 +5,16 @@ using UniAD.Lab.Runs;
 
 namespace UniAD.Lab.Tests;
 
-public class RunCancelTests
+public abstract class RunCancelTests(DatabaseProvider database)
 {
+    public sealed class OnSqlite() : RunCancelTests(DatabaseProvider.Sqlite);
+    public sealed class OnPostgres() : RunCancelTests(DatabaseProvider.Postgres);
+
     /// <summary>Bulk cancel takes runs by id, by group or by study, in one transaction, and leaves the runs that ended.</summary>
     [Fact]
     public async Task ManyRunsCancelInOneRequestAndOnlyThoseThatHadNotEnded()
     {
-        using var lab = new Lab();
+        using var lab = new Lab(database);
         int datasetId = await lab.ImportTinyAsync();
         var seeds = await lab.QueueAsync(datasetId, TinyDataset.Config(epochs: 1), [.. Enumerable.Range(1, 40)], "many");
         var other = await lab.QueueAsync(datasetId, TinyDataset.Config(epochs: 1), [1], "apart");

@@ -5,12 +5,15 @@ using UniAD.Lab.Runs;
 namespace UniAD.Lab.Tests;
 
 [Collection(TorchRng.Name)]
-public class RunEditorTests
+public abstract class RunEditorTests(DatabaseProvider database)
 {
+    [Collection(TorchRng.Name)] public sealed class OnSqlite() : RunEditorTests(DatabaseProvider.Sqlite);
+    [Collection(TorchRng.Name)] public sealed class OnPostgres() : RunEditorTests(DatabaseProvider.Postgres);
+
     [Fact]
     public async Task AnnotateArchiveAndDeleteWhichFreesTheDisk()
     {
-        using var lab = new Lab();
+        using var lab = new Lab(database);
         int datasetId = await lab.ImportTinyAsync();
         var ids = await lab.QueueAsync(datasetId, TinyDataset.Config(epochs: 1), [1, 2], "pair");
         lab.Job().Run(ids[0], CancellationToken.None);
@@ -41,7 +44,7 @@ public class RunEditorTests
     [Fact]
     public async Task TextOverItsLimitIsRefusedNamingTheLimitAndNothingChanges()
     {
-        using var lab = new Lab();
+        using var lab = new Lab(database);
         int id = (await lab.QueueAsync(await lab.ImportTinyAsync(), TinyDataset.Config(epochs: 1), [1], "kept"))[0];
 
         var error = await Assert.ThrowsAsync<UserException>(() => lab.Editor.AnnotateAsync(id, new string('n', 300), new string('t', 1001), "ok", LabActor.Laptop));

@@ -3,12 +3,15 @@ using UniAD.Lab.Runs;
 namespace UniAD.Lab.Tests;
 
 [Collection(TorchRng.Name)]
-public class RunEstimatorTests
+public abstract class RunEstimatorTests(DatabaseProvider database)
 {
+    [Collection(TorchRng.Name)] public sealed class OnSqlite() : RunEstimatorTests(DatabaseProvider.Sqlite);
+    [Collection(TorchRng.Name)] public sealed class OnPostgres() : RunEstimatorTests(DatabaseProvider.Postgres);
+
     [Fact]
     public async Task TheEstimateComesFromFinishedRunsOfTheSameShapeOnTheSameDevice()
     {
-        using var lab = new Lab();
+        using var lab = new Lab(database);
         int datasetId = await lab.ImportTinyAsync();
         var estimator = lab.Get<RunEstimator>();
         var config = TinyDataset.Config(epochs: 2);

@@ -8,12 +8,15 @@ namespace UniAD.Lab.Tests;
 /// <summary>Who may change a run, checked by the application layer whichever door the request came through: a
 /// researcher cancels, resumes, renames, archives and deletes only its own runs (and tags and notes any), an admin any,
 /// a viewer none; a refused change changes nothing.</summary>
-public sealed class RunOwnershipTests : IDisposable
+public abstract class RunOwnershipTests(DatabaseProvider database) : IDisposable
 {
+    public sealed class OnSqlite() : RunOwnershipTests(DatabaseProvider.Sqlite);
+    public sealed class OnPostgres() : RunOwnershipTests(DatabaseProvider.Postgres);
+
     private static readonly LabActor Alice = new("alice", LabRole.Researcher), Bob = new("bob", LabRole.Researcher),
         Vera = new("vera", LabRole.Viewer), Root = new("root", LabRole.Admin);
 
-    private readonly Lab _lab = new();
+    private readonly Lab _lab = new(database);
 
     public void Dispose() => _lab.Dispose();
 

@@ -7,9 +7,12 @@ namespace UniAD.Lab.Tests;
 
 /// <summary>The one path from a request to queued runs (RunRequests), as the New run form and the API take it: defaults,
 /// every rule, the limits, and the config of every seed.</summary>
-public sealed class RunRequestsTests : IDisposable
+public abstract class RunRequestsTests(DatabaseProvider database) : IDisposable
 {
-    private readonly Lab _lab = new();
+    public sealed class OnSqlite() : RunRequestsTests(DatabaseProvider.Sqlite);
+    public sealed class OnPostgres() : RunRequestsTests(DatabaseProvider.Postgres);
+
+    private readonly Lab _lab = new(database);
 
     private async Task<RunDraft> ValidAsync()
     {
@@ -128,8 +131,11 @@ public sealed class RunRequestsTests : IDisposable
     public void Dispose() => _lab.Dispose();
 }
 
-public class RunCloneTests
+public abstract class RunCloneTests(DatabaseProvider database)
 {
+    public sealed class OnSqlite() : RunCloneTests(DatabaseProvider.Sqlite);
+    public sealed class OnPostgres() : RunCloneTests(DatabaseProvider.Postgres);
+
     private static RunRecord Stored(string preset, string ablation, UniadConfig config) => new()
     {
         Name = "ablation", DatasetId = 3, Request = new() { Categories = ["nut"], Preset = preset, Ablation = ablation, Seed = 9, ConfigJson = config.ToJson() },
@@ -146,7 +152,7 @@ public class RunCloneTests
         Assert.Equal(["nut"], clone.Categories);
         Assert.Equal("model.hidden_dim=64", clone.Overrides);                  // the ablation is its own field, not an override
         // What the lab would queue for the clone, planned by RunRequests itself on a dataset that has the stored category.
-        using var lab = new Lab();
+        using var lab = new Lab(database);
         var plan = await lab.Requests.PlanAsync(clone.ToSpec().Spec with { DatasetId = await lab.ImportTinyAsync() });
         Assert.Empty(plan.Problems);
         Assert.Equal(config.ToJson(), Assert.Single(plan.Runs).Config.ToJson());

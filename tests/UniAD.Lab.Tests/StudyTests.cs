@@ -11,8 +11,11 @@ namespace UniAD.Lab.Tests;
 
 /// <summary>Studies from the form's state to queued runs on a real lab, the paper's ablations and sweeps as designs, and
 /// the matrix's exports.</summary>
-public class StudyTests
+public abstract class StudyTests(DatabaseProvider database)
 {
+    public sealed class OnSqlite() : StudyTests(DatabaseProvider.Sqlite);
+    public sealed class OnPostgres() : StudyTests(DatabaseProvider.Postgres);
+
     /// <summary>A study form on the tiny config: the default preset with every difference but the form's fields (which keep
     /// the preset's values) as a base override.</summary>
     private static StudyDraft TinyStudy(Lab lab, int datasetId)
@@ -29,7 +32,7 @@ public class StudyTests
     [Fact]
     public async Task AStudyQueuesEveryVariantWithEverySeedAsOneGroupOfRuns()
     {
-        using var lab = new Lab();
+        using var lab = new Lab(database);
         var draft = TinyStudy(lab, await lab.ImportTinyAsync());
         var (spec, formProblems) = draft.ToSpec();
         Assert.Empty(formProblems);
@@ -61,7 +64,7 @@ public class StudyTests
     [Fact]
     public async Task EveryProblemIsNamedAndNothingIsStored()
     {
-        using var lab = new Lab();
+        using var lab = new Lab(database);
         var draft = TinyStudy(lab, await lab.ImportTinyAsync());
         draft.Base.Name = " ";
         draft.Base.Seeds = "";
@@ -88,7 +91,7 @@ public class StudyTests
     [Fact]
     public async Task EveryVariantIsBuiltAsARunIsWithTheKeptBackboneWeights()
     {
-        using var lab = new Lab();
+        using var lab = new Lab(database);
         var draft = TinyStudy(lab, await lab.ImportTinyAsync());
         draft.Variants = [new() { Name = "full" }, new() { Name = "b4", Overrides = "backbone.kind=efficientnet_b4" }];
         var problems = (await lab.Requests.PlanAsync(draft.ToSpec().Spec)).Problems;
@@ -105,7 +108,7 @@ public class StudyTests
     [Fact]
     public async Task AStudyOverTheLimitOfRunsIsRefusedNamingIt()
     {
-        using var lab = new Lab();
+        using var lab = new Lab(database);
         var draft = TinyStudy(lab, await lab.ImportTinyAsync());
         draft.Base.Seeds = string.Join(',', Enumerable.Range(1, 251));
         var problems = (await lab.Requests.PlanAsync(draft.ToSpec().Spec)).Problems;
@@ -115,7 +118,7 @@ public class StudyTests
     [Fact]
     public async Task ASweepOverTheLimitIsRefusedBeforeItsGridIsBuilt()
     {
-        using var lab = new Lab();
+        using var lab = new Lab(database);
         var draft = TinyStudy(lab, await lab.ImportTinyAsync());
         draft.Kind = StudyKind.Sweep;
         draft.Axes[0].Key = "model.feature_jitter.scale";
@@ -129,7 +132,7 @@ public class StudyTests
     [Fact]
     public async Task ThePapersAblationsAreOneClick()
     {
-        using var lab = new Lab();
+        using var lab = new Lab(database);
         var draft = lab.Requests.NewStudyDraft();
         draft.UsePaperAblations();
         var variants = (await lab.Requests.PlanAsync(draft.ToSpec().Spec)).Variants;
@@ -148,7 +151,7 @@ public class StudyTests
     [Fact]
     public async Task ASweepIsEveryCombinationOfItsValues()
     {
-        using var lab = new Lab();
+        using var lab = new Lab(database);
         var draft = lab.Requests.NewStudyDraft();
         draft.Kind = StudyKind.Sweep;
         draft.Axes[0].Key = "model.feature_jitter.scale";

@@ -10,11 +10,14 @@ namespace UniAD.Lab.Tests;
 
 /// <summary>The training job end to end on a tiny dataset, run the way a Hangfire worker runs it.</summary>
 [Collection(TorchRng.Name)]
-public class TrainingJobTests
+public abstract class TrainingJobTests(DatabaseProvider database)
 {
-    private static async Task<(Lab Lab, int DatasetId)> LabWithTinyDataset()
+    [Collection(TorchRng.Name)] public sealed class OnSqlite() : TrainingJobTests(DatabaseProvider.Sqlite);
+    [Collection(TorchRng.Name)] public sealed class OnPostgres() : TrainingJobTests(DatabaseProvider.Postgres);
+
+    private async Task<(Lab Lab, int DatasetId)> LabWithTinyDataset()
     {
-        var lab = new Lab();
+        var lab = new Lab(database);
         return (lab, await lab.ImportTinyAsync());
     }
 

@@ -104,13 +104,18 @@ public sealed class DatasetCatalog(IDbContextFactory<LabDbContext> databases, IO
         foreach (var version in Store.List()) await RecordAsync(version, cancel);
     }
 
+    private async Task<DatasetRecord?> RecordedAsync(string name, string version, CancellationToken cancel)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancel);
+        return await db.Datasets.SingleOrDefaultAsync(d => d.Name == name && d.Version == version, cancel);
+    }
+
     /// <param name="audited">A user's import (an entry in the audit list), not a version found in the store at start.</param>
     private async Task<DatasetRecord> RecordAsync(DatasetVersion version, CancellationToken cancel, bool audited = false)
     {
-        await using var db = await databases.CreateDbContextAsync(cancel);
         var m = version.Manifest;
-        var existing = await db.Datasets.SingleOrDefaultAsync(d => d.Name == m.Name && d.Version == m.Version, cancel);
-        if (existing is not null) return existing;
+        if (await RecordedAsync(m.Name, m.Version, cancel) is { } existing) return existing;
+        await using var db = await databases.CreateDbContextAsync(cancel);
         var report = version.Report;
         var record = new DatasetRecord
         {
@@ -123,7 +128,16 @@ public sealed class DatasetCatalog(IDbContextFactory<LabDbContext> databases, IO
         };
         db.Datasets.Add(record);
         if (audited) audit.Add(db, record.CreatedBy, "dataset.imported", $"dataset {record.Name}@{record.ShortVersion}", $"{record.Categories} categories, {record.Layout}");
-        await db.SaveChangesAsync(cancel);
-        return record;
+        try
+        {
+            await db.SaveChangesAsync(cancel);
+            return record;
+        }
+        catch (DbUpdateException)
+        {
+            // Another lab or worker on the same database and store recorded it first (both starting at once).
+            if (await RecordedAsync(m.Name, m.Version, cancel) is not { } recorded) throw;
+            return recorded;
+        }
     }
 }

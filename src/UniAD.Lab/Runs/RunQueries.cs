@@ -51,11 +51,21 @@ public sealed class RunQueries(IDbContextFactory<LabDbContext> databases, IOptio
         await using var db = await databases.CreateDbContextAsync(cancel);
         var runs = Filtered(db, request);
         var key = SortKeys[request.SortBy ?? nameof(RunRow.Id)];
-        var sorted = request.Descending ? runs.OrderByDescending(key) : runs.OrderBy(key);
+        var sorted = Sorted(runs, key, request.Descending);
         int total = await runs.CountAsync(cancel);
         var ids = await sorted.ThenBy(r => r.Id).Skip(request.Page * request.PageSize).Take(request.PageSize).Select(r => r.Id).ToListAsync(cancel);
         var rows = await db.Runs.AsNoTracking().Include(r => r.Dataset).Where(r => ids.Contains(r.Id)).ToDictionaryAsync(r => r.Id, cancel);
         return new RunPage([.. ids.Select(id => RunRow.Of(rows[id]))], total);
+    }
+
+    /// <summary>Sorted by <paramref name="key"/>, runs without a value (no result yet) last in either direction: SQLite
+    /// puts NULL first when ascending and PostgreSQL when descending, and neither is what a reader of the table expects.</summary>
+    private static IOrderedQueryable<RunRecord> Sorted(IQueryable<RunRecord> runs, Expression<Func<RunRecord, object?>> key, bool descending)
+    {
+        var value = key.Body is UnaryExpression { NodeType: ExpressionType.Convert } boxed ? boxed.Operand : key.Body;
+        if (Nullable.GetUnderlyingType(value.Type) is null) return descending ? runs.OrderByDescending(key) : runs.OrderBy(key);
+        var missing = runs.OrderBy(Expression.Lambda<Func<RunRecord, bool>>(Expression.Equal(value, Expression.Constant(null, value.Type)), key.Parameters));
+        return descending ? missing.ThenByDescending(key) : missing.ThenBy(key);
     }
 
     /// <summary>The runs the search text and the archived switch let through, unsorted.</summary>

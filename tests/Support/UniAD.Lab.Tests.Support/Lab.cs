@@ -1,5 +1,4 @@
 using Hangfire;
-using Hangfire.Storage.SQLite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,34 +11,49 @@ using UniAD.Lab.Runs;
 namespace UniAD.Lab.Tests;
 
 /// <summary>A lab on a temporary data root, put together by the application layer's own registration
-/// (<see cref="LabServices.AddLab"/>) with a real SQLite database file and real Hangfire storage, but no job server: tests
+/// (<see cref="LabServices.AddLab"/>) with a real database — a SQLite file, or a database of its own on the test
+/// process's PostgreSQL server (<see cref="PostgresServer"/>) — and real Hangfire storage on it, but no job server: tests
 /// run the training job themselves. Page tests resolve their services from it (<see cref="Services"/>).</summary>
 public sealed class Lab : IDisposable
 {
     private readonly ServiceProvider _services;
     private readonly string _root = TestScratch.NewFolder("uniad-lab");
+    private readonly string? _postgres;
 
-    public Lab()
+    public Lab(DatabaseProvider database = DatabaseProvider.Sqlite)
     {
-        var root = _root;
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            [$"{LabOptions.Section}:{nameof(LabOptions.DataRoot)}"] = root,
-            [$"{LabOptions.Section}:{nameof(LabOptions.ResourceSampleSeconds)}"] = "0.1",   // tiny runs take seconds
-        }).Build();
+        if (database == DatabaseProvider.Postgres) _postgres = PostgresServer.Shared.CreateDatabase();
+        var configuration = Configuration(_root, _postgres);
         // Hangfire keeps the storage it is configured with in a static (JobStorage.Current), which test classes running
         // side by side would share: each lab here has its own storage and client instead of AddLabJobStorage's.
-        JobStorage = new SQLiteStorage(Path.Combine(root, "hangfire.db"));
+        JobStorage = LabServices.JobStorageOf(configuration.GetSection(LabOptions.Section).Get<LabOptions>()!);
         _services = new ServiceCollection().AddLogging().AddLab(configuration)
             .AddSingleton<JobStorage>(JobStorage).AddSingleton<IBackgroundJobClient>(new BackgroundJobClient(JobStorage))
             .BuildServiceProvider();
         Get<LabInitializer>().InitializeAsync().GetAwaiter().GetResult();
     }
 
+    /// <summary>The settings of a lab on <paramref name="root"/>: its SQLite file there, or the PostgreSQL database of
+    /// <paramref name="postgres"/> (a connection string) when given.</summary>
+    public static IConfiguration Configuration(string root, string? postgres = null)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            [$"{LabOptions.Section}:{nameof(LabOptions.DataRoot)}"] = root,
+            [$"{LabOptions.Section}:{nameof(LabOptions.ResourceSampleSeconds)}"] = "0.1",   // tiny runs take seconds
+        };
+        if (postgres is not null)
+        {
+            settings[$"{LabOptions.Section}:Database:Provider"] = nameof(DatabaseProvider.Postgres);
+            settings[$"{LabOptions.Section}:Database:ConnectionString"] = postgres;
+        }
+        return new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+    }
+
     public IServiceProvider Services => _services;
     public T Get<T>() where T : notnull => _services.GetRequiredService<T>();
 
-    public SQLiteStorage JobStorage { get; }
+    public JobStorage JobStorage { get; }
     public LabOptions Options => Get<IOptions<LabOptions>>().Value;
     public IDbContextFactory<LabDbContext> Databases => Get<IDbContextFactory<LabDbContext>>();
     public RunEvents Events => Get<RunEvents>();
@@ -81,8 +95,9 @@ public sealed class Lab : IDisposable
     public void Dispose()
     {
         _services.Dispose();
-        JobStorage.Dispose();
+        (JobStorage as IDisposable)?.Dispose();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (_postgres is not null) PostgresServer.Shared.DropDatabase(_postgres);
         Directory.Delete(_root, recursive: true);
     }
 }

@@ -11,8 +11,7 @@ public static class TestScratch
 
     private static readonly Lazy<string> Root = new(() =>
     {
-        foreach (var stale in Directory.EnumerateDirectories(Path.GetTempPath(), Prefix + "*").Where(LeftByAnEndedProcess))
-            TryDelete(stale);
+        foreach (var stale in LeftByEndedProcesses(Prefix)) TryDelete(stale);
         var root = Directory.CreateTempSubdirectory($"{Prefix}{Environment.ProcessId}-").FullName;
         AppDomain.CurrentDomain.ProcessExit += (_, _) => TryDelete(root);
         return root;
@@ -20,15 +19,19 @@ public static class TestScratch
 
     public static string NewFolder(string name) => Directory.CreateDirectory(Path.Combine(Root.Value, $"{name}-{Guid.NewGuid():N}")).FullName;
 
-    private static bool LeftByAnEndedProcess(string folder)
+    /// <summary>Folders in the temp folder named <c>{prefix}{pid}-...</c> whose process is gone.</summary>
+    public static IEnumerable<string> LeftByEndedProcesses(string prefix) =>
+        Directory.EnumerateDirectories(Path.GetTempPath(), prefix + "*").Where(folder => LeftByAnEndedProcess(folder, prefix)).ToList();
+
+    private static bool LeftByAnEndedProcess(string folder, string prefix)
     {
-        var parts = Path.GetFileName(folder)[Prefix.Length..].Split('-');
+        var parts = Path.GetFileName(folder)[prefix.Length..].Split('-');
         if (!int.TryParse(parts[0], out int pid)) return false;
         try { using var process = Process.GetProcessById(pid); return false; }
         catch (ArgumentException) { return true; }                                       // no such process
     }
 
-    private static void TryDelete(string folder)
+    public static void TryDelete(string folder)
     {
         try { Directory.Delete(folder, recursive: true); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }   // in use: a later run deletes it
