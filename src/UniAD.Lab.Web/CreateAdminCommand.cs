@@ -10,8 +10,6 @@ public static class CreateAdminCommand
 {
     public const string Name = "create-admin";
 
-    public static bool IsRequested(string[] args) => args.Length > 0 && args[0] == Name;
-
     public static async Task<int> RunAsync(WebApplication app, string[] args)
     {
         if (args.Length != 2 || args[1].StartsWith('-'))

@@ -2,10 +2,13 @@ using UniAD.Lab.Web;
 using UniAD.Lab.Web.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddLab(jobServers: !CreateAdminCommand.IsRequested(args));
+string? command = args.FirstOrDefault() is CreateAdminCommand.Name or MoveToPostgresCommand.Name ? args[0] : null;
+builder.AddLab(jobServers: command is null);
+if (command is not null) builder.Logging.SetMinimumLevel(LogLevel.Warning);    // a command's own lines, not the lab's log
 
 var app = builder.Build();
-if (CreateAdminCommand.IsRequested(args)) return await CreateAdminCommand.RunAsync(app, args);
+if (command == CreateAdminCommand.Name) return await CreateAdminCommand.RunAsync(app, args);
+if (command == MoveToPostgresCommand.Name) return await MoveToPostgresCommand.RunAsync(app, args);
 await app.PrepareLabAsync();
 if (await app.StartLabAsync()) await app.WaitForShutdownAsync();
 return Environment.ExitCode;

@@ -96,6 +96,11 @@ public static class LabServices
         return services;
     }
 
+    /// <summary>A job storage and client that this container alone holds, not Hangfire's static <c>JobStorage.Current</c>:
+    /// for a second lab in one process (the move command, the tests). The storage connects when first used.</summary>
+    public static IServiceCollection AddLabJobClient(this IServiceCollection services, LabOptions options) =>
+        services.AddSingleton(_ => JobStorageOf(options)).AddSingleton<IBackgroundJobClient>(jobs => new BackgroundJobClient(jobs.GetRequiredService<JobStorage>()));
+
     /// <summary>The schema of Hangfire's tables in a PostgreSQL lab database, apart from the lab's own (public).</summary>
     public const string HangfireSchema = "hangfire";
 

@@ -60,6 +60,30 @@ public sealed class TeamLabTests
     }
 
     [Fact]
+    public async Task MoveToPostgresTakesTheAccountsAlongAndTheLabStartsOnTheMovedDatabase()
+    {
+        var dataRoot = TestScratch.NewFolder("uniad-move");
+        Assert.Equal(0, (await RunLabAsync(dataRoot, [CreateAdmin, "ops"], input: "a passphrase from a file")).ExitCode);
+        string postgres = PostgresServer.Shared.CreateDatabase("moved");
+        var (moved, output, errors) = await RunLabAsync(dataRoot, ["move-to-postgres"], input: postgres);
+        Assert.True(moved == 0, errors);
+        Assert.Contains("compared them row by row: identical", output);
+        Assert.DoesNotContain("Password", output + errors);                                   // the connection string is not echoed
+        var (again, _, refused) = await RunLabAsync(dataRoot, ["move-to-postgres"], input: postgres);
+        Assert.Equal(1, again);
+        Assert.Contains("the target database is not empty (", refused);
+
+        File.Delete(Path.Combine(dataRoot, "lab.db"));                                       // what the lab serves now is in PostgreSQL
+        using var lab = new RunningLab(dataRoot, new Dictionary<string, string>
+        {
+            ["Lab__Auth__Mode"] = "Accounts", ["Lab__Database__Provider"] = "Postgres", ["Lab__Database__ConnectionString"] = postgres,
+        });
+        using var http = AccountForms.Client(lab.Url);
+        await AccountForms.SignInAsync(http, "ops", "a passphrase from a file");
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/api/users")).StatusCode);
+    }
+
+    [Fact]
     public async Task TheFirstAdminIsMadeWithTheCodeFromTheLogOnce()
     {
         using var lab = new RunningLab(environment: new Dictionary<string, string> { ["Lab__Auth__Mode"] = "Accounts" });

@@ -18,7 +18,7 @@ public abstract class StudyTests(DatabaseProvider database)
 
     /// <summary>A study form on the tiny config: the default preset with every difference but the form's fields (which keep
     /// the preset's values) as a base override.</summary>
-    private static StudyDraft TinyStudy(Lab lab, int datasetId)
+    internal static StudyDraft TinyStudy(Lab lab, int datasetId)
     {
         var draft = lab.Requests.NewStudyDraft();
         draft.Base.DatasetId = datasetId;

@@ -9,7 +9,6 @@ using UniAD.Lab.Runs;
 namespace UniAD.Lab.Tests;
 
 /// <summary>The training job end to end on a tiny dataset, run the way a Hangfire worker runs it.</summary>
-[Collection(TorchRng.Name)]
 public abstract class TrainingJobTests(DatabaseProvider database)
 {
     [Collection(TorchRng.Name)] public sealed class OnSqlite() : TrainingJobTests(DatabaseProvider.Sqlite);

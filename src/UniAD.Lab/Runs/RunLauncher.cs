@@ -170,6 +170,18 @@ public sealed class RunLauncher(IDbContextFactory<LabDbContext> databases, IBack
         events.Ended(runId);
     }
 
+    /// <summary>Gives every queued run a new job: after its rows moved into a database whose job storage holds none of
+    /// their jobs (<see cref="DatabaseMove"/>).</summary>
+    /// <returns>How many runs were queued again.</returns>
+    public async Task<int> RequeueQueuedAsync(CancellationToken cancel = default)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancel);
+        var runs = await db.Runs.Where(r => r.Status == RunStatus.Queued).OrderBy(r => r.Id).ToListAsync(cancel);
+        foreach (var run in runs) run.JobId = Enqueue(run);
+        await db.SaveChangesAsync(CancellationToken.None);
+        return runs.Count;
+    }
+
     private async Task<bool> ExistsAsync(int runId, CancellationToken cancel)
     {
         await using var db = await databases.CreateDbContextAsync(cancel);

@@ -26,10 +26,8 @@ public sealed class Lab : IDisposable
         var configuration = Configuration(_root, _postgres);
         // Hangfire keeps the storage it is configured with in a static (JobStorage.Current), which test classes running
         // side by side would share: each lab here has its own storage and client instead of AddLabJobStorage's.
-        JobStorage = LabServices.JobStorageOf(configuration.GetSection(LabOptions.Section).Get<LabOptions>()!);
         _services = new ServiceCollection().AddLogging().AddLab(configuration)
-            .AddSingleton<JobStorage>(JobStorage).AddSingleton<IBackgroundJobClient>(new BackgroundJobClient(JobStorage))
-            .BuildServiceProvider();
+            .AddLabJobClient(configuration.GetSection(LabOptions.Section).Get<LabOptions>()!).BuildServiceProvider();
         Get<LabInitializer>().InitializeAsync().GetAwaiter().GetResult();
     }
 
@@ -53,7 +51,7 @@ public sealed class Lab : IDisposable
     public IServiceProvider Services => _services;
     public T Get<T>() where T : notnull => _services.GetRequiredService<T>();
 
-    public JobStorage JobStorage { get; }
+    public JobStorage JobStorage => Get<JobStorage>();
     public LabOptions Options => Get<IOptions<LabOptions>>().Value;
     public IDbContextFactory<LabDbContext> Databases => Get<IDbContextFactory<LabDbContext>>();
     public RunEvents Events => Get<RunEvents>();
@@ -95,7 +93,6 @@ public sealed class Lab : IDisposable
     public void Dispose()
     {
         _services.Dispose();
-        (JobStorage as IDisposable)?.Dispose();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         if (_postgres is not null) PostgresServer.Shared.DropDatabase(_postgres);
         Directory.Delete(_root, recursive: true);
