@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # The test command: ./test.sh [dotnet test options, e.g. --filter FullyQualifiedName~Compare]
 # The tests use real parts a fresh Debian 12 machine lacks: Debian's chromium (browser tests), python3 with sklearn,
-# scipy and numpy (independent reference values) and PyTorch (the other side of the official checkpoint formats).
+# scipy and numpy (independent reference values), PyTorch (the other side of the official checkpoint formats) and
+# PostgreSQL (the tests start a server of their own on loopback).
 # As root with apt, this installs those that are missing; otherwise it names the one command that does, and stops.
 # Whoever has them can run `dotnet test UniAD.Lab.sln` directly; this script adds one summary line over all projects.
 set -euo pipefail
 cd "$(dirname "$0")"
 
-packages=(chromium python3-numpy python3-scipy python3-sklearn python3-torch)
+packages=(chromium python3-numpy python3-scipy python3-sklearn python3-torch postgresql)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using UniAD.Core.Configuration;
 using UniAD.Lab;
 using UniAD.Lab.Compare;
+using UniAD.Lab.Migrations.Postgres;
 using UniAD.Lab.Migrations.Sqlite;
 using UniAD.Lab.Persistence;
 using UniAD.Lab.Runs;
@@ -13,10 +14,16 @@ using UniAD.Lab.Runs;
 //   the paper's 1000-epoch history and a test evaluation every 10 epochs, for the compare view.
 // dotnet run -c Release --project benchmarks/LabQueries -- measure DATA_ROOT [repeats=20]
 //   the runs grid's page query and the compare view's build (20 runs × 15 categories with curves, every metric's matrix).
+// The database is DATA_ROOT/lab.db, or the lab's PostgreSQL settings when Lab__Database__Provider=Postgres and
+// Lab__Database__ConnectionString are in the environment, as the lab itself reads them.
 if (args.Length < 2 || args[0] is not ("seed" or "measure")) { Console.Error.WriteLine("usage: seed|measure DATA_ROOT [count]"); return 2; }
 string root = Path.GetFullPath(args[1]);
 Directory.CreateDirectory(root);
-var options = new DbContextOptionsBuilder<LabDbContext>().UseSqlite($"Data Source={Path.Combine(root, "lab.db")}", SqliteMigrations.Configure).Options;
+var builder = new DbContextOptionsBuilder<LabDbContext>();
+if (string.Equals(Environment.GetEnvironmentVariable("Lab__Database__Provider"), nameof(DatabaseProvider.Postgres), StringComparison.OrdinalIgnoreCase))
+    builder.UseNpgsql(Environment.GetEnvironmentVariable("Lab__Database__ConnectionString"), PostgresMigrations.Configure);
+else builder.UseSqlite($"Data Source={Path.Combine(root, "lab.db")}", SqliteMigrations.Configure);
+var options = builder.Options;
 var databases = new Factory(options);
 int count = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : args[0] == "seed" ? 10_000 : 20;
 
@@ -30,7 +37,7 @@ static void Seed(Factory databases, int runs)
     using (var db = databases.CreateDbContext())
     {
         db.Database.Migrate();
-        db.Database.ExecuteSqlRaw("PRAGMA journal_mode=WAL;");
+        if (db.Database.IsSqlite()) db.Database.ExecuteSqlRaw("PRAGMA journal_mode=WAL;");
         if (db.Runs.Any()) throw new InvalidOperationException("the database already has runs; seed an empty data root");
         db.Datasets.Add(new DatasetRecord { Name = "mvtec-like", Version = new string('a', 64), Layout = "mvtec", Folder = "/nowhere", Categories = 15 });
         db.SaveChanges();
