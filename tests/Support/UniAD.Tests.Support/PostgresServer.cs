@@ -64,10 +64,17 @@ public sealed class PostgresServer
         Check(Run(bin, "initdb", "-D", Path.Combine(folder, "data"), "-U", User, "--pwfile", passwordFile, "--auth", "scram-sha-256",
             "--encoding", "UTF8", "--locale", "C", "--no-sync"), "initdb");
         File.Delete(passwordFile);
-        int port = FreeLoopbackPort();
-        // Durability settings off: a test cluster is thrown away, and fsync is most of a migration's time.
-        string settings = $"-h 127.0.0.1 -p {port} -k {folder} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300";
-        Check(Run(bin, "pg_ctl", "start", "-D", Path.Combine(folder, "data"), "-l", Path.Combine(folder, "server.log"), "-w", "-t", "60", "-o", settings), "pg_ctl start");
+        int port = 0;
+        for (int attempt = 1; port == 0; attempt++)
+        {
+            // A free port now may be taken by another test process before the server binds it: then another one.
+            int candidate = FreeLoopbackPort();
+            // Durability settings off: a test cluster is thrown away, and fsync is most of a migration's time.
+            string settings = $"-h 127.0.0.1 -p {candidate} -k {folder} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300";
+            var started = Run(bin, "pg_ctl", "start", "-D", Path.Combine(folder, "data"), "-l", Path.Combine(folder, "server.log"), "-w", "-t", "60", "-o", settings);
+            if (started.Code == 0) port = candidate;
+            else if (attempt == 3) Check(started, "pg_ctl start");
+        }
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
             NpgsqlConnection.ClearAllPools();
