@@ -5,15 +5,16 @@ using UniAD.Core.Backbones;
 using UniAD.Core.Training;
 using UniAD.Lab.Datasets;
 using UniAD.Lab.Persistence;
+using UniAD.Lab.Workers;
 
 namespace UniAD.Lab;
 
 /// <summary>Start-up: the data folders, the database schema (migrations keep old data), the dataset catalogue, and
-/// runs that a stopped lab left "Running" (they are marked failed, resumable from their last checkpoint).</summary>
+/// runs that a stopped lab or a gone worker left "Running" (they are marked failed, resumable from their last checkpoint).</summary>
 public sealed class LabInitializer(IDbContextFactory<LabDbContext> databases, DatasetCatalog catalog, IOptions<LabOptions> options,
-    ILogger<LabInitializer>? logger = null)
+    WorkerRegistry workers, ILogger<LabInitializer>? logger = null)
 {
-    public const string InterruptedRun = "the lab stopped while this run was training; resume it to continue from its last checkpoint";
+    public const string InterruptedRun = "the lab or worker training this run stopped; resume it to continue from its last checkpoint";
 
     public async Task InitializeAsync(CancellationToken cancel = default)
     {
@@ -27,13 +28,15 @@ public sealed class LabInitializer(IDbContextFactory<LabDbContext> databases, Da
         if (db.Database.IsSqlite())
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancel);   // readers never wait for the job's writes
         await catalog.SynchroniseAsync(cancel);
-        // A run the lab was training when it stopped: what its writer left half-done goes, and the run waits for a resume.
-        foreach (var folder in await db.Runs.Where(r => r.Status == RunStatus.Running).Select(r => r.Folder).ToListAsync(cancel))
-            Checkpoint.RemoveAbandonedWrites(new RunFolder(folder).Checkpoint);
-        await db.Runs.Where(r => r.Status == RunStatus.Running).ExecuteUpdateAsync(set => set
-            .SetProperty(r => r.Status, RunStatus.Failed)
-            .SetProperty(r => r.Error, InterruptedRun)
-            .SetProperty(r => r.FinishedAt, DateTime.UtcNow), cancel);
+        // A run whose worker stopped while training it (this lab before a restart, or a worker that is gone): what its
+        // writer left half-done goes, and the run waits for a resume. Runs live workers are training are theirs.
+        var orphans = await workers.OrphanedRunsAsync(db, cancel);
+        foreach (var run in orphans)
+        {
+            Checkpoint.RemoveAbandonedWrites(new RunFolder(run.Folder).Checkpoint);
+            (run.Status, run.Error, run.FinishedAt) = (RunStatus.Failed, InterruptedRun, DateTime.UtcNow);
+        }
+        await db.SaveChangesAsync(cancel);
     }
 
     /// <summary>Before migrations change an existing SQLite database, a consistent copy of it (<c>VACUUM INTO</c>) beside it,

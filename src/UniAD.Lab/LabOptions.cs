@@ -11,8 +11,11 @@ public sealed class LabOptions
     public DatabaseOptions Database { get; set; } = new();
     /// <summary>Hangfire's own SQLite file, kept apart from the lab's tables ({DataRoot} is replaced).</summary>
     public string HangfireDatabase { get; set; } = "{DataRoot}/hangfire.db";
-    /// <summary>Workers per queue. 0 for <c>training</c> means one per GPU, or one on a CPU-only machine.</summary>
-    public Dictionary<string, int> Workers { get; set; } = new() { [Queues.Training] = 0, [Queues.Default] = 2 };
+    /// <summary>This process's job workers per queue. Without a <c>training</c> entry the lab trains on one worker per GPU
+    /// (one on a CPU-only machine); <c>training=0</c> leaves training to worker processes (src/UniAD.Lab.Worker).</summary>
+    public Dictionary<string, int> Workers { get; set; } = new() { [Queues.Default] = 2 };
+    /// <summary>What a training worker process does (<c>Lab:Worker</c>): its queues, how often it says it is alive.</summary>
+    public WorkerOptions Worker { get; set; } = new();
     /// <summary>auto (CUDA when available), cpu, cuda or cuda:N.</summary>
     public string Device { get; set; } = "auto";
     public long MaxUploadBytes { get; set; } = 20L << 30;
@@ -56,6 +59,20 @@ public sealed class DatabaseOptions
 }
 
 public enum DatabaseProvider { Sqlite, Postgres }
+
+/// <summary>Training workers (<c>Lab:Worker</c>; README, "Team deployment").</summary>
+public sealed class WorkerOptions
+{
+    /// <summary>The queues a worker process (src/UniAD.Lab.Worker) trains runs from, e.g. <c>h200</c>; none named is
+    /// <c>training</c>. (Empty by default: configuration adds to a list rather than replacing it.)</summary>
+    public List<string> Queues { get; set; } = [];
+    public IReadOnlyList<string> ServedQueues => Queues.Count > 0 ? Queues : [UniAD.Lab.Queues.Training];
+    /// <summary>How often every process that trains writes its heartbeat to the database.</summary>
+    public double HeartbeatSeconds { get; set; } = 10;
+    /// <summary>A worker silent this long is taken for dead: the Workers page says so, and a run it was training is
+    /// interrupted (resumable) when a lab or worker starts.</summary>
+    public double DeadAfterSeconds { get; set; } = 60;
+}
 
 /// <summary>Who may use the lab (<c>Lab:Auth</c>; README, "Team lab").</summary>
 public sealed class AuthOptions

@@ -13,6 +13,7 @@ using UniAD.Lab.Datasets;
 using UniAD.Lab.Persistence;
 using UniAD.Lab.Runs;
 using UniAD.Lab.Studies;
+using UniAD.Lab.Workers;
 
 namespace UniAD.Lab;
 
@@ -57,6 +58,7 @@ public static class LabServices
         services.AddSingleton<RunEstimator>();
         services.AddSingleton<CompareQueries>();
         services.AddSingleton<StudyQueries>();
+        services.AddSingleton<WorkerRegistry>();
         services.AddTransient<TrainingJob>();
         return services;
     }
@@ -96,6 +98,20 @@ public static class LabServices
         return services;
     }
 
+    /// <summary>A Hangfire server in this process for <paramref name="queues"/>, with <paramref name="workers"/> jobs at once.</summary>
+    public static IServiceCollection AddLabJobServer(this IServiceCollection services, IReadOnlyList<string> queues, int workers) =>
+        services.AddHangfireServer(server =>
+        {
+            server.ServerName = $"{WorkerRegistry.ThisProcess}:{string.Join(",", queues)}";
+            server.Queues = [.. queues];
+            server.WorkerCount = workers;
+        });
+
+    /// <summary>This process trains runs from <paramref name="queues"/>, <paramref name="workers"/> at once: its job server
+    /// for them, and its registration and heartbeat as a worker (before the server, so no run starts unregistered).</summary>
+    public static IServiceCollection AddLabTraining(this IServiceCollection services, IReadOnlyList<string> queues, int workers) =>
+        services.AddSingleton(new TrainingQueues(queues)).AddHostedService<WorkerHeartbeat>().AddLabJobServer(queues, workers);
+
     /// <summary>A job storage and client that this container alone holds, not Hangfire's static <c>JobStorage.Current</c>:
     /// for a second lab in one process (the move command, the tests). The storage connects when first used.</summary>
     public static IServiceCollection AddLabJobClient(this IServiceCollection services, LabOptions options) =>
@@ -116,7 +132,11 @@ public static class LabServices
         _ => new SQLiteStorage(SqliteJobFile(options), new SQLiteStorageOptions { InvisibilityTimeout = JobInvisibilityTimeout }),
     };
 
-    private static PostgreSqlStorageOptions PostgresJobOptions => new() { SchemaName = HangfireSchema, InvisibilityTimeout = JobInvisibilityTimeout, PrepareSchemaIfNecessary = true };
+    /// <summary>Idle workers look for a queued run every second (the storage's default, 15 s, would keep a run waiting).</summary>
+    private static PostgreSqlStorageOptions PostgresJobOptions => new()
+    {
+        SchemaName = HangfireSchema, InvisibilityTimeout = JobInvisibilityTimeout, PrepareSchemaIfNecessary = true, QueuePollInterval = TimeSpan.FromSeconds(1),
+    };
 
     private static string SqliteJobFile(LabOptions options)
     {

@@ -554,8 +554,15 @@ namespace UniAD.Lab.Migrations.Postgres.Migrations
                         .IsRequired()
                         .HasColumnType("text[]");
 
+                    b.PrimitiveCollection<List<string>>("TrainedOn")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
                     b.Property<string>("Variant")
                         .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Worker")
                         .HasColumnType("text");
 
                     b.HasKey("Id");
@@ -685,6 +692,47 @@ namespace UniAD.Lab.Migrations.Postgres.Migrations
                         .IsUnique();
 
                     b.ToTable("TestEvaluations");
+                });
+
+            modelBuilder.Entity("UniAD.Lab.Workers.WorkerRecord", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<string>("CodeVersion")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.PrimitiveCollection<List<string>>("Devices")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
+                    b.Property<string>("Host")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("LastHeartbeat")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("ProcessId")
+                        .HasColumnType("integer");
+
+                    b.PrimitiveCollection<List<string>>("Queues")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("StoppedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Name");
+
+                    b.HasIndex("LastHeartbeat");
+
+                    b.ToTable("Workers", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>

@@ -530,8 +530,15 @@ namespace UniAD.Lab.Migrations.Sqlite.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.PrimitiveCollection<string>("TrainedOn")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Variant")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Worker")
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
@@ -657,6 +664,47 @@ namespace UniAD.Lab.Migrations.Sqlite.Migrations
                         .IsUnique();
 
                     b.ToTable("TestEvaluations");
+                });
+
+            modelBuilder.Entity("UniAD.Lab.Workers.WorkerRecord", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CodeVersion")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("Devices")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Host")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("LastHeartbeat")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ProcessId")
+                        .HasColumnType("INTEGER");
+
+                    b.PrimitiveCollection<string>("Queues")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("StoppedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Name");
+
+                    b.HasIndex("LastHeartbeat");
+
+                    b.ToTable("Workers", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>

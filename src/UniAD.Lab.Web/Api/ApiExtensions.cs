@@ -70,6 +70,7 @@ public static class ApiExtensions
         api.MapStudiesApi();
         api.MapCompareApi();
         api.MapAuditApi();
+        api.MapWorkersApi();
         api.MapAccountsApi();
         app.MapMovedRoutes();
     }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using UniAD.Lab.Accounts;
+using UniAD.Lab.Workers;
 
 namespace UniAD.Lab.Persistence;
 
@@ -17,6 +18,7 @@ public sealed class LabDbContext(DbContextOptions<LabDbContext> options) : Ident
     public DbSet<StudyRecord> Studies => Set<StudyRecord>();
     public DbSet<AccessToken> AccessTokens => Set<AccessToken>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<WorkerRecord> Workers => Set<WorkerRecord>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder conventions)
     {

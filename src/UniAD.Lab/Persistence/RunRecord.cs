@@ -32,6 +32,11 @@ public sealed class RunRecord
     /// <summary>The run's folder on the server (checkpoint, maps, results, log): see UniAD.Core's RunFolder.</summary>
     public string Folder { get; set; } = "";
 
+    /// <summary>The worker training it now, or that trained it last (<see cref="Workers.WorkerRecord.Name"/>).</summary>
+    public string? Worker { get; set; }
+    /// <summary>Each start and resume, in order: when, which worker, which device ("2026-12-02 10:41:07Z host:412 on cuda:0").</summary>
+    public List<string> TrainedOn { get; set; } = [];
+
     /// <summary>Who last changed its name, tags, notes or archiving, and when (null while no one has).</summary>
     public string? ChangedBy { get; set; }
     public DateTime? ChangedAt { get; set; }

@@ -87,6 +87,15 @@ internal static class Nvml
         return new Reading(utilization.Gpu, (long)memory.Used);
     }
 
+    /// <summary>The device's name and memory, e.g. "NVIDIA H200, 140 GB".</summary>
+    public static string? Describe(int index)
+    {
+        if (!Initialised.Value || nvmlDeviceGetHandleByIndex_v2((uint)index, out var device) != 0) return null;
+        var name = new byte[96];
+        if (nvmlDeviceGetName(device, name, (uint)name.Length) != 0 || nvmlDeviceGetMemoryInfo(device, out var memory) != 0) return null;
+        return FormattableString.Invariant($"{System.Text.Encoding.ASCII.GetString(name).TrimEnd('\0')}, {memory.Total / 1e9:F0} GB");
+    }
+
     [StructLayout(LayoutKind.Sequential)] private struct Utilization { public uint Gpu; public uint Memory; }
     [StructLayout(LayoutKind.Sequential)] private struct Memory { public ulong Total; public ulong Free; public ulong Used; }
 
@@ -94,4 +103,5 @@ internal static class Nvml
     [DllImport(Library)] private static extern int nvmlDeviceGetHandleByIndex_v2(uint index, out IntPtr device);
     [DllImport(Library)] private static extern int nvmlDeviceGetUtilizationRates(IntPtr device, out Utilization utilization);
     [DllImport(Library)] private static extern int nvmlDeviceGetMemoryInfo(IntPtr device, out Memory memory);
+    [DllImport(Library)] private static extern int nvmlDeviceGetName(IntPtr device, byte[] name, uint length);
 }

@@ -5,6 +5,7 @@ using UniAD.Core.Data;
 using UniAD.Datasets;
 using UniAD.Lab.Datasets;
 using UniAD.Lab.Persistence;
+using UniAD.Lab.Workers;
 using UniAD.Lab.Studies;
 
 namespace UniAD.Lab.Runs;
@@ -15,7 +16,7 @@ namespace UniAD.Lab.Runs;
 /// study variant), and hands a plan with no problem to <see cref="RunLauncher"/>. So a mistake gets the same line
 /// wherever it is made, and nothing is queued that a job would refuse. (The CLI trains without the lab: it builds its
 /// config through the same <see cref="ConfigRequest"/>.)</summary>
-public sealed class RunRequests(DatasetCatalog catalog, RunLauncher launcher, IOptions<LabOptions> options)
+public sealed class RunRequests(DatasetCatalog catalog, RunLauncher launcher, WorkerRegistry workers, IOptions<LabOptions> options)
 {
     private LabOptions Lab => options.Value;
     private LabLimits Limits => options.Value.Limits;
@@ -130,7 +131,8 @@ public sealed class RunRequests(DatasetCatalog catalog, RunLauncher launcher, IO
         if (string.IsNullOrWhiteSpace(spec.Name)) problems.Add($"give the {what} a name");
         else if (LabLimits.TooLong($"the {what}'s name", spec.Name, Limits.NameLength, nameof(LabLimits.NameLength)) is { } tooLong) problems.Add(tooLong);
         if (DeviceSelector.Problem(spec.Device) is { } device) problems.Add(device);
-        if (!Lab.Workers.ContainsKey(spec.Queue!)) problems.Add($"unknown queue '{spec.Queue}'; known: {string.Join(", ", Lab.Workers.Keys)}");
+        var queues = await workers.QueuesAsync(cancel);
+        if (!queues.Known.Contains(spec.Queue!)) problems.Add($"unknown queue '{spec.Queue}'; known: {string.Join(", ", queues.Known)}");
         return spec;
     }
 

@@ -9,6 +9,7 @@ using UniAD.Core.Evaluation;
 using UniAD.Core.Training;
 using UniAD.Datasets;
 using UniAD.Lab.Persistence;
+using UniAD.Lab.Workers;
 
 namespace UniAD.Lab.Runs;
 
@@ -30,7 +31,7 @@ public sealed class TrainingJob(IDbContextFactory<LabDbContext> databases, RunEv
         var recorder = new ProgressRecorder(runId, folder, databases, events, resources);
         try
         {
-            folder.AppendLog($"started on {Environment.MachineName}, device {run.Request.Device}, seed {run.Request.Seed}");
+            folder.AppendLog($"started on {WorkerRegistry.ThisProcess}, device {run.Request.Device}, seed {run.Request.Seed}");
             var config = UniadConfig.FromJson(run.Request.ConfigJson);
             var dataset = DatasetVersion.Open(run.Dataset!.Folder).Load(run.Request.ClassFolder())
                 .WithCategories(run.Request.Categories.Count > 0 ? run.Request.Categories : null);
@@ -87,18 +88,24 @@ public sealed class TrainingJob(IDbContextFactory<LabDbContext> databases, RunEv
         // Only a queued run starts (or a running one whose worker restarted it); a run the lab marked failed after a
         // crash waits for the user's resume, which queues it again.
         if (run is null || run.Status is not (RunStatus.Queued or RunStatus.Running)) return null;
+        var device = DeviceSelector.Resolve(run.Request.Device);
         run.Status = RunStatus.Running;
         run.StartedAt ??= DateTime.UtcNow;
-        run.Provenance.Environment = Describe(DeviceSelector.Resolve(run.Request.Device));
+        run.Provenance.Environment = Describe(device);
+        run.Worker = WorkerRegistry.ThisProcess;
+        run.TrainedOn.Add($"{DateTime.UtcNow:yyyy-MM-dd HH:mm:ss}Z {WorkerRegistry.ThisProcess} on {DeviceName(device)}");
         run.Error = null;
         db.SaveChanges();
         events.Report(runId, new LiveProgress("starting", 0, 0, 0, 0, null, null, null, null));
         return run;
     }
 
+    private static string DeviceName(TorchSharp.torch.Device device) =>
+        $"{device.type.ToString().ToLowerInvariant()}{(device.index >= 0 ? $":{device.index}" : "")}";
+
     /// <summary>The libraries and machine a run trained with, for its reproducibility record.</summary>
     private static string Describe(TorchSharp.torch.Device device) =>
-        $"device {device.type.ToString().ToLowerInvariant()}{(device.index >= 0 ? $":{device.index}" : "")} on {System.Environment.MachineName}; " +
+        $"device {DeviceName(device)} on {System.Environment.MachineName}; " +
         $".NET {System.Environment.Version}; TorchSharp {typeof(TorchSharp.torch).Assembly.GetName().Version}; " +
         $"{System.Runtime.InteropServices.RuntimeInformation.OSDescription}";
 

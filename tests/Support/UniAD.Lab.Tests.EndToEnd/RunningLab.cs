@@ -100,11 +100,14 @@ public sealed class RunningLab : IDisposable
     }
 
     /// <summary>UniAD.Lab.Web.dll in the web project's output for this build configuration.</summary>
-    public static string WebAssembly()
+    public static string WebAssembly() => ProgramOf("UniAD.Lab.Web");
+
+    /// <summary>The built program of src/<paramref name="project"/>, in the test's own configuration.</summary>
+    public static string ProgramOf(string project)
     {
         var testOutput = new DirectoryInfo(AppContext.BaseDirectory);                 // tests/X/bin/<Configuration>/net10.0/
         string configuration = testOutput.Parent!.Name, framework = testOutput.Name;
-        var dll = RepositoryFolder(Path.Combine("src", "UniAD.Lab.Web", "bin", configuration, framework, "UniAD.Lab.Web.dll"));
+        var dll = RepositoryFolder(Path.Combine("src", project, "bin", configuration, framework, $"{project}.dll"));
         return File.Exists(dll) ? dll : throw new FileNotFoundException($"build the lab first: {dll}");
     }
 

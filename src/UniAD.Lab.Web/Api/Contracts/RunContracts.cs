@@ -39,7 +39,7 @@ public sealed record RunResponse(
     int Epoch, int TotalEpochs, int Step, int StepsPerEpoch, double? Loss, double? LearningRate, double? ImagesPerSecond, double? RemainingSeconds,
     string ImageScore, double? MeanImageAuroc, double? MeanPixelAuroc, double? MeanAupro, IReadOnlyList<string> Warnings,
     int? BestEpoch, double? BestImageAuroc, double? BestPixelAuroc, double? WallSeconds, long? PeakMemoryBytes, long? PeakGpuMemoryBytes,
-    string CodeVersion, string Environment, string? ImportedFrom, string? ImportedSha256,
+    string CodeVersion, string Environment, string? ImportedFrom, string? ImportedSha256, string? Worker, IReadOnlyList<string> TrainedOn,
     IReadOnlyList<string> Tags, string Notes, bool Archived, DateTimeOffset CreatedAt, string CreatedBy, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt,
     IReadOnlyList<EpochResponse> History, IReadOnlyList<CategoryResultResponse> Results, IReadOnlyList<TestEvaluationResponse> Evaluations,
     IReadOnlyList<string> Files)
@@ -54,7 +54,7 @@ public sealed record RunResponse(
             progress.Epoch, progress.TotalEpochs, progress.Step, progress.StepsPerEpoch, progress.Loss, progress.LearningRate, progress.ImagesPerSecond,
             progress.RemainingSeconds, summary.ImageScore, summary.MeanImageAuroc, summary.MeanPixelAuroc, summary.MeanAupro, summary.Warnings,
             best.Epoch, best.ImageAuroc, best.PixelAuroc, cost.WallSeconds, cost.PeakMemoryBytes, cost.PeakGpuMemoryBytes,
-            provenance.CodeVersion, provenance.Environment, provenance.ImportedFrom, provenance.ImportedSha256,
+            provenance.CodeVersion, provenance.Environment, provenance.ImportedFrom, provenance.ImportedSha256, r.Worker, r.TrainedOn,
             r.Tags, r.Notes, r.Archived, r.CreatedAt, r.CreatedBy, r.StartedAt, r.FinishedAt,
             [.. r.History.Select(e => new EpochResponse(e.Epoch, e.Loss, e.LearningRate, e.Seconds))],
             [.. r.Results.Select(c => new CategoryResultResponse(c.Category, c.IsMean, c.TestImages, c.AnomalousImages, c.ImageAuroc, c.ImageAp,
