@@ -24,7 +24,7 @@ public sealed class LabInitializer(IDbContextFactory<LabDbContext> databases, Da
         await using var db = await databases.CreateDbContextAsync(cancel);
         if (await BackUpBeforeMigratingAsync(db, cancel) is { } backup)
             logger?.LogWarning("The database schema is being upgraded; the database as it was is saved in {Backup}", backup);
-        await db.Database.MigrateAsync(cancel);
+        await MigrationLock.MigrateAsync(db, cancel);
         if (db.Database.IsSqlite())
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancel);   // readers never wait for the job's writes
         await catalog.SynchroniseAsync(cancel);

@@ -36,7 +36,7 @@ public static class DatabaseMove
     {
         await using (var db = await target.CreateDbContextAsync(cancel))
         {
-            await db.Database.MigrateAsync(cancel);
+            await MigrationLock.MigrateAsync(db, cancel);
             var occupied = new List<string>();
             foreach (var type in Tables(db.Model))
                 if (await CountAsync(db, type, cancel) is > 0 and var rows) occupied.Add($"{rows:N0} in {type.GetTableName()}");
