@@ -12,7 +12,7 @@ namespace UniAD.Lab;
 /// <summary>Start-up: the data folders, the database schema (migrations keep old data), the dataset catalogue, and
 /// runs that a stopped lab or a gone worker left "Running" (they are marked failed, resumable from their last checkpoint).</summary>
 public sealed class LabInitializer(IDbContextFactory<LabDbContext> databases, DatasetCatalog catalog, IOptions<LabOptions> options,
-    WorkerRegistry workers, ILogger<LabInitializer>? logger = null)
+    InterruptedRuns interrupted, ILogger<LabInitializer>? logger = null)
 {
     public const string InterruptedRun = "the lab or worker training this run stopped; resume it to continue from its last checkpoint";
 
@@ -28,15 +28,9 @@ public sealed class LabInitializer(IDbContextFactory<LabDbContext> databases, Da
         if (db.Database.IsSqlite())
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancel);   // readers never wait for the job's writes
         await catalog.SynchroniseAsync(cancel);
-        // A run whose worker stopped while training it (this lab before a restart, or a worker that is gone): what its
-        // writer left half-done goes, and the run waits for a resume. Runs live workers are training are theirs.
-        var orphans = await workers.OrphanedRunsAsync(db, cancel);
-        foreach (var run in orphans)
-        {
-            Checkpoint.RemoveAbandonedWrites(new RunFolder(run.Folder).Checkpoint);
-            (run.Status, run.Error, run.FinishedAt) = (RunStatus.Failed, InterruptedRun, DateTime.UtcNow);
-        }
-        await db.SaveChangesAsync(cancel);
+        // A run whose worker stopped while training it (this lab before a restart, or a worker that is gone) is
+        // interrupted, and resumed when the lab says so. Runs live workers are training are theirs.
+        await interrupted.SweepAsync(cancel);
     }
 
     /// <summary>Before migrations change an existing SQLite database, a consistent copy of it (<c>VACUUM INTO</c>) beside it,

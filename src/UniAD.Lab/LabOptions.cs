@@ -70,8 +70,12 @@ public sealed class WorkerOptions
     /// <summary>How often every process that trains writes its heartbeat to the database.</summary>
     public double HeartbeatSeconds { get; set; } = 10;
     /// <summary>A worker silent this long is taken for dead: the Workers page says so, and a run it was training is
-    /// interrupted (resumable) when a lab or worker starts.</summary>
+    /// marked interrupted at the next look (every <see cref="HeartbeatSeconds"/>, by every lab and worker), so within
+    /// DeadAfterSeconds + HeartbeatSeconds of its last heartbeat.</summary>
     public double DeadAfterSeconds { get; set; } = 60;
+    /// <summary>An interrupted run is queued again at once, for the next free worker to continue from its last whole
+    /// checkpoint; off, it waits for a user's resume.</summary>
+    public bool ResumeInterrupted { get; set; }
 }
 
 /// <summary>Who may use the lab (<c>Lab:Auth</c>; README, "Team lab").</summary>

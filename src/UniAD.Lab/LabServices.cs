@@ -59,6 +59,8 @@ public static class LabServices
         services.AddSingleton<CompareQueries>();
         services.AddSingleton<StudyQueries>();
         services.AddSingleton<WorkerRegistry>();
+        services.AddSingleton<InterruptedRuns>();
+        services.AddHostedService<InterruptedRunWatch>();
         services.AddTransient<TrainingJob>();
         return services;
     }

@@ -23,8 +23,8 @@ public abstract class ConcurrentStartTests(DatabaseProvider database)
         var configuration = Lab.Configuration(root, postgres);
         var options = configuration.GetSection(LabOptions.Section).Get<LabOptions>()!;
         using (var tiny = new TinyDataset()) new DatasetStore(options.DatasetsFolder).Import(new ImportRequest(tiny.Root, "shared"));
-        using var first = new ServiceCollection().AddLogging().AddLab(configuration).BuildServiceProvider();
-        using var second = new ServiceCollection().AddLogging().AddLab(configuration).BuildServiceProvider();
+        using var first = new ServiceCollection().AddLogging().AddLab(configuration).AddLabJobClient(options).BuildServiceProvider();
+        using var second = new ServiceCollection().AddLogging().AddLab(configuration).AddLabJobClient(options).BuildServiceProvider();
         var go = new TaskCompletionSource();
         var starts = new[] { first, second }.Select(services => Task.Run(async () =>
         {

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using UniAD.Core.Evaluation;
 using UniAD.Core.Training;
 using UniAD.Lab.Persistence;
+using UniAD.Lab.Workers;
 
 namespace UniAD.Lab.Runs;
 
@@ -97,6 +98,8 @@ internal sealed class ProgressRecorder(int runId, RunFolder runFolder, IDbContex
         _sinceFlush.Restart();
         using var db = databases.CreateDbContext();
         var run = db.Runs.Single(r => r.Id == runId);
+        // Another worker has it now (this one was taken for dead and the run resumed elsewhere): this one must not write.
+        if (run.Status != RunStatus.Running || run.Worker != WorkerRegistry.ThisProcess) throw new RunTakenOverException(run);
         run.Progress = new RunProgress
         {
             Epoch = _latest.Epoch, TotalEpochs = _latest.Epochs, Step = _latest.Step, StepsPerEpoch = _latest.StepsPerEpoch, Loss = _latest.Loss,

@@ -170,6 +170,23 @@ public sealed class RunLauncher(IDbContextFactory<LabDbContext> databases, IBack
         events.Ended(runId);
     }
 
+    /// <summary>Queues a run its worker left interrupted again, for the next free worker (<see cref="WorkerOptions.ResumeInterrupted"/>):
+    /// the old job, which a worker that was only taken for dead may still hold, is deleted first. The run is queued in
+    /// the database before its new job exists, so that the worker that takes the job finds it queued.</summary>
+    internal async Task ResumeInterruptedAsync(int runId, CancellationToken cancel)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancel);
+        var run = await db.Runs.SingleAsync(r => r.Id == runId, cancel);
+        if (run.Status != RunStatus.Failed || run.Error != LabInitializer.InterruptedRun) return;
+        if (run.JobId is not null) jobs.Delete(run.JobId);
+        (run.Status, run.Error, run.FinishedAt, run.JobId) = (RunStatus.Queued, null, null, null);
+        audit.Add(db, "lab", "run.resumed", $"run {runId}", $"its worker {run.Worker} stopped (Lab:Worker:ResumeInterrupted)");
+        await db.SaveChangesAsync(cancel);
+        string job = Enqueue(run);
+        await db.Runs.Where(r => r.Id == runId).ExecuteUpdateAsync(set => set.SetProperty(r => r.JobId, job), CancellationToken.None);
+        events.Ended(runId);
+    }
+
     /// <summary>Gives every queued run a new job: after its rows moved into a database whose job storage holds none of
     /// their jobs (<see cref="DatabaseMove"/>).</summary>
     /// <returns>How many runs were queued again.</returns>

@@ -1,5 +1,6 @@
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using UniAD.Core;
@@ -17,7 +18,7 @@ namespace UniAD.Lab.Runs;
 /// whose worker restarted it, and a run whose folder holds a checkpoint continues from it. Never retried blindly (an out-of-memory failure would only
 /// fail again): a failure is recorded with its cause and the user chooses to resume or rerun.</summary>
 public sealed class TrainingJob(IDbContextFactory<LabDbContext> databases, RunEvents events, IOptions<LabOptions> options, OfficialImports imports,
-    ILogger<TrainingJob> logger)
+    ILogger<TrainingJob> logger, IHostApplicationLifetime? host = null)
 {
     [AutomaticRetry(Attempts = 0, OnAttemptsExceeded = AttemptsExceededAction.Fail)]
     public void Run(int runId, CancellationToken cancel)
@@ -52,11 +53,25 @@ public sealed class TrainingJob(IDbContextFactory<LabDbContext> databases, RunEv
                 Finish(recorder, RunStatus.Cancelled, null, null, null);
                 folder.AppendLog("cancelled; resume continues from the last checkpoint");
             }
+            else if (host?.ApplicationStopping.IsCancellationRequested == true)
+            {
+                // The process is stopping (SIGTERM, a restart): the run goes back to the queue, not to failed, and the
+                // job with it when it is rethrown (Hangfire puts a job a stopping server cancelled at the head of its
+                // queue); the next free worker continues from the last checkpoint.
+                Finish(recorder, RunStatus.Queued, null, null, null);
+                folder.AppendLog($"handed back: {WorkerRegistry.ThisProcess} is stopping; the next free worker continues from the last checkpoint");
+                throw;
+            }
             else
             {
                 Finish(recorder, RunStatus.Failed, StoppedByTheJobServer, null, null);
                 folder.AppendLog($"failed: {StoppedByTheJobServer}");
             }
+        }
+        catch (RunTakenOverException e)
+        {
+            logger.LogWarning("{Reason}", e.Message);
+            folder.AppendLog($"stopped: {e.Message}");
         }
         catch (Exception e)
         {
@@ -72,7 +87,7 @@ public sealed class TrainingJob(IDbContextFactory<LabDbContext> databases, RunEv
         finally { events.Ended(runId); }
     }
 
-    public const string StoppedByTheJobServer = "the job server stopped this run before it finished (the lab shut down, or Hangfire aborted the job); resume continues from the last checkpoint";
+    public const string StoppedByTheJobServer = "the job server stopped this run before it finished (Hangfire aborted the job); resume continues from the last checkpoint";
 
     private bool CancelRequested(int runId)
     {
@@ -85,9 +100,10 @@ public sealed class TrainingJob(IDbContextFactory<LabDbContext> databases, RunEv
     {
         using var db = databases.CreateDbContext();
         var run = db.Runs.Include(r => r.Dataset).SingleOrDefault(r => r.Id == runId);
-        // Only a queued run starts (or a running one whose worker restarted it); a run the lab marked failed after a
-        // crash waits for the user's resume, which queues it again.
-        if (run is null || run.Status is not (RunStatus.Queued or RunStatus.Running)) return null;
+        // Only a queued run starts (or a running one this process was training when Hangfire handed it the job again);
+        // a run another worker trains is its own, and one marked interrupted is queued again by a resume.
+        bool mine = run?.Status == RunStatus.Running && (run.Worker is null || run.Worker == WorkerRegistry.ThisProcess);
+        if (run is null || !(run.Status == RunStatus.Queued || mine)) return null;
         var device = DeviceSelector.Resolve(run.Request.Device);
         run.Status = RunStatus.Running;
         run.StartedAt ??= DateTime.UtcNow;
@@ -113,10 +129,15 @@ public sealed class TrainingJob(IDbContextFactory<LabDbContext> databases, RunEv
     {
         using var db = databases.CreateDbContext();
         var run = db.Runs.Include(r => r.Results).Single(r => r.Id == recorder.RunId);
+        if (run.Status != RunStatus.Running || run.Worker != WorkerRegistry.ThisProcess)
+        {
+            logger.LogWarning("{Reason}", new RunTakenOverException(run).Message);   // another worker has it: its end is not this one's to write
+            return;
+        }
         recorder.RecordResources(db, run, final: true);
         run.Status = status;
         run.Error = error;
-        run.FinishedAt = DateTime.UtcNow;
+        run.FinishedAt = status == RunStatus.Queued ? null : DateTime.UtcNow;
         if (report is not null)
         {
             run.Summary = new RunSummary

@@ -82,7 +82,7 @@ public sealed class WorkerRegistry(IDbContextFactory<LabDbContext> databases, IO
     public async Task<IReadOnlyList<RunRecord>> OrphanedRunsAsync(LabDbContext db, CancellationToken cancel = default)
     {
         var now = DateTime.UtcNow;
-        var running = await db.Runs.Where(r => r.Status == RunStatus.Running).ToListAsync(cancel);
+        var running = await db.Runs.AsNoTracking().Where(r => r.Status == RunStatus.Running).ToListAsync(cancel);
         var names = running.Select(r => r.Worker).OfType<string>().Distinct().ToList();
         var workers = await db.Workers.AsNoTracking().Where(w => names.Contains(w.Name)).ToDictionaryAsync(w => w.Name, cancel);
         return [.. running.Where(r => r.Worker is null || !workers.TryGetValue(r.Worker, out var w) || StateOf(w, now) != "live" || EndedHere(w))];

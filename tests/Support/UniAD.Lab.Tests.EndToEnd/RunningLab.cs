@@ -84,6 +84,9 @@ public sealed class RunningLab : IDisposable
         return token;
     }
 
+    /// <summary>The admin, signed in, for what only an admin reads (the audit list).</summary>
+    public Task<HttpClient> AdminAsync() => SignedInAsync(AdminName);
+
     private async Task<HttpClient> SignedInAsync(string user)
     {
         var http = AccountForms.Client(Url);

@@ -35,10 +35,28 @@ public sealed class RunningWorker : IDisposable
     public string Log { get { lock (_log) return _log.ToString(); } }
 
     /// <summary>Until it has registered as a worker (its log says so).</summary>
-    public async Task RegisteredAsync()
+    public Task RegisteredAsync() => WaitForLogAsync($"Worker {Name} trains runs from", TimeSpan.FromMinutes(2));
+
+    public async Task WaitForLogAsync(string text, TimeSpan limit)
     {
-        for (var deadline = DateTime.UtcNow.AddMinutes(2); !Log.Contains($"Worker {Name} trains runs from"); await Task.Delay(50))
-            if (DateTime.UtcNow > deadline || _process.HasExited) throw new TimeoutException($"worker {Name} did not register:\n{Log}");
+        for (var deadline = DateTime.UtcNow + limit; !Log.Contains(text); await Task.Delay(50))
+            if (DateTime.UtcNow > deadline || _process.HasExited) throw new TimeoutException($"worker {Name} did not log '{text}':\n{Log}");
+    }
+
+    /// <summary>SIGKILL, as a power loss or the OOM killer ends it: no heartbeat, no hand-back.</summary>
+    public void KillHard()
+    {
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+    }
+
+    /// <summary>SIGTERM, as systemd or a container runtime stops it, and its exit code once it has stopped.</summary>
+    public async Task<int> TerminateAsync(TimeSpan limit)
+    {
+        using (var kill = Process.Start("kill", ["-TERM", $"{_process.Id}"])) await kill.WaitForExitAsync();
+        using var timeout = new CancellationTokenSource(limit);
+        await _process.WaitForExitAsync(timeout.Token);                               // throws when it did not stop
+        return _process.ExitCode;
     }
 
     public void Dispose()
