@@ -51,8 +51,7 @@ public sealed class WorkerRegistry(IDbContextFactory<LabDbContext> databases, IO
     {
         await using var db = await databases.CreateDbContextAsync(cancel);
         var now = DateTime.UtcNow;
-        var since = now.AddDays(-7);
-        var workers = await db.Workers.AsNoTracking().Where(w => w.LastHeartbeat > since).ToListAsync(cancel);
+        var workers = await SeenThisWeekAsync(db, now, cancel);
         var training = await db.Runs.AsNoTracking().Where(r => r.Status == RunStatus.Running && r.Worker != null)
             .Select(r => new { r.Id, r.Name, r.Worker }).ToListAsync(cancel);
         return [.. workers.Select(w =>
@@ -68,10 +67,19 @@ public sealed class WorkerRegistry(IDbContextFactory<LabDbContext> databases, IO
     /// and those a live worker takes runs from now.</summary>
     public async Task<(IReadOnlyList<string> Known, IReadOnlyList<string> Live)> QueuesAsync(CancellationToken cancel = default)
     {
-        var seen = await ListAsync(cancel);
+        // Asked by every plan of a run (each change on the New run form): the workers' rows alone, not the runs they train.
+        await using var db = await databases.CreateDbContextAsync(cancel);
+        var now = DateTime.UtcNow;
+        var seen = await SeenThisWeekAsync(db, now, cancel);
         var others = seen.SelectMany(w => w.Queues).Except(options.Value.Workers.Keys).Order(StringComparer.Ordinal);
         return ([.. new[] { Queues.Training }.Concat(options.Value.Workers.Keys).Concat(others).Distinct()],
-                [.. seen.Where(w => w.State == "live").SelectMany(w => w.Queues).Distinct().Order(StringComparer.Ordinal)]);
+                [.. seen.Where(w => StateOf(w, now) == "live").SelectMany(w => w.Queues).Distinct().Order(StringComparer.Ordinal)]);
+    }
+
+    private static Task<List<WorkerRecord>> SeenThisWeekAsync(LabDbContext db, DateTime now, CancellationToken cancel)
+    {
+        var since = now.AddDays(-7);
+        return db.Workers.AsNoTracking().Where(w => w.LastHeartbeat > since).ToListAsync(cancel);
     }
 
     private string StateOf(WorkerRecord worker, DateTime now) =>

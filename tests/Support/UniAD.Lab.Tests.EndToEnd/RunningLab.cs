@@ -52,11 +52,7 @@ public sealed class RunningLab : IDisposable
             start.Environment["Lab__Auth__FirstAdmin__Password"] = Password;
         }
         foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
-        _process = Process.Start(start)!;
-        _process.OutputDataReceived += (_, e) => { lock (_log) _log.AppendLine(e.Data); };
-        _process.ErrorDataReceived += (_, e) => { lock (_log) _log.AppendLine(e.Data); };
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
+        _process = StartLogged(start, _log);
         WaitUntilServing();
         if (asResearcher) Token = ResearcherTokenAsync().GetAwaiter().GetResult();
     }
@@ -103,6 +99,17 @@ public sealed class RunningLab : IDisposable
     }
 
     /// <summary>UniAD.Lab.Web.dll in the web project's output for this build configuration.</summary>
+    /// <summary>Starts a process whose standard output and error lines go to <paramref name="log"/> as they come.</summary>
+    internal static Process StartLogged(ProcessStartInfo start, StringBuilder log)
+    {
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
     public static string WebAssembly() => ProgramOf("UniAD.Lab.Web");
 
     /// <summary>The built program of src/<paramref name="project"/>, in the test's own configuration.</summary>

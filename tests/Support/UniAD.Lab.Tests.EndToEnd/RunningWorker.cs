@@ -23,11 +23,7 @@ public sealed class RunningWorker : IDisposable
         start.Environment["Lab__Database__ConnectionString"] = postgres;
         start.Environment["Logging__LogLevel__Microsoft.EntityFrameworkCore"] = "Warning";
         foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
-        _process = Process.Start(start)!;
-        _process.OutputDataReceived += (_, e) => { lock (_log) _log.AppendLine(e.Data); };
-        _process.ErrorDataReceived += (_, e) => { lock (_log) _log.AppendLine(e.Data); };
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
+        _process = RunningLab.StartLogged(start, _log);
     }
 
     /// <summary><c>host:pid</c>, the name it registers and runs record.</summary>
