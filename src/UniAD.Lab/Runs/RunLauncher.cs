@@ -171,15 +171,14 @@ public sealed class RunLauncher(IDbContextFactory<LabDbContext> databases, IBack
     }
 
     /// <summary>Queues a run its worker left interrupted again, for the next free worker (<see cref="WorkerOptions.ResumeInterrupted"/>):
-    /// the old job, which a worker that was only taken for dead may still hold, is deleted first. The run is queued in
-    /// the database before its new job exists, so that the worker that takes the job finds it queued.</summary>
+    /// the old job, which a worker that was only taken for dead may still hold, is deleted first. The caller has queued
+    /// the run in the database before its new job exists, so that the worker that takes the job finds it queued.</summary>
     internal async Task ResumeInterruptedAsync(int runId, CancellationToken cancel)
     {
         await using var db = await databases.CreateDbContextAsync(cancel);
         var run = await db.Runs.SingleAsync(r => r.Id == runId, cancel);
-        if (run.Status != RunStatus.Failed || run.Error != LabInitializer.InterruptedRun) return;
         if (run.JobId is not null) jobs.Delete(run.JobId);
-        (run.Status, run.Error, run.FinishedAt, run.JobId) = (RunStatus.Queued, null, null, null);
+        run.JobId = null;
         audit.Add(db, "lab", "run.resumed", $"run {runId}", $"its worker {run.Worker} stopped (Lab:Worker:ResumeInterrupted)");
         await db.SaveChangesAsync(cancel);
         string job = Enqueue(run);
