@@ -1,3 +1,4 @@
+using MudBlazor;
 using MudBlazor.Services;
 using UniAD.Lab.Web.Api;
 using UniAD.Lab.Web.Components;
@@ -12,7 +13,8 @@ public static class LabUiExtensions
         // Package assets (MudBlazor, Plotly) are served from the build output in every environment, not only Development.
         builder.WebHost.UseStaticWebAssets();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
-        builder.Services.AddMudServices();
+        // Messages appear bottom right: at the top right they covered the page's own actions (Cancel, Resume) for seconds.
+        builder.Services.AddMudServices(mud => mud.SnackbarConfiguration.PositionClass = Defaults.Classes.Position.BottomRight);
     }
 
     public static void UseLab(this WebApplication app)
