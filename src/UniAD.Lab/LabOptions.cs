@@ -76,6 +76,9 @@ public sealed class WorkerOptions
     /// <summary>An interrupted run is queued again at once, for the next free worker to continue from its last whole
     /// checkpoint; off, it waits for a user's resume.</summary>
     public bool ResumeInterrupted { get; set; }
+    /// <summary>A worker that cannot honour a run (a config key its code does not know, a device it lacks) holds it this
+    /// long before passing it on, so that it does not take it straight back while the workers that can are busy.</summary>
+    public double RetryRefusedSeconds { get; set; } = 60;
 }
 
 /// <summary>Who may use the lab (<c>Lab:Auth</c>; README, "Team lab").</summary>

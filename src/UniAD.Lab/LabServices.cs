@@ -109,10 +109,11 @@ public static class LabServices
             server.WorkerCount = workers;
         });
 
-    /// <summary>This process trains runs from <paramref name="queues"/>, <paramref name="workers"/> at once: its job server
-    /// for them, and its registration and heartbeat as a worker (before the server, so no run starts unregistered).</summary>
+    /// <summary>This process trains runs from <paramref name="queues"/>, <paramref name="workers"/> at once: its registration
+    /// and heartbeat as a worker (before its server, so no run starts unregistered), and its drainable job server.</summary>
     public static IServiceCollection AddLabTraining(this IServiceCollection services, IReadOnlyList<string> queues, int workers) =>
-        services.AddSingleton(new TrainingQueues(queues)).AddHostedService<WorkerHeartbeat>().AddLabJobServer(queues, workers);
+        services.AddSingleton(new TrainingQueues(queues, workers)).AddSingleton<TrainingServer>()
+            .AddHostedService<WorkerHeartbeat>().AddHostedService(jobs => jobs.GetRequiredService<TrainingServer>());
 
     /// <summary>A job storage and client that this container alone holds, not Hangfire's static <c>JobStorage.Current</c>:
     /// for a second lab in one process (the move command, the tests). The storage connects when first used.</summary>

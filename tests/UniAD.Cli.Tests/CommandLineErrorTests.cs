@@ -48,6 +48,16 @@ public sealed class CommandLineErrorTests : IDisposable
     }
 
     [Fact]
+    public void AConfigFileWithAKeyThisCodeDoesNotKnowIsRefusedWithTheKey()
+    {
+        var file = Path.Combine(_folder, "config.json");
+        var config = System.Text.Json.Nodes.JsonNode.Parse(new Core.Configuration.UniadConfig().ToJson())!;
+        config["training"]!["epoch"] = 5;                  // a typo of epochs: dropped, it would train 1,000
+        File.WriteAllText(file, config.ToJsonString());
+        Uniad.FailsWithOneLine(["info", "--config", file], file, "'training.epoch' is not a config key this code knows");
+    }
+
+    [Fact]
     public void AnUnknownImageScoreIsNamed() =>
         Uniad.FailsWithOneLine(["eval", "--checkpoint", Path.Combine(_folder, "checkpoint.uniad"), "--data", _folder,
             "--image-score", "median"], "'median'");

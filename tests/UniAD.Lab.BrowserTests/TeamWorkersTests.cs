@@ -10,7 +10,7 @@ namespace UniAD.Lab.BrowserTests;
 public sealed class TeamWorkersTests
 {
     [Fact]
-    public async Task TwoWorkersTrainSixRunsFromOneQueueAndTheLabShowsEveryResult()
+    public async Task TwoWorkersTrainSixRunsFromOneQueueTheLabShowsEveryResultAndADrainedWorkerTakesNoMore()
     {
         string postgres = PostgresServer.Shared.CreateDatabase("team");
         using var lab = new RunningLab(asResearcher: true, environment: new Dictionary<string, string>
@@ -62,6 +62,28 @@ public sealed class TeamWorkersTests
             await page.GotoAsync($"{lab.Url}/runs/new");
             await Expect(page.GetByTestId("run-queue")).ToBeVisibleAsync();
             await Expect(page.GetByTestId("queue-without-worker")).ToHaveCountAsync(0);        // the training queue has two
+
+            // An admin drains the first worker on the Workers page (a researcher may not); what is queued next goes to the second.
+            Assert.Equal(HttpStatusCode.Forbidden, (await http.PostAsync($"/api/workers/{first.Name}/drain", null)).StatusCode);
+            var adminPage = await browser.NewPageAsync();
+            await LabBrowser.SignInAsync(adminPage, lab.Url, RunningLab.AdminName, RunningLab.Password);
+            await adminPage.GotoAsync($"{lab.Url}/workers");
+            var firstRow = adminPage.Locator("tr", new() { Has = adminPage.GetByText(first.Name) });
+            await firstRow.GetByTestId("drain-worker").ClickAsync();
+            await Expect(firstRow.GetByTestId("worker-state")).ToHaveTextAsync("draining");
+            await Expect(firstRow.GetByTestId("undrain-worker")).ToBeVisibleAsync();
+            var after = await http.PostAsJsonAsync("/api/runs", new
+            {
+                datasetId = dataset, name = "after the drain", epochs = 1, evaluateEvery = 0, seeds = new[] { 7, 8 },
+                overrides = TinyLabData.Overrides, device = "cpu",
+            });
+            foreach (var id in (await RunningLab.Json(after)).GetProperty("ids").EnumerateArray().Select(id => id.GetInt32()))
+                Assert.Equal(second.Name, (await lab.FinishedRunAsync(http, id)).GetProperty("worker").GetString());
+            using var admin = await lab.AdminAsync();
+            Assert.Equal(HttpStatusCode.NoContent, (await admin.PostAsync($"/api/workers/{first.Name}/undrain", null)).StatusCode);
+            var states = (await RunningLab.Json(await http.GetAsync("/api/workers"))).EnumerateArray()
+                .ToDictionary(w => w.GetProperty("name").GetString()!, w => w.GetProperty("state").GetString());
+            Assert.Equal("live", states[first.Name]);
         }
         catch (Exception e)
         {

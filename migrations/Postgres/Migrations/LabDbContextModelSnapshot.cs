@@ -708,6 +708,9 @@ namespace UniAD.Lab.Migrations.Postgres.Migrations
                         .IsRequired()
                         .HasColumnType("text[]");
 
+                    b.Property<bool>("Draining")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("Host")
                         .IsRequired()
                         .HasColumnType("text");

@@ -71,7 +71,7 @@ public sealed record ConfigRequest
     {
         if (ConfigFile is var (json, name))
         {
-            try { return UniadConfig.FromJson(json); }
+            try { return UniadConfig.FromJson(json, strict: true); }
             catch (Exception e) when (e is System.Text.Json.JsonException or InvalidDataException) { throw new ConfigException($"{name} is not a valid config: {e.Message}"); }
         }
         return Presets.ByName.TryGetValue(Preset, out var make) ? make()

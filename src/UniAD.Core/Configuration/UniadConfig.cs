@@ -21,15 +21,32 @@ public sealed record UniadConfig
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
 
+    /// <summary>As <see cref="Json"/>, but a key no setting of this code reads is an error rather than dropped.</summary>
+    private static readonly JsonSerializerOptions StrictJson = new(Json) { UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow };
+
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
-    public static UniadConfig FromJson(string json) =>
-        JsonSerializer.Deserialize<UniadConfig>(json, Json) ?? throw new InvalidDataException("empty config");
+    /// <summary>A config as JSON; keys this code does not know are dropped (for showing a stored run; what trains or is
+    /// given by a user is read with <paramref name="strict"/>).</summary>
+    /// <exception cref="JsonException">Not a config; with <paramref name="strict"/>, also a key this code does not know
+    /// (its message names the key).</exception>
+    public static UniadConfig FromJson(string json, bool strict = false)
+    {
+        try { return JsonSerializer.Deserialize<UniadConfig>(json, strict ? StrictJson : Json) ?? throw new InvalidDataException("empty config"); }
+        catch (JsonException e) when (strict && e.Message.Contains("could not be mapped", StringComparison.Ordinal))
+        {
+            throw new JsonException($"'{KeyOf(e.Path)}' is not a config key this code knows", e.Path, e.LineNumber, e.BytePositionInLine, e);
+        }
+    }
+
+    /// <summary>"$.model.future_switch" as the dotted key overrides use ("model.future_switch").</summary>
+    private static string KeyOf(string? jsonPath) => (jsonPath ?? "").TrimStart('$', '.');
 
     /// <summary>The config a run stored (in its checkpoint or the lab's database). One stored before a
     /// <see cref="EngineBehaviour"/> switch existed trained the <see cref="EngineBehaviour.LabV1"/> way, and must
-    /// go on that way to resume identically.</summary>
-    public static UniadConfig FromStoredJson(string json)
+    /// go on that way to resume identically. A run about to train is read <paramref name="strict"/>: a key this code
+    /// does not know (a run a newer lab queued) would otherwise be dropped, and the run trained would not be the one asked for.</summary>
+    public static UniadConfig FromStoredJson(string json, bool strict = false)
     {
         var root = JsonNode.Parse(json) as JsonObject ?? throw new InvalidDataException("empty config");
         foreach (var path in EngineBehaviourKeys)
@@ -38,7 +55,7 @@ public sealed record UniadConfig
             foreach (var key in path[..^1]) parent = parent[key] as JsonObject ?? (JsonObject)(parent[key] = new JsonObject());
             parent.TryAdd(path[^1], "lab_v1");
         }
-        return FromJson(root.ToJsonString());
+        return FromJson(root.ToJsonString(), strict);
     }
 
     /// <summary>Where the <see cref="EngineBehaviour"/> switches live in the JSON.</summary>

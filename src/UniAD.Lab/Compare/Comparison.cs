@@ -1,6 +1,7 @@
 using UniAD.Core.Configuration;
 using UniAD.Core.Statistics;
 using UniAD.Lab.Persistence;
+using UniAD.Lab.Runs;
 
 namespace UniAD.Lab.Compare;
 
@@ -46,7 +47,7 @@ public sealed record Comparison(CompareSelection Selection, IReadOnlyList<Compar
         ("normal classes", string.Join(",", run.Request.NormalClasses)),
         ("image score", run.Summary.ImageScore),
         ("device", run.Request.Device),
-        ("code version", run.Provenance.CodeVersion.Length > 12 ? run.Provenance.CodeVersion[..12] : run.Provenance.CodeVersion),
+        ("code version", CodeVersion.Short(run.Provenance.CodeVersion)),
     ];
 
     internal static string DatasetLabel(RunRecord run) => run.Dataset is { } d ? $"{d.Name}@{d.ShortVersion}" : $"dataset {run.DatasetId}";

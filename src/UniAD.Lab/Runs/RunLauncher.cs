@@ -171,18 +171,24 @@ public sealed class RunLauncher(IDbContextFactory<LabDbContext> databases, IBack
     }
 
     /// <summary>Queues a run its worker left interrupted again, for the next free worker (<see cref="WorkerOptions.ResumeInterrupted"/>):
-    /// the old job, which a worker that was only taken for dead may still hold, is deleted first. The caller has queued
-    /// the run in the database before its new job exists, so that the worker that takes the job finds it queued.</summary>
-    internal async Task ResumeInterruptedAsync(int runId, CancellationToken cancel)
+    /// the caller has saved it queued with no job; its old job, which a worker that was only taken for dead may still
+    /// hold, is deleted.</summary>
+    internal async Task ResumeInterruptedAsync(RunRecord interrupted, CancellationToken cancel)
     {
-        await using var db = await databases.CreateDbContextAsync(cancel);
-        var run = await db.Runs.SingleAsync(r => r.Id == runId, cancel);
-        if (run.JobId is not null) jobs.Delete(run.JobId);
-        run.JobId = null;
-        audit.Add(db, "lab", "run.resumed", $"run {runId}", $"its worker {run.Worker} stopped (Lab:Worker:ResumeInterrupted)");
-        await db.SaveChangesAsync(cancel);
-        string job = Enqueue(run);
-        await db.Runs.Where(r => r.Id == runId).ExecuteUpdateAsync(set => set.SetProperty(r => r.JobId, job), CancellationToken.None);
+        if (interrupted.JobId is not null) jobs.Delete(interrupted.JobId);
+        await audit.RecordAsync("lab", "run.resumed", $"run {interrupted.Id}", $"its worker {interrupted.Worker} stopped (Lab:Worker:ResumeInterrupted)");
+        GiveJob(interrupted.Id, interrupted.Request.Queue);
+    }
+
+    /// <summary>Gives a run saved queued with no job (handed back by its worker, or resumed) a job for the next free worker.
+    /// The run is queued in the database before its job exists, so that whichever worker takes the job finds it queued.
+    /// Where two processes give it one at once (one took the other for dead), the first recorded is its job, and the
+    /// other finds the run taken and does nothing (<see cref="TrainingJob"/> claims a run in one conditional update).</summary>
+    internal void GiveJob(int runId, string queue)
+    {
+        string job = Enqueue(runId, queue);
+        using var db = databases.CreateDbContext();
+        db.Runs.Where(r => r.Id == runId && r.Status == RunStatus.Queued && r.JobId == null).ExecuteUpdate(set => set.SetProperty(r => r.JobId, job));
         events.Ended(runId);
     }
 
@@ -204,6 +210,7 @@ public sealed class RunLauncher(IDbContextFactory<LabDbContext> databases, IBack
         return await db.Runs.AnyAsync(r => r.Id == runId, cancel);
     }
 
-    private string Enqueue(RunRecord run) =>
-        jobs.Create<TrainingJob>(job => job.Run(run.Id, CancellationToken.None), new EnqueuedState(run.Request.Queue));
+    private string Enqueue(RunRecord run) => Enqueue(run.Id, run.Request.Queue);
+
+    private string Enqueue(int runId, string queue) => jobs.Create<TrainingJob>(job => job.Run(runId, CancellationToken.None), new EnqueuedState(queue));
 }

@@ -23,18 +23,26 @@ public sealed class InterruptedRuns(IDbContextFactory<LabDbContext> databases, W
         foreach (var run in await workers.OrphanedRunsAsync(db, cancel))
         {
             // Only while it is still running on the worker that was found gone: of several processes looking, one marks it.
-            // Resumed at once, it goes straight back to queued (never read as failed on its way back).
+            // Resumed at once, it goes straight back to queued (never read as failed on its way back), with this process
+            // as its last worker until its job exists.
             bool resume = options.Value.Worker.ResumeInterrupted;
             int marked = await db.Runs.Where(r => r.Id == run.Id && r.Status == RunStatus.Running && r.Worker == run.Worker).ExecuteUpdateAsync(set => set
                 .SetProperty(r => r.Status, resume ? RunStatus.Queued : RunStatus.Failed)
                 .SetProperty(r => r.Error, resume ? null : LabInitializer.InterruptedRun)
-                .SetProperty(r => r.FinishedAt, resume ? null : DateTime.UtcNow), cancel);
+                .SetProperty(r => r.FinishedAt, resume ? null : DateTime.UtcNow)
+                .SetProperty(r => r.JobId, r => resume ? null : r.JobId)
+                .SetProperty(r => r.Worker, r => resume ? WorkerRegistry.ThisProcess : r.Worker), cancel);
             if (marked == 0) continue;
             Checkpoint.RemoveAbandonedWrites(new RunFolder(run.Folder).Checkpoint);
-            if (resume) await launcher.ResumeInterruptedAsync(run.Id, cancel);
+            if (resume) await launcher.ResumeInterruptedAsync(run, cancel);
             if (Directory.Exists(run.Folder)) new RunFolder(run.Folder).AppendLog($"interrupted: its worker {run.Worker ?? "(none recorded)"} stopped training it");
             logger?.LogWarning("Run {RunId} was interrupted: its worker {Worker} is gone", run.Id, run.Worker);
             interrupted.Add(run.Id);
+        }
+        foreach (var run in await workers.StrandedRunsAsync(db, cancel))
+        {
+            launcher.GiveJob(run.Id, run.Request.Queue);
+            logger?.LogWarning("Run {RunId} was queued with no job: {Worker} stopped before giving it one; it has one now", run.Id, run.Worker);
         }
         return interrupted;
     }

@@ -4,12 +4,14 @@ using Microsoft.Extensions.Options;
 
 namespace UniAD.Lab.Workers;
 
-/// <summary>The queues this process trains runs from (the host's Hangfire server for them is registered beside it).</summary>
-public sealed record TrainingQueues(IReadOnlyList<string> Names);
+/// <summary>The queues this process trains runs from, and how many at once (its <see cref="TrainingServer"/>'s workers).</summary>
+public sealed record TrainingQueues(IReadOnlyList<string> Names, int WorkerCount);
 
 /// <summary>In every process that trains: registers it as a worker before its job server takes a run, says every
-/// <see cref="WorkerOptions.HeartbeatSeconds"/> that it is alive, and records a graceful stop.</summary>
-public sealed class WorkerHeartbeat(WorkerRegistry registry, TrainingQueues queues, IOptions<LabOptions> options, ILogger<WorkerHeartbeat> logger)
+/// <see cref="WorkerOptions.HeartbeatSeconds"/> that it is alive (and hears whether an admin drained it), and records a
+/// graceful stop.</summary>
+public sealed class WorkerHeartbeat(WorkerRegistry registry, TrainingQueues queues, TrainingServer server, IOptions<LabOptions> options,
+    ILogger<WorkerHeartbeat> logger)
     : BackgroundService
 {
     public override async Task StartAsync(CancellationToken cancel)
@@ -26,7 +28,7 @@ public sealed class WorkerHeartbeat(WorkerRegistry registry, TrainingQueues queu
         {
             while (await timer.WaitForNextTickAsync(stop))
             {
-                try { await registry.BeatAsync(stop); }
+                try { server.TakeRuns(!await registry.BeatAsync(stop)); }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
                     logger.LogWarning(e, "The heartbeat of worker {Worker} could not be written; trying again", WorkerRegistry.ThisProcess);

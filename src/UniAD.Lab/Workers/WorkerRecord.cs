@@ -15,6 +15,9 @@ public sealed class WorkerRecord
     public required string CodeVersion { get; set; }
     public DateTime StartedAt { get; set; }
     public DateTime LastHeartbeat { get; set; }
+    /// <summary>An admin asked it to take no new run (a drain): the run it trains finishes, and it then idles until
+    /// the drain is lifted or it is stopped.</summary>
+    public bool Draining { get; set; }
     /// <summary>When it stopped on its own (a graceful stop); null while it runs or after it died.</summary>
     public DateTime? StoppedAt { get; set; }
 }

@@ -1,21 +1,23 @@
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using UniAD.Core;
 using UniAD.Core.Configuration;
+using UniAD.Lab.Accounts;
 using UniAD.Lab.Persistence;
 using UniAD.Lab.Runs;
 
 namespace UniAD.Lab.Workers;
 
 /// <summary>A worker as the Workers page shows it: what it is, whether it is alive, and the run it is training.</summary>
-/// <param name="State"><c>live</c>, <c>stopped</c> (it stopped on its own) or <c>silent</c> (no heartbeat for longer than
-/// <see cref="WorkerOptions.DeadAfterSeconds"/>: taken for dead).</param>
+/// <param name="State"><c>live</c>, <c>draining</c> (live, taking no new run), <c>stopped</c> (it stopped on its own) or
+/// <c>silent</c> (no heartbeat for longer than <see cref="WorkerOptions.DeadAfterSeconds"/>: taken for dead).</param>
 public sealed record WorkerRow(string Name, string Host, IReadOnlyList<string> Devices, IReadOnlyList<string> Queues, string CodeVersion,
     DateTime StartedAt, DateTime LastHeartbeat, DateTime? StoppedAt, string State, int? RunId, string? RunName);
 
 /// <summary>The processes that train, as each registers itself and beats (<see cref="WorkerHeartbeat"/>), on the lab's
 /// database, so that a lab and workers on several machines see one another.</summary>
-public sealed class WorkerRegistry(IDbContextFactory<LabDbContext> databases, IOptions<LabOptions> options)
+public sealed class WorkerRegistry(IDbContextFactory<LabDbContext> databases, IOptions<LabOptions> options, LabAudit audit)
 {
     /// <summary>This process as a worker: <c>host:pid</c>.</summary>
     public static string ThisProcess { get; } = $"{Environment.MachineName}:{Environment.ProcessId}";
@@ -34,10 +36,42 @@ public sealed class WorkerRegistry(IDbContextFactory<LabDbContext> databases, IO
         await db.SaveChangesAsync(cancel);
     }
 
-    public async Task BeatAsync(CancellationToken cancel = default)
+    /// <returns>Whether an admin asked this process to take no new run.</returns>
+    public async Task<bool> BeatAsync(CancellationToken cancel = default)
     {
         await using var db = await databases.CreateDbContextAsync(cancel);
         await db.Workers.Where(w => w.Name == ThisProcess).ExecuteUpdateAsync(set => set.SetProperty(w => w.LastHeartbeat, DateTime.UtcNow), cancel);
+        return await DrainingAsync(db, cancel);
+    }
+
+    /// <summary>Whether an admin asked this process to take no new run (read as a run is about to start, so that a drain
+    /// holds from the moment it is asked, not from the next heartbeat).</summary>
+    public bool Draining()
+    {
+        using var db = databases.CreateDbContext();
+        return db.Workers.Where(w => w.Name == ThisProcess).Select(w => w.Draining).SingleOrDefault();
+    }
+
+    private static Task<bool> DrainingAsync(LabDbContext db, CancellationToken cancel) =>
+        db.Workers.Where(w => w.Name == ThisProcess).Select(w => w.Draining).SingleOrDefaultAsync(cancel);
+
+    /// <summary>Asks <paramref name="name"/> to take no new run (<paramref name="drain"/>), or to take runs again. The run
+    /// it trains is not touched; a drained worker idles, heartbeating, until it is stopped or the drain is lifted.</summary>
+    /// <exception cref="NotFoundException">No worker of that name was seen this week.</exception>
+    /// <exception cref="ConflictException">It has stopped or fallen silent: there is nothing to drain.</exception>
+    /// <exception cref="ForbiddenException">The actor is not an admin.</exception>
+    public async Task SetDrainingAsync(string name, bool drain, LabActor actor, CancellationToken cancel = default)
+    {
+        actor.DemandAdmin(drain ? "drain a worker" : "lift a worker's drain");
+        await using var db = await databases.CreateDbContextAsync(cancel);
+        var now = DateTime.UtcNow;
+        var worker = (await SeenThisWeekAsync(db, now, cancel)).SingleOrDefault(w => w.Name == name)
+            ?? throw new NotFoundException($"no worker '{name}' was seen this week (the Workers page lists them)");
+        if (StateOf(worker, now) is "stopped" or "silent")
+            throw new ConflictException($"worker '{name}' is {StateOf(worker, now)}: it takes no run as it is");
+        await db.Workers.Where(w => w.Name == name).ExecuteUpdateAsync(set => set.SetProperty(w => w.Draining, drain), cancel);
+        audit.Add(db, actor, drain ? "worker.drained" : "worker.undrained", $"worker {name}");
+        await db.SaveChangesAsync(cancel);
     }
 
     public async Task StoppedAsync(CancellationToken cancel = default)
@@ -60,7 +94,7 @@ public sealed class WorkerRegistry(IDbContextFactory<LabDbContext> databases, IO
                 return new WorkerRow(w.Name, w.Host, w.Devices, w.Queues, w.CodeVersion, w.StartedAt, w.LastHeartbeat, w.StoppedAt,
                     StateOf(w, now), run?.Id, run?.Name);
             })
-            .OrderBy(w => w.State != "live").ThenBy(w => w.Name, StringComparer.Ordinal)];
+            .OrderBy(w => w.State is not ("live" or "draining")).ThenBy(w => w.Name, StringComparer.Ordinal)];
     }
 
     /// <summary>The queues a run may name (training, this lab's own, and every queue a worker seen this week serves),
@@ -83,17 +117,34 @@ public sealed class WorkerRegistry(IDbContextFactory<LabDbContext> databases, IO
     }
 
     private string StateOf(WorkerRecord worker, DateTime now) =>
-        worker.StoppedAt is not null ? "stopped" : now - worker.LastHeartbeat > DeadAfter ? "silent" : "live";
+        worker.StoppedAt is not null ? "stopped" : now - worker.LastHeartbeat > DeadAfter ? "silent" : worker.Draining ? "draining" : "live";
 
     /// <summary>Runs marked running whose worker is gone: it stopped, fell silent, is not registered, or is a process on
     /// this machine that has ended (a restart here, which is known at once). Their training ended half-way.</summary>
     public async Task<IReadOnlyList<RunRecord>> OrphanedRunsAsync(LabDbContext db, CancellationToken cancel = default)
     {
-        var now = DateTime.UtcNow;
         var running = await db.Runs.AsNoTracking().Where(r => r.Status == RunStatus.Running).ToListAsync(cancel);
-        var names = running.Select(r => r.Worker).OfType<string>().Distinct().ToList();
+        var gone = await GoneAsync(db, running, cancel);
+        return [.. running.Where(r => r.Worker is null || gone.Contains(r.Worker))];
+    }
+
+    /// <summary>Runs saved queued with no job by a worker that is gone: it died between handing the run back (or resuming
+    /// it) and giving it its job. While that worker lives, the job is on its way.</summary>
+    public async Task<IReadOnlyList<RunRecord>> StrandedRunsAsync(LabDbContext db, CancellationToken cancel = default)
+    {
+        // A run being queued has no folder until its job exists (RunLauncher): it is not stranded.
+        var queued = await db.Runs.AsNoTracking().Where(r => r.Status == RunStatus.Queued && r.JobId == null && r.Folder != "").ToListAsync(cancel);
+        var gone = await GoneAsync(db, queued, cancel);
+        return [.. queued.Where(r => r.Worker is null || gone.Contains(r.Worker))];
+    }
+
+    /// <summary>The workers of <paramref name="runs"/> that are gone: stopped, silent, not registered, or ended here.</summary>
+    private async Task<HashSet<string>> GoneAsync(LabDbContext db, IReadOnlyList<RunRecord> runs, CancellationToken cancel)
+    {
+        var now = DateTime.UtcNow;
+        var names = runs.Select(r => r.Worker).OfType<string>().Distinct().ToList();
         var workers = await db.Workers.AsNoTracking().Where(w => names.Contains(w.Name)).ToDictionaryAsync(w => w.Name, cancel);
-        return [.. running.Where(r => r.Worker is null || !workers.TryGetValue(r.Worker, out var w) || StateOf(w, now) != "live" || EndedHere(w))];
+        return [.. names.Where(name => !workers.TryGetValue(name, out var w) || StateOf(w, now) is not ("live" or "draining") || EndedHere(w))];
     }
 
     /// <summary>A worker of this machine whose process is gone (or is another process that took its id since).</summary>

@@ -39,6 +39,7 @@ public sealed class Lab : IDisposable
         {
             [$"{LabOptions.Section}:{nameof(LabOptions.DataRoot)}"] = root,
             [$"{LabOptions.Section}:{nameof(LabOptions.ResourceSampleSeconds)}"] = "0.1",   // tiny runs take seconds
+            [$"{LabOptions.Section}:Worker:{nameof(WorkerOptions.RetryRefusedSeconds)}"] = "0.2",
         };
         if (postgres is not null)
         {
