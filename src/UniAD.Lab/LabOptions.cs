@@ -79,6 +79,12 @@ public sealed class WorkerOptions
     /// <summary>A worker that cannot honour a run (a config key its code does not know, a device it lacks) holds it this
     /// long before passing it on, so that it does not take it straight back while the workers that can are busy.</summary>
     public double RetryRefusedSeconds { get; set; } = 60;
+    /// <summary>How many processes a worker starts, each training one run at a time (TorchSharp's random generator is
+    /// process-wide: two trainings in one process would share one stream and neither would be reproducible). Absent: one
+    /// per GPU it sees, each seeing its GPU alone (CUDA_VISIBLE_DEVICES), or on a CPU one, which is the worker itself.</summary>
+    public int? Processes { get; set; }
+    /// <summary>Set by a worker on the processes it starts: each stops (handing its run back) once that process is gone.</summary>
+    public int? ParentProcessId { get; set; }
 }
 
 /// <summary>Who may use the lab (<c>Lab:Auth</c>; README, "Team lab").</summary>

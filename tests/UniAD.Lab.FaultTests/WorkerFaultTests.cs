@@ -96,6 +96,56 @@ public sealed class WorkerFaultTests
         FaultSuite.Passed();
     }
 
+    [Fact]
+    public async Task AWorkerOfTwoProcessesPassesItsStopToBothAndTheyStopOnTheirOwnWhenItIsKilled()
+    {
+        string postgres = PostgresServer.Shared.CreateDatabase("processes");
+        using var lab = new RunningLab(asResearcher: true, environment: new Dictionary<string, string>(Team)
+        {
+            ["Lab__Database__Provider"] = "Postgres", ["Lab__Database__ConnectionString"] = postgres, ["Lab__Workers__training"] = "0",
+        });
+        var twoProcesses = new Dictionary<string, string>(Team) { ["Lab__Worker__Processes"] = "2" };
+        using var http = lab.Client();
+        using var stopped = new RunningWorker(lab.DataRoot, postgres, twoProcesses);
+        using var killed = new RunningWorker(lab.DataRoot, postgres, twoProcesses);
+        try
+        {
+            // Each worker's two processes register and train; the worker itself, which trains nothing, does not.
+            var children = await LiveWorkersAsync(http, 4);
+            Assert.DoesNotContain(stopped.Name, children);
+            Assert.DoesNotContain(killed.Name, children);
+            int dataset = await TinyLabData.ImportAsync(lab);
+            var ids = new List<int>();
+            for (int seed = 1; seed <= 4; seed++) ids.Add(await FaultSuite.QueueTinyRunAsync(http, dataset, $"process {seed}", epochs: 1));
+            foreach (var id in ids) Assert.Contains((await lab.FinishedRunAsync(http, id)).GetProperty("worker").GetString(), children);
+
+            Assert.Equal(0, await stopped.TerminateAsync(TimeSpan.FromMinutes(1)));         // after both its processes stopped
+            killed.KillAlone();
+            FaultSuite.Injected();
+            var left = await LiveWorkersAsync(http, 0);                                    // the killed one's stop on their own
+            var states = (await RunningLab.Json(await http.GetAsync("/api/workers"))).EnumerateArray().Select(w => w.GetProperty("state").GetString());
+            Assert.Equal(Enumerable.Repeat("stopped", 4), states);
+            FaultSuite.Recovered();
+        }
+        catch (Exception e)
+        {
+            throw new Exception($"{lab.Explain(e).Message}\n--- stopped worker\n{stopped.Log}\n--- killed worker\n{killed.Log}", e);
+        }
+        FaultSuite.Passed();
+    }
+
+    /// <summary>The live workers' names once there are <paramref name="count"/> of them (within two minutes).</summary>
+    private static async Task<IReadOnlyList<string>> LiveWorkersAsync(HttpClient http, int count)
+    {
+        for (var deadline = DateTime.UtcNow.AddMinutes(2); ; await Task.Delay(200))
+        {
+            var live = (await RunningLab.Json(await http.GetAsync("/api/workers"))).EnumerateArray()
+                .Where(w => w.GetProperty("state").GetString() == "live").Select(w => w.GetProperty("name").GetString()!).ToList();
+            if (live.Count == count) return live;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{live.Count} live workers, not {count}: {string.Join(", ", live)}");
+        }
+    }
+
     /// <summary>When the lab recorded that it queued the run again on its own (the audit list, as an admin reads it).</summary>
     private static async Task<DateTimeOffset> AuditedResumeAsync(RunningLab lab, int id)
     {

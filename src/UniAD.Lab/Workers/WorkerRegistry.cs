@@ -166,6 +166,8 @@ public sealed class WorkerRegistry(IDbContextFactory<LabDbContext> databases, IO
         if (device.type != TorchSharp.DeviceType.CUDA)
             return [FormattableString.Invariant($"cpu, {Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 1e9:F0} GB")];
         var indices = device.index >= 0 ? [(int)device.index] : Enumerable.Range(0, DeviceSelector.GpuCount(preference));
-        return [.. indices.Select(i => $"cuda:{i} {Nvml.Describe(i) ?? "(NVIDIA management library not found)"}")];
+        // A worker's processes each see one GPU, as their cuda:0: say which of the machine's it is.
+        string visible = Environment.GetEnvironmentVariable("CUDA_VISIBLE_DEVICES") is { Length: > 0 } listed ? $" (CUDA_VISIBLE_DEVICES={listed})" : "";
+        return [.. indices.Select(i => $"cuda:{i} {Nvml.Describe(i) ?? "(NVIDIA management library not found)"}{visible}")];
     }
 }

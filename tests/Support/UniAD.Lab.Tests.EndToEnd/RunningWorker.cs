@@ -46,6 +46,13 @@ public sealed class RunningWorker : IDisposable
         _process.WaitForExit();
     }
 
+    /// <summary>SIGKILL to this process alone, not to the worker processes it started.</summary>
+    public void KillAlone()
+    {
+        _process.Kill(entireProcessTree: false);
+        _process.WaitForExit();
+    }
+
     /// <summary>SIGTERM, as systemd or a container runtime stops it, and its exit code once it has stopped.</summary>
     public async Task<int> TerminateAsync(TimeSpan limit)
     {
