@@ -11,21 +11,24 @@ namespace UniAD.Lab.FaultTests;
 /// <summary>Faults injected into the real lab process: killed with SIGKILL in the middle of an epoch or of a checkpoint
 /// write, it restarts, marks the run interrupted, shows nothing half-written, resumes the run from its last whole
 /// checkpoint (or, when that one was damaged meanwhile, from the one before, and says so), and the run ends with the
-/// numbers of one never interrupted. Killed in the middle of a dataset import, it restarts without a trace of it.</summary>
+/// numbers of one never interrupted (on SQLite; on PostgreSQL the restarted lab's resume does not yet finish: see the
+/// README, "Team deployment"). Killed in the middle of a dataset import, it restarts without a trace of it, on either
+/// database: a SQLite file, or a PostgreSQL server that outlives the lab.</summary>
 [Collection(FaultSuite.Collection)]
 public sealed class KillTests
 {
     public enum Kill { MidEpoch, MidEpochThenLatestCheckpointDamaged, MidCheckpointWrite }
 
     [Theory]
-    [InlineData(Kill.MidEpoch)]
-    [InlineData(Kill.MidEpochThenLatestCheckpointDamaged)]
-    [InlineData(Kill.MidCheckpointWrite)]
-    public async Task AKilledRunResumesAfterARestartToTheUninterruptedNumbers(Kill kill)
+    [InlineData(Kill.MidEpoch, DatabaseProvider.Sqlite)]
+    [InlineData(Kill.MidEpochThenLatestCheckpointDamaged, DatabaseProvider.Sqlite)]
+    [InlineData(Kill.MidCheckpointWrite, DatabaseProvider.Sqlite)]
+    public async Task AKilledRunResumesAfterARestartToTheUninterruptedNumbers(Kill kill, DatabaseProvider database)
     {
+        var on = Database(database);
         // Paused for good in the third checkpoint write, two whole ones behind it.
         var first = new RunningLab(asResearcher: true, environment: kill == Kill.MidCheckpointWrite
-            ? new Dictionary<string, string> { [FaultPoints.Variable] = $"{FaultPoints.CheckpointWrite}@3" } : null);
+            ? new Dictionary<string, string>(on) { [FaultPoints.Variable] = $"{FaultPoints.CheckpointWrite}@3" } : on);
         int id;
         try
         {
@@ -56,13 +59,13 @@ public sealed class KillTests
             throw first.Explain(e);
         }
 
-        using var second = new RunningLab(first.DataRoot, asResearcher: true);   // the same data root: a restart
+        using var second = new RunningLab(first.DataRoot, on, asResearcher: true);   // the same data root and database: a restart
         try
         {
             using var http = Client(second);
             var folder = Path.Combine(second.DataRoot, "runs", $"{id}");
             FaultSuite.AssertNothingLost(() => Assert.Empty(Directory.EnumerateFiles(folder, "*.tmp")), "nothing half-written is visible after the restart");
-            FaultSuite.AssertDatabaseIntact(second.DataRoot);
+            if (database == DatabaseProvider.Sqlite) FaultSuite.AssertDatabaseIntact(second.DataRoot);
             var interrupted = await RunningLab.Json(await http.GetAsync($"/api/runs/{id}"));
             Assert.Equal("Failed", interrupted.GetProperty("status").GetString());
             Assert.Equal(LabInitializer.InterruptedRun, interrupted.GetProperty("error").GetString());
@@ -86,10 +89,52 @@ public sealed class KillTests
         FaultSuite.Passed();
     }
 
+    /// <summary>A lab on one machine (SQLite, its own job storage) asked to stop while it trains: the run goes back to the
+    /// queue, not to failed, and the restart trains it on from its last checkpoint to the uninterrupted numbers.</summary>
     [Fact]
-    public async Task ALabKilledInTheMiddleOfAnImportRestartsWithoutATraceOfIt()
+    public async Task ALabAskedToStopHandsItsRunBackAndTheRestartFinishesIt()
     {
-        var first = new RunningLab(asResearcher: true, environment: new Dictionary<string, string> { [FaultPoints.Variable] = FaultPoints.DatasetImport });
+        var first = new RunningLab(asResearcher: true);
+        int id;
+        try
+        {
+            using var http = Client(first);
+            int dataset = await TinyLabData.ImportAsync(first);
+            id = await FaultSuite.QueueTinyRunAsync(http, dataset, "stopped lab", epochs: 300);
+            await FaultSuite.WaitForEpochAsync(http, id, 3);
+            Assert.Equal(0, await first.TerminateAsync(TimeSpan.FromMinutes(1)));
+            FaultSuite.Injected();
+        }
+        catch (Exception e)
+        {
+            first.Dispose();
+            throw first.Explain(e);
+        }
+
+        using var second = new RunningLab(first.DataRoot, asResearcher: true);
+        try
+        {
+            using var http = Client(second);
+            var finished = await second.FinishedRunAsync(http, id);
+            var log = File.ReadAllLines(Path.Combine(second.DataRoot, "runs", $"{id}", RunFolder.LogFile));
+            Assert.Contains(log, line => line.Contains("handed back: ") && line.Contains(" is stopping"));
+            Assert.DoesNotContain(log, line => line.Contains("failed") || line.Contains("interrupted"));
+            Assert.Equal(2, finished.GetProperty("trainedOn").GetArrayLength());          // started by each lab once
+            FaultSuite.AssertDatabaseIntact(second.DataRoot);
+            FaultSuite.AssertUninterruptedNumbers(second, finished);
+            FaultSuite.Recovered();
+        }
+        catch (Exception e) { throw second.Explain(e); }
+        FaultSuite.Passed();
+    }
+
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.Postgres)]
+    public async Task ALabKilledInTheMiddleOfAnImportRestartsWithoutATraceOfIt(DatabaseProvider database)
+    {
+        var on = Database(database);
+        var first = new RunningLab(asResearcher: true, environment: new Dictionary<string, string>(on) { [FaultPoints.Variable] = FaultPoints.DatasetImport });
         try
         {
             using var http = Client(first);
@@ -109,7 +154,7 @@ public sealed class KillTests
             throw first.Explain(e);
         }
 
-        using var second = new RunningLab(first.DataRoot, asResearcher: true);
+        using var second = new RunningLab(first.DataRoot, on, asResearcher: true);
         try
         {
             using var http = Client(second);
@@ -121,7 +166,7 @@ public sealed class KillTests
                 Assert.Empty(datasets.EnumerateArray());
                 Assert.Empty(new DatasetStore(Path.Combine(second.DataRoot, "datasets")).List().Select(v => v.Folder));
             }, "the interrupted import left nothing: no staging, no version, no row");
-            FaultSuite.AssertDatabaseIntact(second.DataRoot);
+            if (database == DatabaseProvider.Sqlite) FaultSuite.AssertDatabaseIntact(second.DataRoot);
             await TinyLabData.ImportAsync(second);                        // and the same import now goes through
             Assert.Single(new DatasetStore(Path.Combine(second.DataRoot, "datasets")).List());
         }
@@ -130,4 +175,11 @@ public sealed class KillTests
     }
 
     internal static HttpClient Client(RunningLab lab) => lab.Client();
+
+    /// <summary>The lab's settings for <paramref name="database"/>: none for SQLite (its file in the data root), or a
+    /// fresh database on the test process's PostgreSQL server, which the restarted lab finds again.</summary>
+    private static Dictionary<string, string> Database(DatabaseProvider database) => database == DatabaseProvider.Sqlite ? [] : new()
+    {
+        ["Lab__Database__Provider"] = "Postgres", ["Lab__Database__ConnectionString"] = PostgresServer.Shared.CreateDatabase("kill"),
+    };
 }

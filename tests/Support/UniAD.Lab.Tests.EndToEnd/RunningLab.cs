@@ -204,6 +204,20 @@ public sealed class RunningLab : IDisposable
         _process.WaitForExit();
     }
 
+    /// <summary>SIGTERM, as systemd or a container runtime stops it, and its exit code once it has stopped. The data root
+    /// stays for a restart.</summary>
+    public Task<int> TerminateAsync(TimeSpan limit) => TerminateAsync(_process, limit);
+
+    /// <summary>Sends <paramref name="process"/> SIGTERM and waits for it to exit.</summary>
+    /// <exception cref="OperationCanceledException">It did not stop within <paramref name="limit"/>.</exception>
+    internal static async Task<int> TerminateAsync(Process process, TimeSpan limit)
+    {
+        using (var kill = Process.Start("kill", ["-TERM", $"{process.Id}"])) await kill.WaitForExitAsync();
+        using var timeout = new CancellationTokenSource(limit);
+        await process.WaitForExitAsync(timeout.Token);
+        return process.ExitCode;
+    }
+
     public void Dispose()
     {
         if (!_process.HasExited) _process.Kill(entireProcessTree: true);

@@ -54,13 +54,7 @@ public sealed class RunningWorker : IDisposable
     }
 
     /// <summary>SIGTERM, as systemd or a container runtime stops it, and its exit code once it has stopped.</summary>
-    public async Task<int> TerminateAsync(TimeSpan limit)
-    {
-        using (var kill = Process.Start("kill", ["-TERM", $"{_process.Id}"])) await kill.WaitForExitAsync();
-        using var timeout = new CancellationTokenSource(limit);
-        await _process.WaitForExitAsync(timeout.Token);                               // throws when it did not stop
-        return _process.ExitCode;
-    }
+    public Task<int> TerminateAsync(TimeSpan limit) => RunningLab.TerminateAsync(_process, limit);
 
     public void Dispose()
     {
