@@ -58,6 +58,8 @@ public sealed class TrainingJob(IDbContextFactory<LabDbContext> databases, RunEv
             {
                 // The process is stopping (SIGTERM, a restart): the run goes back to the queue with a new job, not to
                 // failed; the next free worker continues from the last checkpoint.
+                // This server stops fetching first, or it would take the new job straight back.
+                server?.TakeRuns(false);
                 if (Finish(recorder, RunStatus.Queued, null, null, null)) launcher.GiveJob(runId, run.Request.Queue);
                 folder.AppendLog($"handed back: {WorkerRegistry.ThisProcess} is stopping; the next free worker continues from the last checkpoint");
             }

@@ -10,7 +10,7 @@ namespace UniAD.Lab.Workers;
 /// the runs it trains. Hangfire's own hosted server cannot: its stop cancels running jobs half a second later. Here a
 /// stop only stops fetching, and a training ends on its own terms: when it finishes, when its run is cancelled, or when
 /// the process stops (<see cref="Runs.TrainingJob"/> watches the host and hands its run back).</summary>
-public sealed class TrainingServer(IServiceProvider services, TrainingQueues queues, ILogger<TrainingServer> logger)
+public sealed class TrainingServer(IServiceProvider services, TrainingQueues queues, IHostApplicationLifetime lifetime, ILogger<TrainingServer> logger)
     : IHostedService, IDisposable
 {
     private readonly Lock _gate = new();
@@ -22,6 +22,9 @@ public sealed class TrainingServer(IServiceProvider services, TrainingQueues que
 
     public Task StartAsync(CancellationToken cancel)
     {
+        // As the process starts to stop, not when this service's turn to stop comes: a run handed back meanwhile must
+        // not be fetched again here.
+        lifetime.ApplicationStopping.Register(() => TakeRuns(false));
         TakeRuns(true);
         return Task.CompletedTask;
     }
