@@ -29,13 +29,14 @@ public sealed class TrainingServer(IServiceProvider services, TrainingQueues que
         return Task.CompletedTask;
     }
 
-    /// <summary>Starts fetching runs again, or stops fetching them (the trainings under way go on).</summary>
+    /// <summary>Starts fetching runs again, or stops fetching them (the trainings under way go on). Once the process is
+    /// stopping it takes no run again, whatever a heartbeat still under way heard about draining.</summary>
     public void TakeRuns(bool take)
     {
         lock (_gate)
         {
             _stopping.RemoveAll(Ended);
-            if (take && _server is null)
+            if (take && _server is null && !lifetime.ApplicationStopping.IsCancellationRequested)
             {
                 _server = new BackgroundJobServer(Options(), services.GetRequiredService<JobStorage>());
                 logger.LogInformation("Worker {Worker} takes runs from {Queues}", WorkerRegistry.ThisProcess, string.Join(", ", queues.Names));
@@ -45,7 +46,7 @@ public sealed class TrainingServer(IServiceProvider services, TrainingQueues que
                 _server.SendStop();
                 _stopping.Add(_server);
                 _server = null;
-                logger.LogWarning("Worker {Worker} takes no new run (drained); the runs it trains go on", WorkerRegistry.ThisProcess);
+                logger.LogWarning("Worker {Worker} takes no new run (drained or stopping); the runs it trains go on", WorkerRegistry.ThisProcess);
             }
         }
     }
