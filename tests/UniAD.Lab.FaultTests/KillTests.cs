@@ -11,9 +11,8 @@ namespace UniAD.Lab.FaultTests;
 /// <summary>Faults injected into the real lab process: killed with SIGKILL in the middle of an epoch or of a checkpoint
 /// write, it restarts, marks the run interrupted, shows nothing half-written, resumes the run from its last whole
 /// checkpoint (or, when that one was damaged meanwhile, from the one before, and says so), and the run ends with the
-/// numbers of one never interrupted (on SQLite; on PostgreSQL the restarted lab's resume does not yet finish: see the
-/// README, "Team deployment"). Killed in the middle of a dataset import, it restarts without a trace of it, on either
-/// database: a SQLite file, or a PostgreSQL server that outlives the lab.</summary>
+/// numbers of one never interrupted. Killed in the middle of a dataset import, it restarts without a trace of it. On
+/// either database: a SQLite file, or a PostgreSQL server that outlives the lab.</summary>
 [Collection(FaultSuite.Collection)]
 public sealed class KillTests
 {
@@ -23,6 +22,8 @@ public sealed class KillTests
     [InlineData(Kill.MidEpoch, DatabaseProvider.Sqlite)]
     [InlineData(Kill.MidEpochThenLatestCheckpointDamaged, DatabaseProvider.Sqlite)]
     [InlineData(Kill.MidCheckpointWrite, DatabaseProvider.Sqlite)]
+    [InlineData(Kill.MidEpoch, DatabaseProvider.Postgres)]
+    [InlineData(Kill.MidCheckpointWrite, DatabaseProvider.Postgres)]
     public async Task AKilledRunResumesAfterARestartToTheUninterruptedNumbers(Kill kill, DatabaseProvider database)
     {
         var on = Database(database);

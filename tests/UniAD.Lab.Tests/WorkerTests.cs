@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Hangfire;
 using Hangfire.States;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using UniAD.Core;
 using UniAD.Lab.Accounts;
 using UniAD.Lab.Persistence;
@@ -95,19 +96,25 @@ public abstract class WorkerTests(DatabaseProvider database)
     public async Task AQueuedRunLeftWithoutAJobByAWorkerThatIsGoneGetsOneAndOneLeftByALiveWorkerWaitsForIt()
     {
         using var lab = new Lab(database);
-        var ids = await lab.QueueAsync(await lab.ImportTinyAsync(), TinyDataset.Config(epochs: 1), [1, 2], "stranded");
+        var ids = await lab.QueueAsync(await lab.ImportTinyAsync(), TinyDataset.Config(epochs: 1), [1, 2, 3, 4], "stranded");
         await lab.Get<WorkerRegistry>().RegisterAsync([Queues.Training]);
-        // Handed back, each by its worker, which then died (the first) or is about to give it its job (the second).
+        // Handed back, each by its worker, which then died (the first) or is about to give it its job (the second); new,
+        // its lab died before giving it its job (the third) or is about to (the fourth).
+        var deadAfter = TimeSpan.FromSeconds(lab.Get<IOptions<LabOptions>>().Value.Worker.DeadAfterSeconds);
         await using (var db = lab.Db())
         {
-            await db.Runs.Where(r => r.Id == ids[0]).ExecuteUpdateAsync(set => set.SetProperty(r => r.JobId, (string?)null).SetProperty(r => r.Worker, "gone-host:1"));
-            await db.Runs.Where(r => r.Id == ids[1]).ExecuteUpdateAsync(set => set.SetProperty(r => r.JobId, (string?)null).SetProperty(r => r.Worker, WorkerRegistry.ThisProcess));
+            await db.Runs.Where(r => ids.Contains(r.Id)).ExecuteUpdateAsync(set => set.SetProperty(r => r.JobId, (string?)null));
+            await db.Runs.Where(r => r.Id == ids[0]).ExecuteUpdateAsync(set => set.SetProperty(r => r.Worker, "gone-host:1"));
+            await db.Runs.Where(r => r.Id == ids[1]).ExecuteUpdateAsync(set => set.SetProperty(r => r.Worker, WorkerRegistry.ThisProcess));
+            await db.Runs.Where(r => r.Id == ids[2]).ExecuteUpdateAsync(set => set.SetProperty(r => r.CreatedAt, DateTime.UtcNow - deadAfter * 2));
         }
 
         await lab.Get<InterruptedRuns>().SweepAsync();
 
         Assert.Equal(EnqueuedState.StateName, StateOf(lab, (await JobOf(lab, ids[0]))!));
         Assert.Null(await JobOf(lab, ids[1]));
+        Assert.Equal(EnqueuedState.StateName, StateOf(lab, (await JobOf(lab, ids[2]))!));
+        Assert.Null(await JobOf(lab, ids[3]));
     }
 
     private static async Task<string?> JobOf(Lab lab, int runId)

@@ -32,7 +32,8 @@ public sealed class RunRecord
     /// <summary>The run's folder on the server (checkpoint, maps, results, log): see UniAD.Core's RunFolder.</summary>
     public string Folder { get; set; } = "";
 
-    /// <summary>The worker training it now, or that trained it last (<see cref="Workers.WorkerRecord.Name"/>).</summary>
+    /// <summary>The worker training it now, or that trained it last (<see cref="Workers.WorkerRecord.Name"/>); while a
+    /// queued run is given a new job, the process giving it one.</summary>
     public string? Worker { get; set; }
     /// <summary>Each start and resume, in order: when, which worker, which device ("2026-12-02 10:41:07Z host:412 on cuda:0").</summary>
     public List<string> TrainedOn { get; set; } = [];

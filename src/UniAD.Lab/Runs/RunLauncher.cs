@@ -6,6 +6,7 @@ using UniAD.Core;
 using UniAD.Lab.Accounts;
 using UniAD.Lab.Persistence;
 using UniAD.Lab.Studies;
+using UniAD.Lab.Workers;
 
 namespace UniAD.Lab.Runs;
 
@@ -61,16 +62,14 @@ public sealed class RunLauncher(IDbContextFactory<LabDbContext> databases, IBack
         Provenance = new RunProvenance { CodeVersion = CodeVersion.Current },
     };
 
-    /// <summary>Gives saved runs their folders and hands them to the job queue. Once the jobs exist their runs are saved
-    /// whatever happens to the request: a job must find its run's folder.</summary>
-    private async Task EnqueueAsync(LabDbContext db, IEnumerable<RunRecord> runs)
+    /// <summary>Gives saved runs their folders, saves them, then hands them to the job queue: a job can start the moment
+    /// it exists (a job storage wakes its own process's idle workers at once), and it must find its run queued with its
+    /// folder. Once saved with their folders the runs are kept whatever happens to the request.</summary>
+    private async Task EnqueueAsync(LabDbContext db, IReadOnlyList<RunRecord> runs)
     {
-        foreach (var run in runs)
-        {
-            run.Folder = FolderOf(run);
-            run.JobId = Enqueue(run);
-        }
+        foreach (var run in runs) run.Folder = FolderOf(run);
         await db.SaveChangesAsync(CancellationToken.None);
+        foreach (var run in runs) GiveJob(run.Id, run.Request.Queue);
     }
 
     /// <summary>Saves one run, lets <paramref name="prepare"/> put what its job needs into its folder, then queues it. A run
@@ -164,10 +163,11 @@ public sealed class RunLauncher(IDbContextFactory<LabDbContext> databases, IBack
         run.FinishedAt = null;
         run.Error = null;
         (run.CancelRequested, run.CancelledBy) = (false, null);
-        run.JobId = Enqueue(run);
+        // Saved queued before its job exists (see GiveJob), with this process as its last worker until then.
+        (run.JobId, run.Worker) = (null, WorkerRegistry.ThisProcess);
         audit.Add(db, actor, "run.resumed", $"run {runId}");
         await db.SaveChangesAsync(cancel);
-        events.Ended(runId);
+        GiveJob(runId, run.Request.Queue);
     }
 
     /// <summary>Queues a run its worker left interrupted again, for the next free worker (<see cref="WorkerOptions.ResumeInterrupted"/>):

@@ -128,14 +128,16 @@ public sealed class WorkerRegistry(IDbContextFactory<LabDbContext> databases, IO
         return [.. running.Where(r => r.Worker is null || gone.Contains(r.Worker))];
     }
 
-    /// <summary>Runs saved queued with no job by a worker that is gone: it died between handing the run back (or resuming
-    /// it) and giving it its job. While that worker lives, the job is on its way.</summary>
+    /// <summary>Runs saved queued with no job by a process that is gone: it died between handing the run back (or resuming
+    /// it) and giving it its job. While that process lives, the job is on its way. A new run has no worker: it is
+    /// stranded once it has waited as long as a silent worker takes to be taken for dead.</summary>
     public async Task<IReadOnlyList<RunRecord>> StrandedRunsAsync(LabDbContext db, CancellationToken cancel = default)
     {
-        // A run being queued has no folder until its job exists (RunLauncher): it is not stranded.
+        // A new run has no folder until it is saved with it, just before its job is made (RunLauncher): not stranded.
         var queued = await db.Runs.AsNoTracking().Where(r => r.Status == RunStatus.Queued && r.JobId == null && r.Folder != "").ToListAsync(cancel);
         var gone = await GoneAsync(db, queued, cancel);
-        return [.. queued.Where(r => r.Worker is null || gone.Contains(r.Worker))];
+        var now = DateTime.UtcNow;
+        return [.. queued.Where(r => r.Worker is null ? now - r.CreatedAt > DeadAfter : gone.Contains(r.Worker))];
     }
 
     /// <summary>The workers of <paramref name="runs"/> that are gone: stopped, silent, not registered, or ended here.</summary>
