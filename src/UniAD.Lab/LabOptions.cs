@@ -11,8 +11,8 @@ public sealed class LabOptions
     public DatabaseOptions Database { get; set; } = new();
     /// <summary>Hangfire's own SQLite file, kept apart from the lab's tables ({DataRoot} is replaced).</summary>
     public string HangfireDatabase { get; set; } = "{DataRoot}/hangfire.db";
-    /// <summary>This process's job workers per queue. Without a <c>training</c> entry the lab trains on one worker per GPU
-    /// (one on a CPU-only machine); <c>training=0</c> leaves training to worker processes (src/UniAD.Lab.Worker).</summary>
+    /// <summary>This process's job workers per queue. The lab trains one run at a time (<c>training=1</c>, the default);
+    /// <c>training=0</c> leaves training to worker processes (src/UniAD.Lab.Worker), which also train on several GPUs.</summary>
     public Dictionary<string, int> Workers { get; set; } = new() { [Queues.Default] = 2 };
     /// <summary>What a training worker process does (<c>Lab:Worker</c>): its queues, how often it says it is alive.</summary>
     public WorkerOptions Worker { get; set; } = new();

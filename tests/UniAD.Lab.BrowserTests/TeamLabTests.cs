@@ -43,6 +43,17 @@ public sealed class TeamLabTests
     }
 
     [Fact]
+    public async Task TheLabRefusesToTrainTwoRunsAtOnceInItsOwnProcessAndSaysWhatToDoInstead()
+    {
+        var (exitCode, _, errors) = await RunLabAsync(TestScratch.NewFolder("uniad-two-trainings"), [],
+            new Dictionary<string, string> { ["Lab__Workers__training"] = "2" });
+        Assert.Equal(1, exitCode);
+        var refusal = Assert.Single(errors.Split('\n', StringSplitOptions.RemoveEmptyEntries), line => line.StartsWith("uniad lab: ", StringComparison.Ordinal));
+        Assert.Contains("Lab:Workers:training is 2, but the lab trains at most one run at a time in its own process", refusal);
+        Assert.Contains("src/UniAD.Lab.Worker", refusal);
+    }
+
+    [Fact]
     public async Task CreateAdminMakesTheFirstAdminOnceAndTheLabSignsItIn()
     {
         var dataRoot = TestScratch.NewFolder("uniad-create-admin");
