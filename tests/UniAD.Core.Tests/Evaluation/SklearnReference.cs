@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 
@@ -9,15 +8,12 @@ namespace UniAD.Core.Tests.Evaluation;
 /// Fails loudly rather than skipping, so a machine without the reference cannot pass silently.</summary>
 public sealed class SklearnReference : IDisposable
 {
-    private const string Python = "/usr/bin/python3";
     private const string InstallHint = "Install the reference with: apt-get install python3-sklearn python3-scipy";
     private readonly string _folder = TestScratch.NewFolder("uniad-metrics");
     private readonly Dictionary<string, JsonElement> _results;
 
     public SklearnReference()
     {
-        if (!File.Exists(Python))
-            throw new InvalidOperationException($"{Python} not found. {InstallHint}");
         foreach (var (name, ranking) in ReferenceCases.Rankings)
         {
             WriteFloats($"{name}.scores.f32", ranking.Scores);
@@ -42,21 +38,8 @@ public sealed class SklearnReference : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    private string RunScript()
-    {
-        var script = Path.Combine(AppContext.BaseDirectory, "Evaluation", "reference_metrics.py");
-        var start = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(script);
-        start.ArgumentList.Add(_folder);
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        string stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException(
-                $"{Python} {script} failed (exit {process.ExitCode}). {InstallHint}\n{stderr.Result}");
-        return stdout;
-    }
+    private string RunScript() =>
+        DebianPython.Run(Path.Combine(AppContext.BaseDirectory, "Evaluation", "reference_metrics.py"), [_folder], InstallHint);
 
     private void WriteFloats(string file, float[] values) =>
         File.WriteAllBytes(Path.Combine(_folder, file), MemoryMarshal.AsBytes(values.AsSpan()).ToArray());

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 
 namespace UniAD.Core.Tests.Interop;
@@ -7,7 +6,6 @@ namespace UniAD.Core.Tests.Interop;
 /// interop. Fails loudly rather than skipping, so a machine without PyTorch cannot pass silently.</summary>
 internal static class OfficialTorch
 {
-    private const string Python = "/usr/bin/python3";
     private const string InstallHint = "Install it with: apt-get install python3-torch";
 
     public static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "Interop", "OfficialParity", name);
@@ -23,18 +21,6 @@ internal static class OfficialTorch
     /// <summary>What <c>torch.load</c> finds in a checkpoint.</summary>
     public static JsonElement Keys(string checkpoint) => JsonDocument.Parse(Run(["keys", checkpoint])).RootElement;
 
-    private static string Run(string[] arguments)
-    {
-        if (!File.Exists(Python)) throw new InvalidOperationException($"{Python} not found. {InstallHint}");
-        var start = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Interop", "official_checkpoint.py"));
-        foreach (var a in arguments) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        string stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"official_checkpoint.py {arguments[0]} failed (exit {process.ExitCode}). {InstallHint}\n{stderr.Result}");
-        return stdout;
-    }
+    private static string Run(string[] arguments) =>
+        DebianPython.Run(Path.Combine(AppContext.BaseDirectory, "Interop", "official_checkpoint.py"), arguments, InstallHint);
 }

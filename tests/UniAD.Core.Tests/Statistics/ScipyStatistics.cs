@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 
 namespace UniAD.Core.Tests.Statistics;
@@ -8,22 +7,13 @@ namespace UniAD.Core.Tests.Statistics;
 /// silently.</summary>
 public sealed class ScipyStatistics
 {
-    private const string Python = "/usr/bin/python3";
     private readonly Dictionary<string, JsonElement> _results;
 
     public ScipyStatistics()
     {
         var script = Path.Combine(AppContext.BaseDirectory, "Statistics", "reference_statistics.py");
-        var start = new ProcessStartInfo(Python, [script]) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"cannot start {Python}");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        process.StandardInput.Write(JsonSerializer.Serialize(StatisticsCases.Pairs.ToDictionary(c => c.Key, c => new { x = c.Value.X, y = c.Value.Y })));
-        process.StandardInput.Close();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"{script} failed (exit {process.ExitCode}); apt-get install python3-scipy\n{stderr.Result}");
-        _results = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(stdout.Result)!;
+        var input = JsonSerializer.Serialize(StatisticsCases.Pairs.ToDictionary(c => c.Key, c => new { x = c.Value.X, y = c.Value.Y }));
+        _results = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(DebianPython.Run(script, [], "apt-get install python3-scipy", input))!;
     }
 
     public JsonElement this[string caseName] => _results[caseName];
