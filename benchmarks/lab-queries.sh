@@ -32,7 +32,7 @@ dotnet run -c Release --no-build --project benchmarks/LabQueries -- measure "$ro
 port=5123
 Lab__DataRoot="$root" Lab__Device=cpu dotnet src/UniAD.Lab.Web/bin/Release/net10.0/UniAD.Lab.Web.dll --urls "http://127.0.0.1:$port" >"$root/lab.log" 2>&1 &
 lab=$!
-cleanup=("kill $lab" "${cleanup[@]}")
+cleanup=("kill $lab; wait $lab || true" "${cleanup[@]}")   # the lab stops before its database does
 for _ in $(seq 120); do curl -sf "http://127.0.0.1:$port/" >/dev/null && break; sleep 0.5; done
 # Median of 10 requests after one warm-up (curl's total time: request, server, response on loopback).
 time_url() {

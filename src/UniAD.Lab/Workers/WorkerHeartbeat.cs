@@ -41,6 +41,12 @@ public sealed class WorkerHeartbeat(WorkerRegistry registry, TrainingQueues queu
     public override async Task StopAsync(CancellationToken cancel)
     {
         await base.StopAsync(cancel);
-        await registry.StoppedAsync(cancel);
+        // A database already gone (stopped first) must not turn a clean stop into a crash: the Workers page then shows
+        // this process silent, and then gone, as it would after a kill.
+        try { await registry.StoppedAsync(cancel); }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Worker {Worker} could not record its stop; it will show as silent", WorkerRegistry.ThisProcess);
+        }
     }
 }
