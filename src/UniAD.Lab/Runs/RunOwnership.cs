@@ -12,7 +12,7 @@ internal static class RunOwnership
     public static void Demand(LabActor actor, IReadOnlyCollection<RunRecord> runs, string what)
     {
         actor.DemandResearcher($"{what} runs");
-        var others = actor.Role == LabRole.Admin ? [] : runs.Where(r => r.CreatedBy != actor.Name).ToList();
+        var others = actor.Role == LabRole.Admin ? [] : runs.Where(r => r.CreatedBy != actor.Name).OrderBy(r => r.Id).ToList();   // named by id, in whatever order the database gave them
         if (others.Count == 1) actor.DemandOwnerOf($"run {others[0].Id}", others[0].CreatedBy, what);
         if (others.Count > 1)
             throw new ForbiddenException($"{others.Count} of these runs ({string.Join(", ", others.Take(5).Select(r => $"#{r.Id}"))}{(others.Count > 5 ? ", …" : "")}) " +
