@@ -28,7 +28,9 @@ public sealed class SmallDisk : IDisposable
             if (leaveBytes == 0)
                 for (var one = new byte[1]; ; ) file.Write(one);             // the last bytes too
         }
-        catch (IOException) when (new DriveInfo(Folder).AvailableFreeSpace <= leaveBytes + block.Length) { }
+        // Full, whether by this file alone or with what a training wrote meanwhile (which may free some of it again at
+        // once, deleting its half-written file: the free space read now would not say so).
+        catch (IOException e) when (UniAD.Core.UserErrors.IsDiskFull(e) || new DriveInfo(Folder).AvailableFreeSpace <= leaveBytes + block.Length) { }
     }
 
     public void Empty() => File.Delete(Filler);
