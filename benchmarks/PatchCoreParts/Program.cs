@@ -37,7 +37,7 @@ Console.WriteLine($"test patch features: {test.shape[0]:N0} in {clock.Elapsed.To
 
 // The coreset: the pruned greedy in full, and both it and the plain greedy (every distance) for the first picks.
 clock.Restart();
-var picks = GreedyCoreset.Select(train, fraction, 128, 10, seed: 0);
+var picks = GreedyCoreset.Select(train, fraction, 128, 10, seed: 0).Picks;
 Console.WriteLine($"coreset {fraction:P0}: {picks.Length:N0} picks in {clock.Elapsed.TotalSeconds:F1} s (pruned greedy, projection included)");
 using (var generator = new Generator(1))
 using (var projected = train.matmul(rand([1024, 128], generator: generator).mul_(2 / 32.0).sub_(1 / 32.0)).contiguous())

@@ -23,10 +23,21 @@ internal static class CliOptions
     public static readonly Option<string> Device = new("--device") { Description = "auto (CUDA when available), cpu, cuda or cuda:N", DefaultValueFactory = _ => "auto" };
     public static readonly Option<string?> Cache = new("--feature-cache") { Description = "Folder of cached backbone features, shared across runs (default: <out>/feature-cache)" };
 
-    public static readonly Option<string> Preset = new("--preset")
+    public static readonly Option<string?> Preset = new("--preset")
     {
-        Description = $"Starting config: {string.Join(", ", Presets.ByName.Keys)}",
-        DefaultValueFactory = _ => ConfigRequest.DefaultPreset,
+        Description = $"Starting config: {string.Join(", ", Presets.ByName.Keys)} (default: {Presets.DefaultFor(Core.Configuration.Method.Uniad)}, " +
+                      $"or {Presets.DefaultFor(Core.Configuration.Method.Patchcore)} with --method patchcore)",
+    };
+    public static readonly Option<Method?> Method = new("--method")
+    {
+        Description = "uniad or patchcore (default: the config's; UniAD unless it says otherwise)",
+        CustomParser = result =>
+        {
+            var text = result.Tokens[0].Value;
+            if (Enum.TryParse<Method>(text, ignoreCase: true, out var method) && Enum.IsDefined(method)) return method;
+            result.AddError($"unknown method '{text}': choose uniad or patchcore");
+            return null;
+        },
     };
     public static readonly Option<string> Ablation = new("--ablation")
     {
@@ -59,7 +70,7 @@ internal static class CliOptions
     /// <summary>Whether the command line names a config (a preset, a file, overrides, batch size or seed) rather than
     /// leaving every one at its default.</summary>
     public static bool GaveConfig(ParseResult p) =>
-        new Option[] { Preset, ConfigFile, Ablation, Set, BatchSize, Seed }.Any(o => p.GetResult(o) is { Implicit: false });
+        new Option[] { Preset, Method, ConfigFile, Ablation, Set, BatchSize, Seed }.Any(o => p.GetResult(o) is { Implicit: false });
 
     /// <summary>The config the options ask for, through the same <see cref="ConfigRequest"/> as the lab's form and API.
     /// <paramref name="needsWeights"/>: false for commands that only describe the model.</summary>
@@ -69,7 +80,7 @@ internal static class CliOptions
         if (file is not null && !File.Exists(file)) throw new InvalidFileException($"config file not found: {file}");
         return new ConfigRequest
         {
-            Preset = p.GetValue(Preset)!, ConfigFile = file is null ? null : (File.ReadAllText(file), file), Ablation = p.GetValue(Ablation)!,
+            Preset = p.GetValue(Preset), Method = p.GetResult(Method) is null ? null : p.GetValue(Method), ConfigFile = file is null ? null : (File.ReadAllText(file), file), Ablation = p.GetValue(Ablation)!,
             Epochs = p.GetValue(Epochs), BatchSize = p.GetValue(BatchSize), Seed = p.GetValue(Seed), Overrides = p.GetValue(Set) ?? [],
         }.Build(needsWeights);
     }

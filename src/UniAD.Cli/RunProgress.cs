@@ -1,4 +1,5 @@
 using Spectre.Console;
+using UniAD.Core.PatchCore;
 using UniAD.Core.Training;
 
 namespace UniAD.Cli;
@@ -30,7 +31,8 @@ internal static class RunProgress
                         task.Description = $"epoch {p.Epoch}/{p.Epochs} loss {p.Loss:F4} lr {p.LearningRate:G2} {p.ImagesPerSecond:F1} img/s";
                     }),
                     TestEvaluated: e => Task("test", 1).Description = Describe(e),
-                    Warning: Warn));
+                    Warning: Warn,
+                    StageProgress: (stage, done, total) => Task(StageName(stage), total).Value = done));
             });
         return result;
     }
@@ -48,7 +50,13 @@ internal static class RunProgress
                                   $"{p.ImagesPerSecond:F1} img/s  elapsed {p.Elapsed:hh\\:mm\\:ss}  eta {p.Remaining:hh\\:mm\\:ss}");
         }),
         TestEvaluated: e => Console.WriteLine(Describe(e)),
-        Warning: Warn);
+        Warning: Warn,
+        StageProgress: (stage, done, total) =>
+        {
+            if (done == total || done * 4L / total != (done - 1) * 4L / total) Console.WriteLine($"{StageName(stage)}: {done}/{total}");
+        });
+
+    private static string StageName(string stage) => stage == PatchCoreRun.CoresetStage ? "coreset (patches picked)" : "scoring (test images)";
 
     private static void Warn(string warning) => Console.Error.WriteLine($"warning: {warning}");
 

@@ -7,6 +7,7 @@ using UniAD.Core.Data;
 using UniAD.Core.Evaluation;
 using UniAD.Core.Features;
 using UniAD.Core.Model;
+using UniAD.Core.PatchCore;
 using UniAD.Core.Training;
 using static TorchSharp.torch;
 
@@ -16,24 +17,20 @@ internal static class PredictCommand
 {
     public static Command Create()
     {
-        var checkpoint = new Option<string>("--checkpoint") { Description = "checkpoint.uniad of a trained run", Required = true };
+        var checkpoint = new Option<string>("--checkpoint") { Description = "checkpoint.uniad of a UniAD run, or memory_bank.patchcore of a PatchCore run", Required = true };
         var input = new Option<string>("--input") { Description = "An image, or a folder of images (searched recursively)", Required = true };
         var output = new Option<string>("--out") { Description = "Folder for scores.csv and the heatmap overlays", Required = true };
         var perImage = new Option<bool>("--per-image-scale") { Description = "Scale each heatmap to its own min-max (default: one scale for all images)" };
         var command = new Command("predict", "Score images and write heatmap overlays") { checkpoint, input, output, perImage, CliOptions.Device };
         CliAction.Set(command, (p, cancel) =>
         {
-            var trained = Checkpoint.Load(p.GetValue(checkpoint)!);
-            var config = trained.Config;
             var images = ImagesAt(p.GetValue(input)!);
             var device = DeviceSelector.Resolve(p.GetValue(CliOptions.Device));
-            using var extractor = new FeatureExtractor(config.Backbone, device);
-            using var model = trained.CreateModel(device);
             var samples = images.Select(path => new AnomalySample(Path.GetFileName(path), path, "predict", Split.Test, false, "unknown", null)).ToList();
-            using var features = extractor.Extract(samples, config.Training.BatchSize, half: false, cancel: cancel);
-            using var maps = Evaluator.AnomalyMaps(model, features, config.Training.BatchSize, device);
-            using var upsampled = UniadModel.UpsampleMap(maps, extractor.InputHeight, extractor.InputWidth);
-            var scores = ImageScore.Compute(upsampled, config.Evaluation.ImageScore, config.Evaluation.AvgPoolKernel).data<float>().ToArray();
+            var (upsampled, scores, rule) = MemoryBank.IsMemoryBank(p.GetValue(checkpoint)!)
+                ? PatchCoreScores(p.GetValue(checkpoint)!, samples, device, cancel)
+                : UniadScores(p.GetValue(checkpoint)!, samples, device, cancel);
+            using var _ = upsampled;
 
             var outDir = p.GetValue(output)!;
             Directory.CreateDirectory(outDir);
@@ -50,10 +47,38 @@ internal static class PredictCommand
                 AnsiConsole.MarkupLineInterpolated($"{scores[i],10:F5}  {images[i]}");
             }
             File.WriteAllLines(Path.Combine(outDir, "scores.csv"), lines);
-            AnsiConsole.MarkupLineInterpolated($"image score: {ImageScore.Describe(config.Evaluation.ImageScore, config.Evaluation.AvgPoolKernel)}; heatmap scale {(p.GetValue(perImage) ? "per image" : $"{globalLow:G4}..{globalHigh:G4} for all images")}");
+            AnsiConsole.MarkupLineInterpolated($"image score: {rule}; heatmap scale {(p.GetValue(perImage) ? "per image" : $"{globalLow:G4}..{globalHigh:G4} for all images")}");
             return 0;
         });
         return command;
+    }
+
+    /// <summary>A UniAD checkpoint's input-size maps of the images, their image scores and the rule that gave them.</summary>
+    private static (Tensor Maps, float[] Scores, string Rule) UniadScores(string path, List<AnomalySample> samples, Device device, CancellationToken cancel)
+    {
+        var trained = Checkpoint.Load(path);
+        var config = trained.Config;
+        using var extractor = new FeatureExtractor(config.Backbone, device);
+        using var model = trained.CreateModel(device);
+        using var features = extractor.Extract(samples, config.Training.BatchSize, half: false, cancel: cancel);
+        using var maps = Evaluator.AnomalyMaps(model, features, config.Training.BatchSize, device);
+        var upsampled = UniadModel.UpsampleMap(maps, extractor.InputHeight, extractor.InputWidth);
+        var e = config.Evaluation;
+        return (upsampled, ImageScore.Compute(upsampled, e.ImageScore, e.AvgPoolKernel).data<float>().ToArray(), ImageScore.Describe(e.ImageScore, e.AvgPoolKernel));
+    }
+
+    /// <summary>The same from a PatchCore run's memory bank.</summary>
+    private static (Tensor Maps, float[] Scores, string Rule) PatchCoreScores(string path, List<AnomalySample> samples, Device device, CancellationToken cancel)
+    {
+        using var bank = MemoryBank.Load(path);
+        var config = bank.Config;
+        using var extractor = new FeatureExtractor(config.Backbone, device, config.Patchcore);
+        if (extractor.Fingerprint != bank.State.FeatureFingerprint)
+            throw new ConflictException("the memory bank was built from features of another backbone or weights file");
+        using var features = extractor.Extract(samples, config.Training.BatchSize, half: false, cancel: cancel);
+        using var scorer = new PatchCoreScorer(bank, device);
+        var scores = scorer.Score(features, config.Training.BatchSize, cancel: cancel);
+        return (scores.Maps, scores.Of(config.Patchcore.ImageScore), PatchCoreScorer.Describe(config.Patchcore));
     }
 
     private static List<string> ImagesAt(string path)

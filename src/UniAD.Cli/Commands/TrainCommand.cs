@@ -12,20 +12,20 @@ internal static class TrainCommand
         var data = CliOptions.Data();
         var output = new Option<string>("--out") { Description = "Run folder (checkpoint, results, anomaly maps)", Required = true };
         var resume = new Option<bool>("--resume") { Description = "Continue the run in --out from its last checkpoint" };
-        var command = new Command("train", "Train one unified UniAD model on all (or the chosen) categories, then evaluate it")
+        var command = new Command("train", "Train one unified model (UniAD, or PatchCore's memory bank) on all (or the chosen) categories, then evaluate it")
         {
             data, CliOptions.TrainMeta, CliOptions.TestMeta, CliOptions.Categories,
             CliOptions.NormalClasses, CliOptions.TrainPerClass, CliOptions.TestPerClass, output, resume,
-            CliOptions.Preset, CliOptions.ConfigFile, CliOptions.Ablation, CliOptions.Epochs, CliOptions.BatchSize, CliOptions.Seed, CliOptions.Set,
+            CliOptions.Method, CliOptions.Preset, CliOptions.ConfigFile, CliOptions.Ablation, CliOptions.Epochs, CliOptions.BatchSize, CliOptions.Seed, CliOptions.Set,
             CliOptions.Device, CliOptions.Cache,
         };
         CliAction.Set(command, (p, cancel) =>
         {
             // A resumed run goes on with its own config; options given besides --epochs must agree with it. Checked first,
             // before any feature is extracted.
-            var checkpoint = new RunFolder(p.GetValue(output)!).Checkpoint;
-            var config = p.GetValue(resume) && Checkpoint.Exists(checkpoint)
-                ? Experiment.ResumeConfig(checkpoint, CliOptions.GaveConfig(p) ? CliOptions.Config(p) : null, p.GetValue(CliOptions.Epochs))
+            var folder = new RunFolder(p.GetValue(output)!);
+            var config = p.GetValue(resume) && folder.HoldsRun
+                ? Experiment.ResumeConfig(folder, CliOptions.GaveConfig(p) ? CliOptions.Config(p) : null, p.GetValue(CliOptions.Epochs))
                 : CliOptions.Config(p);
             var dataset = CliOptions.Dataset(p, data);
             var device = DeviceSelector.Resolve(p.GetValue(CliOptions.Device));

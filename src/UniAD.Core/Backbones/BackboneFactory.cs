@@ -33,4 +33,12 @@ public static class BackboneFactory
         BackboneKind.EfficientnetB4 => EfficientNetB4.TapChannels(outLayers),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown backbone"),
     };
+
+    /// <summary>The stride of a layer's output relative to the input image, without loading weights.</summary>
+    public static int Stride(BackboneKind kind, int layer) => kind switch
+    {
+        BackboneKind.Resnet18 => ResNet18Cntk.TapStride(layer),
+        BackboneKind.EfficientnetB4 => EfficientNetB4.TapStride(layer),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown backbone"),
+    };
 }

@@ -29,6 +29,7 @@ public sealed class EfficientNetB4 : FeatureBackbone
 
     /// <summary>Total channels of the given taps, without building the network.</summary>
     public static int TapChannels(IEnumerable<int> outLayers) => outLayers.Sum(l => LayerTable[l - 1].Channels);
+    public static int TapStride(int layer) => LayerTable[layer - 1].Stride;
 
     // B0's stages scaled to B4 (width 1.4, depth 1.8, channels rounded to multiples of 8):
     // (repeats, kernel, stride of the first block, expand ratio, in, out). 32 blocks in all.

@@ -19,6 +19,8 @@ public sealed class ResNet18Cntk : FeatureBackbone
 
     /// <summary>Total channels of the given taps, without building the network.</summary>
     public static int TapChannels(IEnumerable<int> outLayers) => outLayers.Sum(l => Widths[l - 1]);
+    /// <summary>Stage 1 is at stride 4 (the stem's convolution and max pool); each later stage halves the grid.</summary>
+    public static int TapStride(int layer) => 4 << (layer - 1);
     internal const double BnEps = 1e-5;
 
     // Channel means (B, G, R; 0..255) of ResNetPreprocess.onnx's 224×224 "MeanImage". That image varies
@@ -41,7 +43,7 @@ public sealed class ResNet18Cntk : FeatureBackbone
         if (outLayers.Count == 0 || outLayers.Any(l => l is < 1 or > 4) || outLayers.Distinct().Count() != outLayers.Count)
             throw new ArgumentException($"outLayers must be distinct values in 1..4, got [{string.Join(",", outLayers)}].", nameof(outLayers));
         this.outLayers = outLayers.Order().ToArray();
-        Taps = this.outLayers.Select(l => new FeatureTap(l, Widths[l - 1], 4 << (l - 1))).ToArray();
+        Taps = this.outLayers.Select(l => new FeatureTap(l, Widths[l - 1], TapStride(l))).ToArray();
 
         conv1 = Conv2d(3, 64, kernel_size: 7, stride: 2, padding: 3, bias: false);
         bn1 = BatchNorm2d(64, eps: BnEps);

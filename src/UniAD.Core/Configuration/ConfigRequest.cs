@@ -8,10 +8,13 @@ namespace UniAD.Core.Configuration;
 /// front end answers the same mistake with the same words.</summary>
 public sealed record ConfigRequest
 {
-    /// <summary>The preset every front end starts from when none is named: a few minutes on a laptop CPU.</summary>
+    /// <summary>The preset every front end starts from when neither a preset nor a method is named: a few minutes on a laptop CPU.</summary>
     public const string DefaultPreset = "quick";
 
-    public string Preset { get; init; } = DefaultPreset;
+    /// <summary>The preset to start from; null: the <see cref="Method"/>'s default (<see cref="Presets.DefaultFor"/>).</summary>
+    public string? Preset { get; init; }
+    /// <summary>The method the run trains, over whatever the starting config says; null keeps the starting config's.</summary>
+    public Method? Method { get; init; }
     /// <summary>A config file's text to start from instead of the preset, and the file's name for messages.</summary>
     public (string Json, string Name)? ConfigFile { get; init; }
     /// <summary>One of <see cref="Presets.Ablations"/>, applied on top of the starting config.</summary>
@@ -56,11 +59,14 @@ public sealed record ConfigRequest
         if (!Presets.Ablations.TryGetValue(Ablation, out var ablation))
             throw new ConfigException($"unknown ablation '{Ablation}'; known: {string.Join(", ", Presets.Ablations.Keys)}");
         var overrides = ablation.ToList();
+        if (Method is { } method) overrides.Add($"method={method.ToString().ToLowerInvariant()}");
         if (Epochs is int epochs) overrides.Add($"training.epochs={epochs}");
         if (BatchSize is int batch) overrides.Add($"training.batch_size={batch}");
         if (EvaluateEvery is int every) overrides.Add($"training.evaluate_every_epochs={every}");
         if (Seed is int seed) overrides.Add($"training.seed={seed}");
         var config = ConfigOverrides.Apply(Start(), overrides.Concat(Overrides));
+        if (config.Method == Configuration.Method.Patchcore && Ablation != Presets.FullModel)
+            throw new ConfigException($"ablation '{Ablation}' removes a part of UniAD's transformer, which a PatchCore run does not have");
         if (config.Backbone is { Kind: BackboneKind.EfficientnetB4, WeightsPath: null } && DefaultEfficientNetB4Weights is { } kept)
             config = config with { Backbone = config.Backbone with { WeightsPath = kept } };
         if (needsWeights && config.Backbone.Kind == BackboneKind.EfficientnetB4) EfficientNetB4Weights.RequireFile(config.Backbone.WeightsPath);
@@ -74,7 +80,8 @@ public sealed record ConfigRequest
             try { return UniadConfig.FromJson(json, strict: true); }
             catch (Exception e) when (e is System.Text.Json.JsonException or InvalidDataException) { throw new ConfigException($"{name} is not a valid config: {e.Message}"); }
         }
-        return Presets.ByName.TryGetValue(Preset, out var make) ? make()
-            : throw new ConfigException($"unknown preset '{Preset}'; known: {string.Join(", ", Presets.ByName.Keys)}");
+        var preset = Preset ?? Presets.DefaultFor(Method ?? Configuration.Method.Uniad);
+        return Presets.ByName.TryGetValue(preset, out var make) ? make()
+            : throw new ConfigException($"unknown preset '{preset}'; known: {string.Join(", ", Presets.ByName.Keys)}");
     }
 }

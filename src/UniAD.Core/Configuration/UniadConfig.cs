@@ -4,15 +4,19 @@ using System.Text.Json.Serialization;
 
 namespace UniAD.Core.Configuration;
 
-/// <summary>Everything that defines a UniAD experiment. Defaults are the official MVTec-AD config
-/// (docs/model.md), except the backbone: EfficientNet-B4 weights do not ship with the lab, so the
+/// <summary>Everything that defines an experiment: UniAD's (the default method) or PatchCore's. Defaults are the official
+/// MVTec-AD config (docs/model.md), except the backbone: EfficientNet-B4 weights do not ship with the lab, so the
 /// default is the ImageNet ResNet-18 that ships in NuGet.</summary>
 public sealed record UniadConfig
 {
+    /// <summary>Which method the run trains; configs written before PatchCore existed have no key and read as UniAD.</summary>
+    public Method Method { get; init; } = Method.Uniad;
     public BackboneConfig Backbone { get; init; } = new();
     public ReconstructionConfig Model { get; init; } = new();
     public TrainingConfig Training { get; init; } = new();
     public EvaluationConfig Evaluation { get; init; } = new();
+    /// <summary>PatchCore's settings, read only when <see cref="Method"/> is <see cref="Method.Patchcore"/> (docs/patchcore.md).</summary>
+    public PatchcoreConfig Patchcore { get; init; } = new();
 
     public static readonly JsonSerializerOptions Json = new()
     {
@@ -77,12 +81,22 @@ public sealed record UniadConfig
 /// the numbers they started with (docs/model.md, "Engine behaviour switches").</summary>
 public enum EngineBehaviour { Official, LabV1 }
 
+/// <summary>The anomaly-detection method of a run.</summary>
+public enum Method
+{
+    /// <summary>You et al. 2022: a transformer reconstructs the frozen backbone's features (docs/model.md).</summary>
+    Uniad,
+    /// <summary>Roth et al. 2022: a coreset memory bank of normal patch features, nothing trained (docs/patchcore.md).</summary>
+    Patchcore,
+}
+
 public enum BackboneKind { Resnet18, EfficientnetB4 }
 
 public sealed record BackboneConfig
 {
     public BackboneKind Kind { get; init; } = BackboneKind.Resnet18;
-    /// <summary>1-based stages whose outputs are concatenated (official <c>outlayers</c>).</summary>
+    /// <summary>1-based stages whose outputs are concatenated (official <c>outlayers</c>); PatchCore's layers too, the
+    /// first the finest.</summary>
     public int[] OutLayers { get; init; } = [1, 2, 3];
     /// <summary>Stride of the common grid the MFCN neck resizes every tap to (official <c>outstrides: [16]</c>).</summary>
     public int OutStride { get; init; } = 16;
@@ -182,4 +196,38 @@ public sealed record EvaluationConfig
     /// <summary>Pixel metrics need masks; the CIFAR-10 protocol has none.</summary>
     public bool PixelMetrics { get; init; } = true;
     public double AuproMaxFpr { get; init; } = 0.3;
+}
+
+/// <summary>How PatchCore turns its nearest-bank patch distances into one image score.</summary>
+public enum PatchImageScore
+{
+    /// <summary>The largest patch score: the official code.</summary>
+    Max,
+    /// <summary>The largest patch score weighted by how unusual its bank patch is among its neighbours: the paper's eq. 7.</summary>
+    Reweighted,
+}
+
+/// <summary>PatchCore (Roth et al. 2022). Defaults are the paper's and its official code's (docs/patchcore.md); the
+/// backbone layers are <see cref="BackboneConfig.OutLayers"/> (the <c>patchcore</c> preset: ResNet-18 layers 2 and 3).</summary>
+public sealed record PatchcoreConfig
+{
+    /// <summary>The side of the neighbourhood each position is described by (the paper's p).</summary>
+    public int PatchSize { get; init; } = 3;
+    /// <summary>The length each layer's description is pooled to (official <c>pretrain_embed_dimension</c>).</summary>
+    public int LayerDimension { get; init; } = 1024;
+    /// <summary>The length of a patch feature (official <c>target_embed_dimension</c>).</summary>
+    public int Dimension { get; init; } = 1024;
+    /// <summary>The share of the training patches the greedy coreset keeps as the memory bank.</summary>
+    public double CoresetFraction { get; init; } = 0.1;
+    /// <summary>The dimension of the random projection the coreset measures distances in.</summary>
+    public int CoresetProjection { get; init; } = 128;
+    /// <summary>How many random patches give each patch's distance before the first pick.</summary>
+    public int CoresetStartingPoints { get; init; } = 10;
+    public PatchImageScore ImageScore { get; init; } = PatchImageScore.Max;
+    /// <summary>k of the paper's reweighting: the bank neighbours of the nearest bank patch it weighs against.</summary>
+    public int ReweightNeighbours { get; init; } = 9;
+    /// <summary>σ of the Gaussian that smooths the anomaly map, in input pixels; 0 leaves it unsmoothed.</summary>
+    public double Sigma { get; init; } = 4;
+    /// <summary>What the memory bank and one block of its nearest-neighbour search may take.</summary>
+    public int MemoryBudgetMb { get; init; } = 4096;
 }

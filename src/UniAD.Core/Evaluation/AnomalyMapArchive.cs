@@ -42,7 +42,7 @@ public static partial class AnomalyMapArchive
         return maps;
     }
 
-    private static void WriteNpy(Stream stream, long[] shape, float[] values)
+    internal static void WriteNpy(Stream stream, long[] shape, float[] values)
     {
         var header = $"{{'descr': '<f4', 'fortran_order': False, 'shape': ({string.Join(", ", shape)}{(shape.Length == 1 ? "," : "")}), }}";
         int preamble = 10;                                                // magic(6) + version(2) + header length(2)
@@ -51,10 +51,10 @@ public static partial class AnomalyMapArchive
         writer.Write([0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 1, 0]);
         writer.Write((ushort)header.Length);
         writer.Write(Encoding.ASCII.GetBytes(header));
-        foreach (var v in values) writer.Write(v);                       // little-endian float32
+        writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));   // little-endian float32 (as every platform .NET runs on here)
     }
 
-    private static Tensor ReadNpy(Stream stream, string name)
+    internal static Tensor ReadNpy(Stream stream, string name)
     {
         using var reader = new BinaryReader(stream);
         var magic = reader.ReadBytes(8);
@@ -64,7 +64,10 @@ public static partial class AnomalyMapArchive
         var shape = ShapePattern().Match(header).Groups[1].Value
             .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(long.Parse).ToArray();
         var values = new float[shape.Aggregate(1L, (a, b) => a * b)];
-        for (int i = 0; i < values.Length; i++) values[i] = reader.ReadSingle();
+        var bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan());
+        int read = 0;
+        for (int more; read < bytes.Length && (more = reader.Read(bytes[read..])) > 0;) read += more;   // a deflate stream reads in pieces
+        if (read < bytes.Length) throw new InvalidDataException($"{name}: {read} of its {bytes.Length} data bytes");
         return tensor(values, shape);
     }
 

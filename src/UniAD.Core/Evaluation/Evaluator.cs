@@ -30,11 +30,13 @@ public static class Evaluator
 
     /// <param name="maps">N×1×h×w feature-resolution maps, in <paramref name="samples"/> order.</param>
     /// <param name="full">False skips the slow parts, AUPRO and the per-defect-type metrics (evaluations during training).</param>
+    /// <param name="imageScores">Each image's score and the rule it was computed by, where the method scores images
+    /// otherwise than from the map (PatchCore); null computes <paramref name="config"/>'s score from the maps.</param>
     public static EvaluationReport Score(Tensor maps, IReadOnlyList<AnomalySample> samples, EvaluationConfig config,
-        int inputHeight, int inputWidth, bool full = true)
+        int inputHeight, int inputWidth, bool full = true, (float[] Scores, string Rule)? imageScores = null)
     {
-        if (maps.shape[0] != samples.Count)
-            throw new ArgumentException($"{maps.shape[0]} anomaly maps for {samples.Count} test images");
+        if (maps.shape[0] != samples.Count || imageScores is var (scores, _) && scores.Length != samples.Count)
+            throw new ArgumentException($"{maps.shape[0]} anomaly maps ({imageScores?.Scores.Length ?? maps.shape[0]} image scores) for {samples.Count} test images");
         var warnings = new List<string>();
         var rows = new List<CategoryMetrics>();
         var defectTypes = new List<DefectTypeMetrics>();
@@ -51,8 +53,9 @@ public static class Evaluator
             using var scope = NewDisposeScope();
             using var index = tensor(indices.Select(i => (long)i).ToArray());
             var upsampled = UniadModel.UpsampleMap(maps.index_select(0, index), inputHeight, inputWidth); // n×1×H×W
-            var imageScores = ImageScore.Compute(upsampled, config.ImageScore, config.AvgPoolKernel).data<float>().ToArray();
-            var image = new ScoreRanking(imageScores, categorySamples.Select(s => s.IsAnomalous).ToArray());
+            var categoryScores = imageScores is var (given, _) ? indices.Select(i => given[i]).ToArray()
+                : ImageScore.Compute(upsampled, config.ImageScore, config.AvgPoolKernel).data<float>().ToArray();
+            var image = new ScoreRanking(categoryScores, categorySamples.Select(s => s.IsAnomalous).ToArray());
 
             double? pixelAuroc = null, pixelAp = null, pixelF1 = null, aupro = null;
             List<float[]>? pixelMaps = null;
@@ -65,14 +68,14 @@ public static class Evaluator
                 (pixelAuroc, pixelAp, pixelF1) = (pixels.Auroc, pixels.AveragePrecision, pixels.F1Max.F1);
                 if (full) aupro = Aupro.Compute(pixelMaps, masks, inputHeight, inputWidth, config.AuproMaxFpr);
             }
-            if (full) defectTypes.AddRange(ByDefectType(category, categorySamples, imageScores, pixelMaps, masks));
+            if (full) defectTypes.AddRange(ByDefectType(category, categorySamples, categoryScores, pixelMaps, masks));
             var row = new CategoryMetrics(category, categorySamples.Count, anomalous, image.Auroc, image.AveragePrecision,
                 image.F1Max.F1, pixelAuroc, pixelAp, pixelF1, aupro);
             if (row.ImageAuroc < 0.5) warnings.Add($"category '{category}': image AUROC {row.ImageAuroc:F4} is below 0.5 (reported raw, not flipped)");
             if (row.PixelAuroc < 0.5) warnings.Add($"category '{category}': pixel AUROC {row.PixelAuroc:F4} is below 0.5 (reported raw, not flipped)");
             rows.Add(row);
         }
-        return new EvaluationReport(ImageScore.Describe(config.ImageScore, config.AvgPoolKernel), rows, MeanOf(rows), warnings)
+        return new EvaluationReport(imageScores?.Rule ?? ImageScore.Describe(config.ImageScore, config.AvgPoolKernel), rows, MeanOf(rows), warnings)
         {
             DefectTypes = full ? defectTypes : null,
         };

@@ -12,6 +12,8 @@ public static class OfficialConfigWriter
     /// paths are the official ones: point them at your copy of the data.</summary>
     public static string ToYaml(UniadConfig config)
     {
+        if (config.Method != Method.Uniad)
+            throw new InvalidFileException($"method {config.Method}: the official UniAD code trains only UniAD; a PatchCore run has no UniAD checkpoint to export");
         if (config.Backbone.Kind != BackboneKind.EfficientnetB4)
             throw new InvalidFileException($"backbone {config.Backbone.Kind}: the official code has no such backbone " +
                 "(the lab's ResNet-18 is CNTK's recipe, not torchvision's); only EfficientNet-B4 runs can be exported");

@@ -16,18 +16,24 @@ public sealed class NearestNeighbours
     /// <exception cref="ConfigException">The bank alone does not leave room for one query's distances.</exception>
     public NearestNeighbours(Tensor bank, long budgetBytes)
     {
+        _blockRows = BlockRows(bank.shape[0], bank.shape[1], budgetBytes);
         _bank = bank;
         _bankSquares = bank.square().sum(1).unsqueeze(0);
-        long bankBytes = BankBytes(bank.shape[0], bank.shape[1]);
-        // A block's distance matrix, and as much again for the temporaries of the expansion.
-        _blockRows = (budgetBytes - bankBytes) / (2 * 4 * bank.shape[0]);
-        if (_blockRows < 1)
-            throw new ConfigException($"a memory bank of {bank.shape[0]:N0} patches × {bank.shape[1]} dimensions takes {bankBytes / 1e6:N0} MB, " +
-                $"and its search needs {2 * 4 * bank.shape[0] / 1e6:N1} MB more, over the {budgetBytes / 1e6:N0} MB budget (patchcore.memory_budget_mb)");
     }
 
-    /// <summary>Bytes a float32 bank of <paramref name="patches"/> × <paramref name="dimension"/> takes.</summary>
-    public static long BankBytes(long patches, long dimension) => patches * dimension * 4;
+    /// <summary>How many queries a block of the search holds when the bank and the block's distances share the budget:
+    /// a block's distance matrix, and as much again for the temporaries of the expansion. A run checks this before it
+    /// extracts any feature.</summary>
+    /// <exception cref="ConfigException">Not one: the bank alone leaves no room; the message gives the numbers.</exception>
+    public static long BlockRows(long patches, long dimension, long budgetBytes)
+    {
+        long bankBytes = patches * dimension * 4, perQuery = 2 * 4 * patches;
+        long rows = (budgetBytes - bankBytes) / perQuery;
+        return rows >= 1 ? rows
+            : throw new ConfigException($"a memory bank of {patches:N0} patches × {dimension} dimensions takes {bankBytes / 1e6:N0} MB, " +
+                $"and its search needs {perQuery / 1e6:N1} MB more, over the {budgetBytes / 1e6:N0} MB budget (patchcore.memory_budget_mb); " +
+                "raise the budget or lower patchcore.coreset_fraction");
+    }
 
     /// <summary>The <paramref name="k"/> nearest bank patches of each query, nearest first.</summary>
     /// <param name="queries">Q×D.</param>

@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Text.Json;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -26,8 +25,7 @@ public sealed record TrainingState(int CompletedEpochs, long GlobalStep, int Cha
 public sealed class Checkpoint
 {
     private const string ConfigEntry = "config.json", StateEntry = "state.json", ModelEntry = "model.bin",
-        OptimizerEntry = "optimizer.bin", GlobalRngEntry = "rng_global.bin", ShuffleRngEntry = "rng_shuffle.bin",
-        ChecksumEntry = "checksum.sha256";
+        OptimizerEntry = "optimizer.bin", GlobalRngEntry = "rng_global.bin", ShuffleRngEntry = "rng_shuffle.bin";
 
     /// <summary>Where the checkpoint that <paramref name="path"/> replaced is kept.</summary>
     public static string PreviousPath(string path) => Path.ChangeExtension(path, ".previous" + Path.GetExtension(path));
@@ -65,15 +63,10 @@ public sealed class Checkpoint
         var blobs = InEntryOrder(contents);
         try
         {
-            using (var zip = ZipFile.Open(temporary, ZipArchiveMode.Create))
+            ChecksummedArchive.Write(temporary, blobs, index =>
             {
-                foreach (var (index, (name, bytes)) in blobs.Index())
-                {
-                    Write(zip, name, bytes);
-                    if (index == blobs.Length / 2) FaultPoints.Reach(FaultPoints.CheckpointWrite);
-                }
-                Write(zip, ChecksumEntry, System.Text.Encoding.ASCII.GetBytes(Checksum(blobs)));
-            }
+                if (index == blobs.Length / 2) FaultPoints.Reach(FaultPoints.CheckpointWrite);
+            });
             // A copy rather than a move: there is never a moment without the latest checkpoint, whenever the process is
             // killed. Each file appears whole, by an atomic rename.
             if (File.Exists(path))
@@ -116,21 +109,10 @@ public sealed class Checkpoint
     {
         if (!File.Exists(path)) throw new InvalidFileException($"checkpoint not found: {path}");
         Dictionary<string, byte[]> blobs;
-        try
-        {
-            using var zip = ZipFile.OpenRead(path);
-            blobs = zip.Entries.ToDictionary(e => e.FullName, e =>
-            {
-                using var s = e.Open();
-                using var m = new MemoryStream();
-                s.CopyTo(m);
-                return m.ToArray();
-            });
-        }
+        try { blobs = ChecksummedArchive.Read(path); }
         catch (Exception e) when (e is InvalidDataException or IOException) { throw Damaged(path, e); }
         // Checkpoints written before the checksum existed have none; every one written since does.
-        if (blobs.TryGetValue(ChecksumEntry, out var stored)
-            && System.Text.Encoding.ASCII.GetString(stored) != Checksum(InEntryOrder(blobs)))
+        if (!ChecksummedArchive.Whole(blobs, InEntryOrder(blobs)))
             throw new InvalidFileException($"checkpoint {path} is damaged: its content does not match its checksum");
         try
         {
@@ -201,29 +183,10 @@ public sealed class Checkpoint
     private static (string Name, byte[] Bytes)[] InEntryOrder(Dictionary<string, byte[]> entries) =>
         [.. EntryOrder.Where(entries.ContainsKey).Select(name => (name, entries[name]))];
 
-    /// <summary>SHA-256 over every entry's name and bytes, in the order they are written.</summary>
-    private static string Checksum(IEnumerable<(string Name, byte[] Bytes)> blobs)
-    {
-        using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
-        foreach (var (name, bytes) in blobs)
-        {
-            sha.AppendData(System.Text.Encoding.UTF8.GetBytes(name));
-            sha.AppendData(BitConverter.GetBytes((long)bytes.Length));
-            sha.AppendData(bytes);
-        }
-        return Convert.ToHexStringLower(sha.GetHashAndReset());
-    }
-
     private static byte[] Bytes(Action<Stream> write)
     {
         using var buffer = new MemoryStream();
         write(buffer);
         return buffer.ToArray();
-    }
-
-    private static void Write(ZipArchive zip, string name, byte[] bytes)
-    {
-        using var stream = zip.CreateEntry(name, CompressionLevel.Fastest).Open();
-        stream.Write(bytes);
     }
 }

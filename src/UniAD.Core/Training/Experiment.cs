@@ -3,6 +3,7 @@ using UniAD.Core.Data;
 using UniAD.Core.Evaluation;
 using UniAD.Core.Features;
 using UniAD.Core.Model;
+using UniAD.Core.PatchCore;
 using static TorchSharp.torch;
 
 namespace UniAD.Core.Training;
@@ -22,7 +23,8 @@ public sealed record ExperimentHooks(
     IProgress<TrainingProgress>? Training = null,
     Action<EpochSummary>? EpochFinished = null,
     Action<TestEvaluation>? TestEvaluated = null,
-    Action<string>? Warning = null);                     // something the user should know, e.g. a damaged checkpoint passed over
+    Action<string>? Warning = null,                      // something the user should know, e.g. a damaged checkpoint passed over
+    Action<string, int, int>? StageProgress = null);     // (stage, done, total): PatchCore's coreset picks and test images scored
 
 /// <param name="Evaluations">Every test-set evaluation of the run, during training and after the last epoch (whose
 /// metrics are <paramref name="Report"/>'s).</param>
@@ -33,7 +35,8 @@ public sealed record ExperimentResult(TrainingState State, EvaluationReport? Rep
 }
 
 /// <summary>Extract (or reuse cached) features, train (or continue training), evaluate, and write the <see cref="RunFolder"/>:
-/// config and dataset, checkpoint, history, the test-set evaluations during training, and the final results and anomaly maps.</summary>
+/// config and dataset, checkpoint, history, the test-set evaluations during training, and the final results and anomaly maps.
+/// A PatchCore config runs <see cref="PatchCoreRun"/> instead, into the same folder layout.</summary>
 public static class Experiment
 {
     public static ExperimentResult Run(ExperimentRequest request, ExperimentHooks hooks, CancellationToken cancel = default)
@@ -42,8 +45,10 @@ public static class Experiment
         var train = dataset.Train;
         if (train.Count == 0) throw new DatasetException($"the dataset in {dataset.Root} has no training images");
         Directory.CreateDirectory(run.Folder);
-        if (Checkpoint.Exists(run.Checkpoint) && !request.Resume)
-            throw new ConflictException($"{run} already holds a run ({RunFolder.CheckpointFile}): resume it or choose another output folder");
+        if (run.HoldsRun && !request.Resume)
+            throw new ConflictException($"{run} already holds a run ({(File.Exists(run.MemoryBank) ? RunFolder.MemoryBankFile : RunFolder.CheckpointFile)}): " +
+                "resume it or choose another output folder");
+        if (config.Method == Method.Patchcore) return PatchCoreRun.Run(request, config, run, hooks, cancel);
 
         using var extractor = new FeatureExtractor(config.Backbone, request.Device);
         var cache = run.FeatureCache(request.FeatureCacheDirectory);
@@ -108,18 +113,21 @@ public static class Experiment
         return Trainer.Resume(checkpoint, device, config.Training.Epochs);
     }
 
-    /// <summary>The config a resumed run goes on with: its checkpoint's, with <paramref name="epochs"/> when given. A config
-    /// the user asked for as well must agree with it but for the epochs; the keys that differ are named. Cheap: callers
-    /// check this before extracting any feature.</summary>
-    public static UniadConfig ResumeConfig(string checkpointPath, UniadConfig? requested, int? epochs)
+    /// <summary>The config a resumed run goes on with: its checkpoint's (or memory bank's), with <paramref name="epochs"/> when
+    /// given. A config the user asked for as well must agree with it but for the epochs; the keys that differ are named.
+    /// Cheap: callers check this before extracting any feature.</summary>
+    public static UniadConfig ResumeConfig(RunFolder run, UniadConfig? requested, int? epochs)
     {
-        var stored = Checkpoint.LoadLatestGood(checkpointPath, out _).Config;
-        if (requested is not null) RequireSameRun(stored, requested, checkpointPath);
+        string path = File.Exists(run.MemoryBank) ? run.MemoryBank : run.Checkpoint;
+        UniadConfig stored;
+        if (path == run.Checkpoint) stored = Checkpoint.LoadLatestGood(path, out _).Config;
+        else using (var bank = MemoryBank.Load(path)) stored = bank.Config;
+        if (requested is not null) RequireSameRun(stored, requested, path);
         int total = epochs ?? requested?.Training.Epochs ?? stored.Training.Epochs;
         return stored with { Training = stored.Training with { Epochs = total } };
     }
 
-    private static void RequireSameRun(UniadConfig stored, UniadConfig requested, string checkpointPath)
+    internal static void RequireSameRun(UniadConfig stored, UniadConfig requested, string checkpointPath)
     {
         var run = stored.ForNewRun() with { Training = stored.ForNewRun().Training with { Epochs = requested.Training.Epochs } };
         var differences = ConfigDiff.Differences(run, requested.ForNewRun());

@@ -14,11 +14,13 @@ public sealed class RunFolder(string folder)
         HistoryFile = "history.csv", ResultsJsonFile = "results.json", ResultsCsvFile = "results.csv",
         DefectTypesFile = "defect_types.csv", EvaluationsFile = "evaluations.csv", AnomalyMapsFile = "anomaly_maps.npz",
         LogFile = "run.log", ProvenanceFile = "imported.json", BackboneFile = "backbone-efficientnet-b4.safetensors",
-        FeatureCacheFolder = "feature-cache", OfficialSourcesFolder = "official";
+        FeatureCacheFolder = "feature-cache", OfficialSourcesFolder = "official", MemoryBankFile = "memory_bank.patchcore",
+        ImageScoresFile = "image_scores.csv";
 
-    /// <summary>The files a user may download from a run, in the order they are offered.</summary>
+    /// <summary>The files a user may download from a run, in the order they are offered (a run has those of its method).</summary>
     public static readonly IReadOnlyList<string> Downloads =
-        [CheckpointFile, ResultsCsvFile, ResultsJsonFile, DefectTypesFile, AnomalyMapsFile, HistoryFile, EvaluationsFile, ConfigFile, LogFile];
+        [CheckpointFile, MemoryBankFile, ResultsCsvFile, ResultsJsonFile, DefectTypesFile, AnomalyMapsFile, ImageScoresFile, HistoryFile,
+         EvaluationsFile, ConfigFile, LogFile];
 
     public string Folder { get; } = folder;
 
@@ -27,6 +29,12 @@ public sealed class RunFolder(string folder)
     /// <summary>What the run trained on: the dataset's root, version, categories and image counts.</summary>
     public string Dataset => PathOf(DatasetFile);
     public string Checkpoint => PathOf(CheckpointFile);
+    /// <summary>A PatchCore run's memory bank: what it keeps instead of a checkpoint.</summary>
+    public string MemoryBank => PathOf(MemoryBankFile);
+    /// <summary>A PatchCore run's image scores of each test image, by every rule it has, so that any can be reported.</summary>
+    public string ImageScores => PathOf(ImageScoresFile);
+    /// <summary>Whether the folder holds what a run goes on from (a checkpoint or a memory bank): a new run may not start here.</summary>
+    public bool HoldsRun => Training.Checkpoint.Exists(Checkpoint) || File.Exists(MemoryBank);
     /// <summary>Loss, learning rate and time of each epoch.</summary>
     public string History => PathOf(HistoryFile);
     /// <summary>The final test-set report, all of it (<see cref="ReadResults"/>).</summary>
@@ -75,6 +83,24 @@ public sealed class RunFolder(string folder)
         ReportFiles.WriteJson(ResultsJson, report);
         ReportFiles.WriteCsv(ResultsCsv, report);
         ReportFiles.WriteDefectTypesCsv(DefectTypes, report);
+    }
+
+    /// <summary>Each test image's scores by every rule, in <paramref name="keys"/> order.</summary>
+    public void WriteImageScores(IReadOnlyList<string> keys, IReadOnlyList<(string Rule, float[] Scores)> rules) =>
+        File.WriteAllLines(ImageScores, keys.Select((key, i) => string.Join(',', rules.Select(r => r.Scores[i].ToString("R", CultureInfo.InvariantCulture)).Prepend(key)))
+            .Prepend(string.Join(',', rules.Select(r => r.Rule).Prepend("key"))));
+
+    /// <summary>The scores of one rule by image key; null when the run has no such file or rule.</summary>
+    public Dictionary<string, float>? ReadImageScores(string rule)
+    {
+        if (!File.Exists(ImageScores)) return null;
+        var lines = File.ReadAllLines(ImageScores);
+        var rules = lines[0].Split(',')[1..];
+        int index = Array.IndexOf(rules, rule);
+        if (index < 0) return null;
+        // A key is a relative image path, which may hold commas: the scores are the last columns.
+        return lines.Skip(1).Select(line => line.Split(',')).ToDictionary(
+            fields => string.Join(',', fields[..^rules.Length]), fields => float.Parse(fields[^(rules.Length - index)], CultureInfo.InvariantCulture));
     }
 
     /// <summary>The final report, or null while the run has none.</summary>

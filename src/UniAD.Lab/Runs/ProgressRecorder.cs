@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using UniAD.Core.Evaluation;
+using UniAD.Core.PatchCore;
 using UniAD.Core.Training;
 using UniAD.Lab.Persistence;
 using UniAD.Lab.Workers;
@@ -32,6 +33,11 @@ internal sealed class ProgressRecorder(int runId, RunFolder runFolder, IDbContex
             p.StepsPerEpoch, p.Loss, p.LearningRate, p.ImagesPerSecond, p.Remaining))),
         EpochFinished: Add,
         Warning: warning => runFolder.AppendLog($"warning: {warning}"),
+        StageProgress: (stage, done, total) =>
+        {
+            if (done == total) runFolder.AppendLog(stage == PatchCoreRun.CoresetStage ? $"coreset of {total} patches picked" : $"{total} test images scored");
+            Update(_latest with { Phase = stage == PatchCoreRun.CoresetStage ? $"selecting the coreset ({done:N0}/{total:N0} patches)" : $"scoring test images ({done}/{total})" });
+        },
         TestEvaluated: evaluation =>
         {
             Add(evaluation);

@@ -13,10 +13,11 @@ public sealed class RunEstimator(IDbContextFactory<LabDbContext> databases, Data
 
     public sealed record Estimate(TimeSpan Training, double ImagesPerSecond, int TrainImages, int BasedOnRuns);
 
-    /// <returns>Null when no finished run of this shape on this device exists yet, or the plan has problems.</returns>
+    /// <returns>Null when no finished run of this shape on this device exists yet, or the plan has problems, or it is not
+    /// UniAD's (PatchCore trains no epochs; its time is the coreset's).</returns>
     public async Task<Estimate?> EstimateAsync(RunPlan plan, CancellationToken cancel = default)
     {
-        if (!plan.CanQueue || plan.Spec.DatasetId is not int datasetId) return null;
+        if (!plan.CanQueue || plan.Spec.DatasetId is not int datasetId || plan.Config!.Method != Method.Uniad) return null;
         var (config, device, chosen) = (plan.Config!, plan.Spec.Device, plan.Spec.Categories ?? []);
         await using var db = await databases.CreateDbContextAsync(cancel);
         var dataset = await db.Datasets.FindAsync([datasetId], cancel);

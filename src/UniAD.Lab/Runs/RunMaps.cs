@@ -3,6 +3,7 @@ using UniAD.Core.Configuration;
 using UniAD.Core.Data;
 using UniAD.Core.Evaluation;
 using UniAD.Core.Model;
+using UniAD.Core.PatchCore;
 using UniAD.Core.Training;
 using UniAD.Datasets;
 using UniAD.Lab.Persistence;
@@ -27,7 +28,7 @@ public sealed class RunMaps(RunQueries queries)
     public const int TileSide = 256;
     private readonly ConcurrentDictionary<int, Lazy<Task<Loaded?>>> _runs = new();
 
-    private sealed record Loaded(GalleryContents Contents, IReadOnlyList<AnomalySample> Samples, Tensor Maps);
+    private sealed record Loaded(GalleryContents Contents, IReadOnlyList<AnomalySample> Samples, Tensor Maps, RunFolder Folder);
 
     public async Task<GalleryContents?> ContentsAsync(int runId) => (await LoadAsync(runId))?.Contents;
 
@@ -69,7 +70,23 @@ public sealed class RunMaps(RunQueries queries)
         var loaded = await LoadAsync(runId);
         if (loaded is null) return null;
         int largest = (int)Math.Min(loaded.Maps.shape[^2], loaded.Maps.shape[^1]);        // a pool cannot exceed the map
-        var scores = ImageScore.Compute(loaded.Maps, kind, Math.Clamp(avgPoolKernel, 1, largest)).data<float>().ToArray();
+        return Metrics(loaded, ImageScore.Compute(loaded.Maps, kind, Math.Clamp(avgPoolKernel, 1, largest)).data<float>().ToArray());
+    }
+
+    /// <summary>The same with one of PatchCore's image scores, which the run saved for every test image; null when the
+    /// run has none (a UniAD run).</summary>
+    public async Task<IReadOnlyList<ImageMetrics>?> RescoreAsync(int runId, PatchImageScore kind)
+    {
+        var loaded = await LoadAsync(runId);
+        var scores = loaded is null ? null : PatchScores(loaded.Folder, loaded.Samples, kind);
+        return scores is null ? null : Metrics(loaded!, scores);
+    }
+
+    private static float[]? PatchScores(RunFolder folder, IReadOnlyList<AnomalySample> samples, PatchImageScore kind) =>
+        folder.ReadImageScores(PatchCoreRun.RuleName(kind)) is { } byKey ? [.. samples.Select(s => byKey[s.Key])] : null;
+
+    private static List<ImageMetrics> Metrics(Loaded loaded, float[] scores)
+    {
         var rows = loaded.Contents.Tiles.GroupBy(t => t.Category).Where(g => g.Any(t => t.IsAnomalous) && g.Any(t => !t.IsAnomalous))
             .Select(g =>
             {
@@ -101,11 +118,13 @@ public sealed class RunMaps(RunQueries queries)
             var test = DatasetVersion.Open(run.Dataset!.Folder).Load(classFolder).Test.Where(s => stored.ContainsKey(s.Key)).ToList();
             var maps = UniadModel.UpsampleMap(stack(test.Select(s => stored[s.Key]).ToArray()), config.Backbone.InputSize[0], config.Backbone.InputSize[1]);
             foreach (var m in stored.Values) m.Dispose();
-            var scores = ImageScore.Compute(maps, config.Evaluation.ImageScore, config.Evaluation.AvgPoolKernel).data<float>().ToArray();
+            var folder = new RunFolder(run.Folder);
+            var (scores, rule) = config.Method == Method.Patchcore
+                ? (PatchScores(folder, test, config.Patchcore.ImageScore)!, PatchCoreScorer.Describe(config.Patchcore))
+                : (ImageScore.Compute(maps, config.Evaluation.ImageScore, config.Evaluation.AvgPoolKernel).data<float>().ToArray(),
+                   ImageScore.Describe(config.Evaluation.ImageScore, config.Evaluation.AvgPoolKernel));
             var tiles = test.Select((s, i) => new GalleryTile(i, s.Key, s.Category, s.IsAnomalous ? s.DefectType : "good", s.IsAnomalous, scores[i])).ToList();
-            var contents = new GalleryContents(tiles, maps.min().item<float>(), maps.max().item<float>(),
-                ImageScore.Describe(config.Evaluation.ImageScore, config.Evaluation.AvgPoolKernel));
-            return new Loaded(contents, test, maps);
+            return new Loaded(new GalleryContents(tiles, maps.min().item<float>(), maps.max().item<float>(), rule), test, maps, folder);
         });
     }
 }

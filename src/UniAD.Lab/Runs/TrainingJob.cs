@@ -38,7 +38,7 @@ public sealed class TrainingJob(IDbContextFactory<LabDbContext> databases, RunEv
             var dataset = DatasetVersion.Open(run.Dataset!.Folder).Load(run.Request.ClassFolder())
                 .WithCategories(run.Request.Categories.Count > 0 ? run.Request.Categories : null);
             var request = new ExperimentRequest(config!, dataset, run.Folder, device,
-                options.Value.FeatureCacheFolder, Resume: Checkpoint.Exists(folder.Checkpoint));
+                options.Value.FeatureCacheFolder, Resume: folder.HoldsRun);
             var result = run.IsImported
                 ? imports.Evaluate(run, dataset, device, recorder.Hooks, stop.Token)
                 : Experiment.Run(request, recorder.Hooks, stop.Token);

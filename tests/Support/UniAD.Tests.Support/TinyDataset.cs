@@ -28,6 +28,14 @@ public sealed class TinyDataset : IDisposable
         Evaluation = new EvaluationConfig { AvgPoolKernel = 8 },
     };
 
+    /// <summary>PatchCore's preset at the tiny input: an 8×8 patch grid, 1024-d patch features.</summary>
+    public static UniadConfig PatchCoreConfig(double fraction = 0.1) => Presets.PatchCore with
+    {
+        Backbone = Presets.PatchCore.Backbone with { InputSize = [64, 64] },
+        Training = Presets.PatchCore.Training with { BatchSize = 4, Seed = 5 },
+        Patchcore = new PatchcoreConfig { CoresetFraction = fraction },
+    };
+
     public static string TempDirectory() => TestScratch.NewFolder("uniad-run");
 
     /// <summary>A folder of classes (as CIFAR-10): ant, bee, cat and dog, five copies of one of the tiny images each in

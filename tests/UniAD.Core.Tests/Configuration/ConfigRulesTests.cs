@@ -51,3 +51,68 @@ public class ConfigRulesTests
         Assert.Equal(["backbone.out_layers [3, 1]: EfficientNet-B4 takes them in increasing order"], ConfigRules.Problems(unordered));
     }
 }
+
+/// <summary>A config names its method; PatchCore's keys have rules of their own, and UniAD's do not apply to it.</summary>
+public class MethodConfigTests
+{
+    [Fact]
+    public void AConfigWrittenBeforeTheMethodKeyReadsAsUniad()
+    {
+        var json = System.Text.Json.Nodes.JsonNode.Parse(Presets.QuickCpu.ToJson())!.AsObject();
+        json.Remove("method");
+        json.Remove("patchcore");
+        Assert.Equal(Method.Uniad, UniadConfig.FromStoredJson(json.ToJsonString(), strict: true).Method);
+        Assert.Equal(Method.Patchcore, UniadConfig.FromJson(Presets.PatchCore.ToJson(), strict: true).Method);
+    }
+
+    [Fact]
+    public void TheMethodAloneStartsFromItsOwnPresetAndOverAPresetChangesOnlyTheMethod()
+    {
+        var patchcore = new ConfigRequest { Method = Method.Patchcore }.Build();
+        Assert.Empty(ConfigDiff.Differences(Presets.PatchCore, patchcore));
+        Assert.Equal([2, 3], patchcore.Backbone.OutLayers);
+        Assert.Equal([224, 224], patchcore.Backbone.InputSize);
+        Assert.Equal((0.1, PatchImageScore.Max), (patchcore.Patchcore.CoresetFraction, patchcore.Patchcore.ImageScore));
+        Assert.Empty(ConfigDiff.Differences(Presets.QuickCpu, new ConfigRequest().Build()));
+
+        var quick = new ConfigRequest { Preset = "quick", Method = Method.Patchcore }.Build();
+        Assert.Equal([new ConfigDifference("method", "\"uniad\"", "\"patchcore\"")], ConfigDiff.Differences(Presets.QuickCpu, quick));
+        Assert.Empty(ConfigDiff.Differences(quick, new ConfigRequest { Preset = "quick", Overrides = ["method=patchcore"] }.Build()));
+        Assert.Equal(0.01, new ConfigRequest { Method = Method.Patchcore, Overrides = ["patchcore.coreset_fraction=0.01"] }.Build().Patchcore.CoresetFraction);
+    }
+
+    [Fact]
+    public void AnAblationOfUniadsTransformerIsRefusedForPatchCore()
+    {
+        var refused = Assert.Throws<ConfigException>(() => new ConfigRequest { Method = Method.Patchcore, Ablation = "vanilla" }.Build());
+        Assert.Equal("ablation 'vanilla' removes a part of UniAD's transformer, which a PatchCore run does not have", refused.Message);
+    }
+
+    [Theory]
+    [InlineData("patchcore.patch_size=2", "patchcore.patch_size 2 must be odd and at least 1")]
+    [InlineData("patchcore.coreset_fraction=0", "patchcore.coreset_fraction 0 must be in (0, 1]")]
+    [InlineData("patchcore.coreset_fraction=1.5", "patchcore.coreset_fraction 1.5 must be in (0, 1]")]
+    [InlineData("patchcore.dimension=0", "patchcore.dimension 0 must be at least 1")]
+    [InlineData("patchcore.sigma=-1", "patchcore.sigma -1 must be 0 (no smoothing) or more")]
+    [InlineData("patchcore.memory_budget_mb=0", "patchcore.memory_budget_mb 0 must be at least 1")]
+    [InlineData("backbone.out_layers=[3,2]", "backbone.out_layers [3, 2]: PatchCore takes them in increasing order")]
+    [InlineData("backbone.input_size=[100,100]", "backbone.input_size [100, 100] is not a multiple of 8, the stride of layer 2 whose grid PatchCore's patches are on")]
+    public void APatchCoreValueIsNamedWithItsKey(string assignment, string problem) =>
+        Assert.Contains(problem, ConfigRules.Problems(ConfigOverrides.Apply(Presets.PatchCore, [assignment])));
+
+    [Fact]
+    public void UniadsRulesDoNotApplyToPatchCore()
+    {
+        // 40×40 has no whole 16-pixel token grid (UniAD), but a whole 8-pixel patch grid (PatchCore, layer 2); PatchCore trains no epochs.
+        string[] overrides = ["backbone.input_size=[40,40]", "training.epochs=0", "model.heads=3"];
+        Assert.Empty(ConfigRules.Problems(ConfigOverrides.Apply(Presets.PatchCore, overrides)));
+        Assert.Equal(3, ConfigRules.Problems(ConfigOverrides.Apply(Presets.QuickCpu, overrides)).Count);
+    }
+
+    [Fact]
+    public void APatchCoreConfigHasNoOfficialUniadExport()
+    {
+        var refused = Assert.Throws<InvalidFileException>(() => UniAD.Core.Interop.OfficialConfigWriter.ToYaml(Presets.PatchCore));
+        Assert.Contains("method Patchcore", refused.Message);
+    }
+}

@@ -22,12 +22,12 @@ public sealed class PatchCoreTests(PatchCoreReference reference) : IClassFixture
     public void ACoresetOfAFractionPicksThatManyDistinctPatchesTheSameWayForTheSameSeed()
     {
         using var features = Input("spread points");
-        var picked = GreedyCoreset.Select(features, 0.1, projectionDimension: 4, startingPoints: 10, seed: 7);
+        var picked = GreedyCoreset.Select(features, 0.1, projectionDimension: 4, startingPoints: 10, seed: 7).Picks;
         Assert.Equal(60, picked.Length);
         Assert.Equal(60, picked.Distinct().Count());
-        Assert.Equal(picked, GreedyCoreset.Select(features, 0.1, projectionDimension: 4, startingPoints: 10, seed: 7));
-        Assert.NotEqual(picked, GreedyCoreset.Select(features, 0.1, projectionDimension: 4, startingPoints: 10, seed: 8));
-        Assert.Equal(Enumerable.Range(0, 600), GreedyCoreset.Select(features, 1, projectionDimension: 4, startingPoints: 10, seed: 7));
+        Assert.Equal(picked, GreedyCoreset.Select(features, 0.1, projectionDimension: 4, startingPoints: 10, seed: 7).Picks);
+        Assert.NotEqual(picked, GreedyCoreset.Select(features, 0.1, projectionDimension: 4, startingPoints: 10, seed: 8).Picks);
+        Assert.Equal(Enumerable.Range(0, 600), GreedyCoreset.Select(features, 1, projectionDimension: 4, startingPoints: 10, seed: 7).Picks);
     }
 
     [Theory]
@@ -38,7 +38,7 @@ public sealed class PatchCoreTests(PatchCoreReference reference) : IClassFixture
         using var bank = Input("bank");
         using var queries = Input("queries");
         // Room for the bank and a block of 7 queries: the 50 queries are searched in 8 blocks.
-        var search = new NearestNeighbours(bank, NearestNeighbours.BankBytes(300, 20) + 7 * 2 * 4 * 300);
+        var search = new NearestNeighbours(bank, 300 * 20 * 4 + 7 * 2 * 4 * 300);
         var (distances, indices) = search.Search(queries, k);
         Assert.Equal(new long[] { 50, k }, distances.shape);
         Close.Equal(reference.Values($"neighbours {k}", "distances"), distances.data<float>().Select(d => (double)d), 1e-4);
@@ -49,7 +49,7 @@ public sealed class PatchCoreTests(PatchCoreReference reference) : IClassFixture
     public void ABankThatLeavesNoRoomForTheSearchIsRefusedWithItsSize()
     {
         using var bank = Input("bank");
-        var refused = Assert.Throws<ConfigException>(() => new NearestNeighbours(bank, NearestNeighbours.BankBytes(300, 20)));
+        var refused = Assert.Throws<ConfigException>(() => new NearestNeighbours(bank, 300 * 20 * 4));
         Assert.Contains("300 patches × 20 dimensions", refused.Message);
         Assert.Contains("patchcore.memory_budget_mb", refused.Message);
     }
