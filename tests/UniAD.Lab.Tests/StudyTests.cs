@@ -171,6 +171,31 @@ public abstract class StudyTests(DatabaseProvider database)
     }
 
     [Fact]
+    public async Task AStudyHoldsBothMethodsAsOneMatrixWithOneBaseline()
+    {
+        using var lab = new Lab(database);
+        var draft = TinyStudy(lab, await lab.ImportTinyAsync());
+        draft.Base.Seeds = "1";
+        draft.Baseline = "UniAD full";
+        draft.Variants = [new() { Name = "UniAD full" }, new() { Name = "UniAD vanilla", Overrides = string.Join('\n', Presets.Ablations["vanilla"]) },
+            new() { Name = "PatchCore 10%", Overrides = "method=patchcore" },
+            new() { Name = "PatchCore 25%", Overrides = "method=patchcore\npatchcore.coreset_fraction=0.25" }];
+        int id = await lab.Requests.QueueAsync(draft.ToSpec().Spec, "ana");
+        using (var db = lab.Db())
+            foreach (var runId in await db.Runs.Where(r => r.StudyId == id).Select(r => r.Id).ToListAsync()) lab.Job().Run(runId, CancellationToken.None);
+
+        var study = (await lab.Get<StudyQueries>().GetAsync(id))!;
+        Assert.All(study.Items, i => Assert.Equal(RunStatus.Finished, Assert.Single(i.Runs).Status));
+        Assert.Equal([Method.Uniad, Method.Uniad, Method.Patchcore, Method.Patchcore],
+            study.Items.Select(i => UniadConfig.FromJson(i.Runs[0].Request.ConfigJson).Method));
+        Assert.Equal([0.1, 0.25], study.Items.Skip(2).Select(i => UniadConfig.FromJson(i.Runs[0].Request.ConfigJson).Patchcore.CoresetFraction));
+        var matrix = MetricMatrix.Build(study.Items, Metric.ImageAuroc, study.Baseline);
+        Assert.Equal(["fabric", "nut"], matrix.Categories);
+        Assert.All(matrix.Rows.Skip(1), row => Assert.Equal(row.Mean.Summary!.Mean - matrix.Rows[0].Mean.Summary!.Mean, row.Mean.Delta!.Value, 1e-12));
+        Assert.Contains("PatchCore 25\\%", MatrixExport.Latex(matrix, "baselines"));
+    }
+
+    [Fact]
     public void TheMatrixExportsAsCsvWithFullPrecisionAndAsABooktabsTable()
     {
         RunRecord Run(int id, int seed, double a, double b) => new()

@@ -90,6 +90,49 @@ public abstract class TrainingJobTests(DatabaseProvider database)
     }
 
     [Fact]
+    public async Task APatchCoreRunIsQueuedRunAndReScoredLikeAnyRun()
+    {
+        var (lab, datasetId) = await LabWithTinyDataset();
+        using var _ = lab;
+        int id = (await lab.QueueAsync(datasetId, TinyDataset.PatchCoreConfig(), [3], "patchcore"))[0];
+        var events = new List<LiveProgress?>();
+        lab.Events.Changed += changed => events.Add(lab.Events.Latest(changed));
+        lab.Job().Run(id, CancellationToken.None);
+
+        var run = (await lab.Queries.GetAsync(id))!;
+        Assert.Equal(RunStatus.Finished, run.Status);
+        Assert.Equal(Core.Configuration.Method.Patchcore, Core.Configuration.UniadConfig.FromJson(run.Request.ConfigJson).Method);
+        Assert.Empty(run.History);                                           // nothing trains
+        Assert.Equal(["fabric", "nut", CategoryResult.MeanRow], run.Results.Select(r => r.Category));
+        Assert.Equal("largest patch score (PatchCore, official code)", run.Summary.ImageScore);
+        Assert.NotNull(run.Results.Single(r => r.IsMean).Aupro);
+        Assert.True(run.Cost.PeakMemoryBytes > 0);
+        Assert.Contains(events, e => e?.Phase.StartsWith("selecting the coreset") == true);
+        Assert.Contains(events, e => e?.Phase.StartsWith("scoring test images") == true);
+        var folder = new RunFolder(run.Folder);
+        Assert.True(folder.Has(RunFolder.MemoryBankFile));
+        Assert.Contains(folder.TailLog(10), l => l.Contains("coreset of 102 patches picked"));    // 10% of 16 images × 8 × 8
+
+        // The gallery shows the run's own image score; re-scoring with the other of PatchCore's gives the other's metrics,
+        // and with the run's own the stored ones.
+        var gallery = lab.Get<RunMaps>();
+        var contents = (await gallery.ContentsAsync(id))!;
+        var saved = folder.ReadImageScores("max")!;
+        Assert.All(contents.Tiles, t => Assert.Equal(saved[t.Key], t.Score));
+        var same = (await gallery.RescoreAsync(id, Core.Configuration.PatchImageScore.Max))!;
+        Close.Equal(run.Results.Select(r => r.ImageAuroc!.Value), same.Select(r => r.Auroc), 1e-9);
+        var reweighted = (await gallery.RescoreAsync(id, Core.Configuration.PatchImageScore.Reweighted))!;
+        var byKey = folder.ReadImageScores("reweighted")!;
+        foreach (var category in reweighted.Where(r => r.Category != CategoryResult.MeanRow))
+        {
+            var tiles = contents.Tiles.Where(t => t.Category == category.Category).ToArray();
+            var ranking = new Core.Evaluation.ScoreRanking(tiles.Select(t => byKey[t.Key]).ToArray(), tiles.Select(t => t.IsAnomalous).ToArray());
+            Assert.Equal(ranking.Auroc, category.Auroc, 1e-12);
+        }
+        Assert.Equal(3, (await gallery.RescoreAsync(id, Core.Configuration.ImageScoreKind.Mean, 0))!.Count);   // the map's own scores too
+    }
+
+    [Fact]
     public async Task ACancelledRunResumesFromItsCheckpointToTheSameResult()
     {
         var (lab, datasetId) = await LabWithTinyDataset();
