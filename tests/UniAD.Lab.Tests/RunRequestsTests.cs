@@ -46,6 +46,33 @@ public abstract class RunRequestsTests(DatabaseProvider database) : IDisposable
         Assert.Equal(("quick", "vanilla"), (plan.Spec.Preset, plan.Spec.Ablation));
     }
 
+    [Fact]
+    public async Task ChoosingPatchCoreStartsFromItsPresetAndACloneKeepsTheMethod()
+    {
+        var draft = await ValidAsync();
+        draft.Ablation = "vanilla";
+        draft.ChooseMethod(Method.Patchcore);
+        Assert.Equal(("patchcore", Presets.FullModel), (draft.Preset, draft.Ablation));
+        var plan = await PlanAsync(draft);
+        Assert.Empty(plan.Problems);
+        Assert.Equal((Method.Patchcore, 224), (plan.Config!.Method, plan.Config.Backbone.InputSize[0]));
+        // The API's request names only the method: the same preset.
+        var api = await _lab.Requests.PlanAsync(new RunSpec(draft.DatasetId, "api", Method: Method.Patchcore));
+        Assert.Equal("patchcore", api.Spec.PresetOrDefault);
+        Assert.Empty(ConfigDiff.Differences(plan.Config, api.Config!).Where(d => d.Key != "training.seed"));
+
+        // A run of the quick preset with PatchCore over it clones as that: the method in the form, not in the overrides.
+        draft.ApplyPreset("quick");
+        draft.ChooseMethod(Method.Patchcore);
+        draft.ApplyPreset("quick");
+        Assert.Equal(Method.Uniad, draft.Method);                         // a preset brings its own method; an override may change it
+        draft.Overrides = "method=patchcore\nbackbone.input_size=[64,64]";
+        int id = (await _lab.Requests.QueueAsync(draft.ToSpec().Spec, "ada"))[0];
+        var clone = RunDraft.CloneOf((await _lab.Queries.GetAsync(id))!);
+        Assert.Equal((Method.Patchcore, "quick", "backbone.input_size=[64,64]"), (clone.Method, clone.Preset, clone.Overrides));
+        Assert.Equal(Method.Patchcore, (await PlanAsync(clone)).Config!.Method);
+    }
+
     [Theory]
     [InlineData("model.hiden_dim=64", "", "unknown key 'hiden_dim'")]
     [InlineData("backbone.kind=efficientnet_b4", "1", "EfficientNet-B4 needs ImageNet weights")]

@@ -14,6 +14,8 @@ public sealed class RunDraft
     public IReadOnlyCollection<string> Categories { get; set; } = [];
     public string NormalClasses { get; set; } = "";
     public string Preset { get; private set; } = ConfigRequest.DefaultPreset;
+    /// <summary>The method the preset trains, or the one chosen over it (<see cref="ChooseMethod"/>).</summary>
+    public Method Method { get; private set; }
     public string Ablation { get; set; } = Presets.FullModel;
     public int Epochs { get; set; }
     public int BatchSize { get; set; }
@@ -34,8 +36,17 @@ public sealed class RunDraft
         Preset = preset;
         if (!Presets.ByName.TryGetValue(preset, out var make)) return;
         var config = make();
+        Method = config.Method;
         (Epochs, BatchSize, EvaluateEvery, Seeds) = (config.Training.Epochs, config.Training.BatchSize,
             config.Training.EvaluateEveryEpochs, config.Training.Seed.ToString(CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Another method: its own preset (<see cref="Presets.DefaultFor"/>), and no ablation of UniAD's.</summary>
+    public void ChooseMethod(Method method)
+    {
+        if (method == Method) return;
+        ApplyPreset(Presets.DefaultFor(method));
+        (Method, Ablation) = (method, Presets.FullModel);
     }
 
     /// <summary>A form that queues the same run again, to edit before queueing: the run's preset and ablation (for a run
@@ -48,7 +59,8 @@ public sealed class RunDraft
         draft.ApplyPreset(Presets.ByName.ContainsKey(run.Request.Preset) ? run.Request.Preset : Presets.Closest(config));
         draft.Ablation = Presets.Ablations.ContainsKey(run.Request.Ablation) ? run.Request.Ablation : Presets.FullModel;
         var start = ConfigOverrides.Apply(Presets.ByName[draft.Preset](), Presets.Ablations[draft.Ablation]);
-        string[] inForm = ["training.epochs", "training.batch_size", "training.seed", "training.evaluate_every_epochs"];
+        string[] inForm = ["method", "training.epochs", "training.batch_size", "training.seed", "training.evaluate_every_epochs"];
+        draft.Method = config.Method;
         draft.Overrides = string.Join('\n', ConfigDiff.Overrides(start, config).Where(o => !inForm.Contains(o[..o.IndexOf('=')])));
         (draft.Epochs, draft.BatchSize, draft.EvaluateEvery, draft.Seeds) =
             (config.Training.Epochs, config.Training.BatchSize, config.Training.EvaluateEveryEpochs, run.Request.Seed.ToString(CultureInfo.InvariantCulture));
@@ -72,6 +84,6 @@ public sealed class RunDraft
             else problems.Add($"seed '{text}' is not a whole number");
         var normal = RunSpec.NormalClassesOf(NormalClasses);
         return (new RunSpec(DatasetId, Name, Preset, Ablation, Epochs, BatchSize, EvaluateEvery, problems.Count == 0 ? seeds : null,
-            Lines(Overrides), [.. Categories], normal, Device, Queue), problems);
+            Lines(Overrides), [.. Categories], normal, Device, Queue, Method), problems);
     }
 }

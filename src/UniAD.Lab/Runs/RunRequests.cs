@@ -162,7 +162,7 @@ public sealed class RunRequests(DatasetCatalog catalog, RunLauncher launcher, Wo
     {
         var (config, found) = new ConfigRequest
         {
-            Preset = spec.PresetOrDefault, Ablation = spec.AblationOrDefault, Epochs = spec.Epochs, BatchSize = spec.BatchSize,
+            Preset = spec.PresetOrDefault, Method = spec.Method, Ablation = spec.AblationOrDefault, Epochs = spec.Epochs, BatchSize = spec.BatchSize,
             EvaluateEvery = spec.EvaluateEvery, Overrides = [.. spec.Overrides ?? [], .. variantOverrides],
             DefaultEfficientNetB4Weights = keptWeights,
         }.Check();

@@ -6,13 +6,15 @@ using UniAD.Lab.Runs;
 namespace UniAD.Lab.Web.Api.Contracts;
 
 /// <summary>What the New run form asks, as JSON; anything left out takes the lab's default (the preset's epochs, batch
-/// size, test interval and seed; <c>Lab:Device</c>; the training queue).</summary>
+/// size, test interval and seed; <c>Lab:Device</c>; the training queue). <c>method</c> (Uniad or Patchcore) with no preset
+/// starts from that method's preset.</summary>
 public sealed record QueueRunsRequest(int? DatasetId = null, string? Name = null, string? Preset = null, string? Ablation = null, int? Epochs = null,
     int? BatchSize = null, int? EvaluateEvery = null, IReadOnlyList<int>? Seeds = null, IReadOnlyList<string>? Overrides = null,
-    IReadOnlyList<string>? Categories = null, string? NormalClasses = null, string? Device = null, string? Queue = null)
+    IReadOnlyList<string>? Categories = null, string? NormalClasses = null, string? Device = null, string? Queue = null,
+    Core.Configuration.Method? Method = null)
 {
     public RunSpec ToSpec() => new(DatasetId, Name, Preset, Ablation, Epochs, BatchSize, EvaluateEvery, Seeds, Overrides, Categories,
-        NormalClasses is null ? null : RunSpec.NormalClassesOf(NormalClasses), Device, Queue);
+        NormalClasses is null ? null : RunSpec.NormalClassesOf(NormalClasses), Device, Queue, Method);
 }
 
 /// <summary>The runs one request queued, one per seed.</summary>
