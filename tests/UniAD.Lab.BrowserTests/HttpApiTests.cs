@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using UniAD.Core.Training;
 
 namespace UniAD.Lab.BrowserTests;
 
@@ -59,6 +60,20 @@ public sealed class HttpApiTests : IDisposable
         Assert.Equal(runs.Select(r => r.GetProperty("meanImageAuroc").GetDouble()),
                      listed.GetProperty("runs").EnumerateArray().Select(r => r.GetProperty("meanImageAuroc").GetDouble()));
 
+        // The baseline beside them: a PatchCore run asked for by its method alone (its preset), at the same input size.
+        var patchcore = await RunningLab.Json(await _http.PostAsJsonAsync("/api/runs", new
+        {
+            datasetId, name = "api patchcore", method = "patchcore", overrides = new[] { "backbone.input_size=[64,64]" }, device = "cpu",
+        }));
+        var baseline = await _lab.FinishedRunAsync(_http, patchcore.GetProperty("ids")[0].GetInt32());
+        Assert.Equal(("patchcore", "patchcore"), (baseline.GetProperty("preset").GetString(), baseline.GetProperty("config").GetProperty("method").GetString()));
+        Assert.Equal("largest patch score (PatchCore, official code)", baseline.GetProperty("imageScore").GetString());
+        Assert.Equal(3, baseline.GetProperty("results").GetArrayLength());
+        Assert.Contains(RunFolder.MemoryBankFile, baseline.GetProperty("files").EnumerateArray().Select(f => f.GetString()));
+        var bank = await _http.GetAsync($"/api/runs/{baseline.GetProperty("id").GetInt32()}/files/{RunFolder.MemoryBankFile}");
+        Assert.Equal(HttpStatusCode.OK, bank.StatusCode);
+        Assert.True(UniAD.Core.PatchCore.MemoryBank.IsMemoryBank(await SaveAsync(bank)));
+
         var resumeFinished = await _http.PostAsync($"/api/runs/{ids[0]}/resume", null);
         Assert.Equal(HttpStatusCode.Conflict, resumeFinished.StatusCode);
         Assert.Contains("only failed or cancelled runs resume", await resumeFinished.Content.ReadAsStringAsync());
@@ -78,6 +93,14 @@ public sealed class HttpApiTests : IDisposable
         Assert.Equal(30, cancelled.GetProperty("cancelled").GetInt32());
         foreach (var id in many.GetProperty("ids").EnumerateArray())                   // one may have started: it stops after its batch
             await RunningLab.RunEndedAsAsync(_http, id.GetInt32(), "Cancelled");
+    }
+
+    /// <summary>A download's bytes in a file of its own.</summary>
+    private static async Task<string> SaveAsync(HttpResponseMessage download)
+    {
+        var path = Path.Combine(TestScratch.NewFolder("download"), "file");
+        await File.WriteAllBytesAsync(path, await download.Content.ReadAsByteArrayAsync());
+        return path;
     }
 
     /// <summary>The document scripts and the reference page read: OpenAPI, served by the lab itself.</summary>
