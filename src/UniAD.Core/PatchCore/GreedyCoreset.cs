@@ -55,8 +55,13 @@ public static class GreedyCoreset
 
     /// <summary>Greedy k-center on the given points (row-major, <paramref name="dimension"/> values each) from the given
     /// starting points: the same picks, in the same order, as measuring every point's distance to every pick. Triangle
-    /// inequalities leave most of those distances unmeasured: each point keeps an anchor pick and its exact distance to
-    /// it, and a new pick p can bring point x closer than its current distance m(x) only if ‖p − anchor‖ − ‖x − anchor‖ &lt; m(x).</summary>
+    /// inequalities leave most of those distances unmeasured. Each point keeps an anchor pick and its exact distance u(x)
+    /// to it (u(x) ≥ m(x), its distance to the nearest pick), and a new pick p can bring x closer only if
+    /// ‖p − anchor‖ − u(x) &lt; m(x): not at all for a pick farther from the anchor than any of its points' u + m, and for
+    /// none of the points with u(x) ≤ ‖p − anchor‖ / 2, which, with each anchor's points kept in decreasing u, end its scan.
+    /// The anchors' scans are spread over the machine's cores; each touches only its own points, so the picks do not
+    /// depend on how they are spread. Each anchor keeps its points' coordinates in one block of its own, and the picks'
+    /// in another, so that a scan reads memory in order rather than jumping across all the points.</summary>
     public static int[] Pick(float[] points, int dimension, int picks, IReadOnlyList<int> starts, IProgress<int>? picked = null,
         CancellationToken cancel = default)
     {
@@ -64,52 +69,83 @@ public static class GreedyCoreset
         if (picks > count) throw new ArgumentOutOfRangeException(nameof(picks), picks, $"cannot pick more than the {count} points");
         var distance = new float[count];           // m(x): to the nearest pick (before the first, the mean to the starts)
         var anchorDistance = new float[count];     // u(x): exact, to x's anchor pick
-        for (int x = 0; x < count; x++)
+        Parallel.For(0, count, x =>
         {
             double sum = 0;
-            foreach (int s in starts) sum += Distance(points, dimension, x, s);
+            foreach (int s in starts) sum += Distance(Row(points, dimension, x), Row(points, dimension, s));
             distance[x] = (float)(sum / starts.Count);
-        }
+        });
         var chosen = new int[picks];
+        var chosenPoints = new float[(long)picks * dimension];
         int reportEvery = Math.Max(1, picks / 100);
-        var members = new List<List<int>>();       // per pick, the points anchored to it
-        var bound = new List<float>();             // per pick, the largest u(x) + m(x) of its points
-        var farthest = new List<int>();            // per pick, its point with the largest m(x) (the first on ties)
+        var members = new int[picks][];            // per pick, the points anchored to it, in decreasing u(x)
+        var memberPoints = new float[picks][];     // per pick, those points' coordinates, in the same order
+        var memberCount = new int[picks];
+        var bound = new float[picks];              // per pick, the largest u(x) + m(x) of its points
+        var farthest = new int[picks];             // per pick, its point with the largest m(x) (the first on ties), or -1
+        int workers = Math.Max(1, Math.Min(Environment.ProcessorCount, 8));
+        var anchoredBy = Enumerable.Range(0, workers).Select(_ => new List<int>()).ToArray();
         for (int t = 0; t < picks; t++)
         {
             cancel.ThrowIfCancellationRequested();
-            int p = t == 0 ? ArgMax(distance, Enumerable.Range(0, count)) : FarthestOf(farthest, distance);
+            int p = t == 0 ? Farthest(distance, Enumerable.Range(0, count)) : Farthest(distance, farthest.Take(t));
             chosen[t] = p;
-            var anchored = new List<int>();
+            Row(points, dimension, p).CopyTo(chosenPoints.AsSpan(t * dimension, dimension));
             if (t == 0)
             {
-                for (int x = 0; x < count; x++) Anchor(x, Distance(points, dimension, x, p), anchored, distance, anchorDistance);
+                for (int x = 0; x < count; x++) Anchor(x, Distance(Row(points, dimension, x), Row(points, dimension, p)), anchoredBy[0], distance, anchorDistance);
             }
             else
             {
-                for (int k = 0; k < t; k++)
+                Parallel.For(0, Math.Min(workers, t), w =>
                 {
-                    float between = Distance(points, dimension, chosen[k], p);
-                    if (between > bound[k] * Margin) continue;           // no point of pick k can come closer to p
-                    var kept = new List<int>(members[k].Count);
-                    foreach (int x in members[k])
-                    {
-                        if (between - anchorDistance[x] > distance[x] * Margin) { kept.Add(x); continue; }
-                        float d = Distance(points, dimension, x, p);
-                        if (d < anchorDistance[x]) Anchor(x, d, anchored, distance, anchorDistance);
-                        else kept.Add(x);
-                    }
-                    members[k] = kept;
-                    (bound[k], farthest[k]) = Summary(kept, distance, anchorDistance);
-                }
+                    for (int k = w; k < t; k += workers) Rescan(k, p, anchoredBy[w]);
+                });
             }
-            members.Add(anchored);
-            var (b, f) = Summary(anchored, distance, anchorDistance);
-            bound.Add(b);
-            farthest.Add(f);
+            var anchored = anchoredBy.SelectMany(a => a).ToArray();
+            foreach (var list in anchoredBy) list.Clear();
+            Array.Sort(anchored.Select(x => -anchorDistance[x]).ToArray(), anchored);
+            var block = new float[(long)anchored.Length * dimension];
+            for (int i = 0; i < anchored.Length; i++) Row(points, dimension, anchored[i]).CopyTo(block.AsSpan(i * dimension, dimension));
+            (members[t], memberPoints[t], memberCount[t]) = (anchored, block, anchored.Length);
+            (bound[t], farthest[t]) = Summary(anchored, anchored.Length, distance, anchorDistance);
             if ((t + 1) % reportEvery == 0 || t + 1 == picks) picked?.Report(t + 1);
         }
         return chosen;
+
+        // The points of pick k that new pick p comes closer to than their anchor move to p (into anchored).
+        void Rescan(int k, int p, List<int> anchored)
+        {
+            var newPick = Row(points, dimension, p);
+            float between = Distance(Row(chosenPoints, dimension, k), newPick);
+            if (between > bound[k] * Margin) return;                     // no point of pick k can come closer to p
+            var (own, block, n) = (members[k], memberPoints[k], memberCount[k]);
+            int kept = 0, i = 0;
+            for (; i < n; i++)
+            {
+                int x = own[i];
+                float u = anchorDistance[x];
+                if (between - u > u * Margin) break;                     // nor can this point or any after it
+                if (between - u <= distance[x] * Margin)
+                {
+                    float d = Distance(Row(block, dimension, i), newPick);
+                    if (d < u)
+                    {
+                        Anchor(x, d, anchored, distance, anchorDistance);
+                        continue;
+                    }
+                }
+                if (kept < i) Row(block, dimension, i).CopyTo(block.AsSpan(kept * dimension, dimension));
+                own[kept++] = x;
+            }
+            if (kept == i) return;                                       // none moved: nothing of pick k changed
+            Array.Copy(own, i, own, kept, n - i);
+            Array.Copy(block, (long)i * dimension, block, (long)kept * dimension, (long)(n - i) * dimension);
+            n = memberCount[k] = kept + n - i;
+            if (n < own.Length / 4)                                      // give back what the points that left held
+                (members[k], memberPoints[k]) = (own[..n], block[..(n * dimension)]);
+            (bound[k], farthest[k]) = Summary(members[k], n, distance, anchorDistance);
+        }
     }
 
     /// <summary>A relative slack on the pruning tests, so that float rounding never skips a point that comes closer.</summary>
@@ -122,28 +158,38 @@ public static class GreedyCoreset
         anchored.Add(x);
     }
 
-    private static (float Bound, int Farthest) Summary(List<int> points, float[] distance, float[] anchorDistance)
+    private static (float Bound, int Farthest) Summary(int[] points, int count, float[] distance, float[] anchorDistance)
     {
         float bound = 0;
-        foreach (int x in points) bound = Math.Max(bound, anchorDistance[x] + distance[x]);
-        return (bound, points.Count == 0 ? -1 : ArgMax(distance, points));
+        int farthest = -1;
+        for (int i = 0; i < count; i++)
+        {
+            int x = points[i];
+            bound = Math.Max(bound, anchorDistance[x] + distance[x]);
+            if (Farther(distance, x, farthest)) farthest = x;
+        }
+        return (bound, farthest);
     }
 
-    /// <summary>The point with the largest distance; of equals, the lowest index (as argmax in numpy and torch).</summary>
-    private static int ArgMax(float[] distance, IEnumerable<int> points)
+    /// <summary>Of the points (−1 for none), the one with the largest distance.</summary>
+    private static int Farthest(float[] distance, IEnumerable<int> points)
     {
         int best = -1;
         foreach (int x in points)
-            if (best < 0 || distance[x] > distance[best] || (distance[x] == distance[best] && x < best)) best = x;
+            if (x >= 0 && Farther(distance, x, best)) best = x;
         return best;
     }
 
-    private static int FarthestOf(List<int> farthest, float[] distance) => ArgMax(distance, farthest.Where(x => x >= 0));
+    /// <summary>Whether x is farther than <paramref name="best"/> (−1: none yet); of equals, the lower index wins, as
+    /// argmax in numpy and torch.</summary>
+    private static bool Farther(float[] distance, int x, int best) =>
+        best < 0 || distance[x] > distance[best] || (distance[x] == distance[best] && x < best);
 
-    private static float Distance(float[] points, int dimension, int a, int b)
+    private static ReadOnlySpan<float> Row(float[] rows, int dimension, int index) => rows.AsSpan(index * dimension, dimension);
+
+    private static float Distance(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
     {
-        var x = points.AsSpan(a * dimension, dimension);
-        var y = points.AsSpan(b * dimension, dimension);
+        int dimension = x.Length;
         var sum = Vector<float>.Zero;
         int i = 0;
         for (; i <= dimension - Vector<float>.Count; i += Vector<float>.Count)
