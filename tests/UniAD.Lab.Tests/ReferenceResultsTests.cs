@@ -34,5 +34,13 @@ public class ReferenceResultsTests
         var faithful = Presets.PaperMvtec with { Training = Presets.PaperMvtec.Training with { BatchSize = 64 } };
         var close = ReferenceResults.Differences(ReferenceResults.SettingsOf(faithful, ""), "MVTec AD", unified: false, paper).Select(d => d.Setting);
         Assert.Equal(["model", "selection", "backbone features"], close);
+
+        // A PatchCore run beside UniAD's numbers: the method first, and no epochs of its own.
+        var baseline = ReferenceResults.Differences(ReferenceResults.SettingsOf(Presets.PatchCore, "largest patch score"), "MVTec AD", unified: true, paper)
+            .ToDictionary(d => d.Setting);
+        Assert.Equal(("patchcore", "uniad"), (baseline["method"].Run, baseline["method"].Reference));
+        Assert.Equal("method", baseline.Keys.First());
+        Assert.Equal(("0", "1000"), (baseline["epochs"].Run, baseline["epochs"].Reference));
+        Assert.Equal("nothing trained (memory bank)", baseline["selection"].Run);
     }
 }

@@ -4,9 +4,10 @@ using UniAD.Core.Evaluation;
 
 namespace UniAD.Lab.References;
 
-/// <summary>The settings that decide how far a number can be compared with another.</summary>
+/// <summary>The settings that decide how far a number can be compared with another; the method is UniAD's where an entry
+/// does not name one.</summary>
 public sealed record ReferenceSettings(string Backbone, string InputSize, int Epochs, int EffectiveBatch, string Selection, string ImageScore,
-    string Features);
+    string Features, string Method = "uniad");
 
 /// <summary>A published number this lab did not produce: the paper's, the official release's, a third party's. Shown
 /// beside runs with every setting that differs, never as a run.</summary>
@@ -23,17 +24,27 @@ public static class ReferenceResults
     public static IReadOnlyList<ReferenceResult> All { get; } = Load();
 
     /// <summary>The references of the protocol a dataset follows: CIFAR-10's for a folder of classes with normal classes,
-    /// MVTec AD's otherwise.</summary>
-    public static IReadOnlyList<ReferenceResult> For(string datasetLayout, IReadOnlyCollection<string> normalClasses) =>
-        [.. All.Where(r => r.Protocol == (datasetLayout == "class-folder" || normalClasses.Count > 0 ? "cifar" : "mvtec"))];
+    /// VisA's for VisA (none are listed yet), MVTec AD's otherwise.</summary>
+    public static IReadOnlyList<ReferenceResult> For(string datasetLayout, IReadOnlyCollection<string> normalClasses)
+    {
+        string protocol = datasetLayout == "class-folder" || normalClasses.Count > 0 ? "cifar" : datasetLayout == "visa" ? "visa" : "mvtec";
+        return [.. All.Where(r => r.Protocol == protocol)];
+    }
 
     /// <summary>A lab run's settings in the references' terms: the lab trains on one device, so the effective batch is the
-    /// batch size; its results are the last epoch's (best-on-test is shown apart); cached features may be rounded to fp16.</summary>
-    public static ReferenceSettings SettingsOf(UniadConfig config, string imageScore) => new(
-        config.Backbone.Kind == BackboneKind.EfficientnetB4 ? "efficientnet_b4" : "resnet18",
-        $"{config.Backbone.InputSize[0]}x{config.Backbone.InputSize[1]}", config.Training.Epochs, config.Training.BatchSize, "last epoch",
-        imageScore.Length > 0 ? imageScore : ImageScore.Describe(config.Evaluation.ImageScore, config.Evaluation.AvgPoolKernel),
-        config.Training.CacheFeaturesHalf ? "features rounded to fp16 (cached once; training.cache_features_half)" : "fp32 (cached once)");
+    /// batch size; its results are the last epoch's (best-on-test is shown apart); cached features may be rounded to fp16.
+    /// A PatchCore run trains nothing: no epochs, and its results are the memory bank's.</summary>
+    public static ReferenceSettings SettingsOf(UniadConfig config, string imageScore)
+    {
+        bool patchcore = config.Method == Method.Patchcore;
+        return new(
+            config.Backbone.Kind == BackboneKind.EfficientnetB4 ? "efficientnet_b4" : "resnet18",
+            $"{config.Backbone.InputSize[0]}x{config.Backbone.InputSize[1]}", patchcore ? 0 : config.Training.Epochs, config.Training.BatchSize,
+            patchcore ? "nothing trained (memory bank)" : "last epoch",
+            imageScore.Length > 0 ? imageScore : ImageScore.Describe(config.Evaluation.ImageScore, config.Evaluation.AvgPoolKernel),
+            config.Training.CacheFeaturesHalf ? "features rounded to fp16 (cached once; training.cache_features_half)" : "fp32 (cached once)",
+            patchcore ? "patchcore" : "uniad");
+    }
 
     public static IReadOnlyList<SettingDifference> Differences(ReferenceSettings run, string dataset, bool unified, ReferenceResult reference)
     {
@@ -42,6 +53,7 @@ public static class ReferenceResults
         {
             if (!string.Equals(mine, theirs, StringComparison.OrdinalIgnoreCase)) differences.Add(new(setting, mine, theirs));
         }
+        Compare("method", run.Method, reference.Settings.Method);
         Compare("dataset", dataset, reference.Dataset);
         Compare("model", unified ? "unified" : "per-category", reference.Unified ? "unified" : "per-category");
         Compare("backbone", run.Backbone, reference.Settings.Backbone);
