@@ -11,6 +11,9 @@ public enum DatasetLayout
     UniadJsonl,
     /// <summary><c>train/&lt;class&gt;</c> and <c>test/&lt;class&gt;</c>, some classes chosen as normal (CIFAR-10).</summary>
     ClassFolder,
+    /// <summary>VisA as distributed: <c>CATEGORY/Data/Images/{Normal,Anomaly}</c>, <c>CATEGORY/Data/Masks/Anomaly</c> and
+    /// the split file <c>split_csv/1cls.csv</c>.</summary>
+    Visa,
 }
 
 public static class DatasetLayouts
@@ -31,6 +34,7 @@ public static class DatasetLayouts
 
     public static DatasetLayout? Detect(string root) =>
         File.Exists(Path.Combine(root, TrainMetadata)) && File.Exists(Path.Combine(root, TestMetadata)) ? DatasetLayout.UniadJsonl
+        : VisaLayout.Looks(root) ? DatasetLayout.Visa
         : MvtecLayout.Looks(root) || HasCategoryFolders(root) ? DatasetLayout.Mvtec
         : ClassFolderLayout.Looks(root) ? DatasetLayout.ClassFolder
         : null;
@@ -40,13 +44,15 @@ public static class DatasetLayouts
         "mvtec" => DatasetLayout.Mvtec,
         "uniad-jsonl" or "jsonl" => DatasetLayout.UniadJsonl,
         "class-folder" or "classes" => DatasetLayout.ClassFolder,
-        _ => throw new DatasetException($"unknown layout '{name}': choose mvtec, uniad-jsonl or class-folder"),
+        "visa" => DatasetLayout.Visa,
+        _ => throw new DatasetException($"unknown layout '{name}': choose mvtec, uniad-jsonl, class-folder or visa"),
     };
 
     public static string Name(DatasetLayout layout) => layout switch
     {
         DatasetLayout.Mvtec => "mvtec",
         DatasetLayout.UniadJsonl => "uniad-jsonl",
+        DatasetLayout.Visa => "visa",
         _ => "class-folder",
     };
 
@@ -56,6 +62,7 @@ public static class DatasetLayouts
     {
         DatasetLayout.Mvtec => MvtecLayout.Read(root, requireTrainImages: !lenient),
         DatasetLayout.UniadJsonl => UniadJsonl.Read(Path.Combine(root, TrainMetadata), Path.Combine(root, TestMetadata), root),
+        DatasetLayout.Visa => VisaLayout.Read(root),
         _ when classFolder is not null => ClassFolderLayout.Read(root, classFolder),
         _ when lenient => ClassFolderLayout.ReadUnlabelled(root),
         _ => throw new DatasetException("a folder-of-classes dataset needs its normal classes (e.g. --normal-classes 0,1,2,3,4)"),

@@ -82,7 +82,7 @@ public sealed partial class DatasetStore(string root)
         var found = Directory.EnumerateFiles(files, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(files, f).Replace('\\', '/')).ToList();
         return found.Count > 0 && found.All(f => f.EndsWith(".zip", StringComparison.OrdinalIgnoreCase))
             ? new DatasetException($"the archive holds another archive ({string.Join(", ", found)}) and no dataset; unpack it and upload the dataset itself")
-            : new DatasetException("the dataset is in no layout the lab reads: expected CATEGORY/train/good (MVTec), train.jsonl + test.jsonl, or train/<class> + test/<class>");
+            : new DatasetException("the dataset is in no layout the lab reads: expected CATEGORY/train/good (MVTec), train.jsonl + test.jsonl, train/<class> + test/<class>, or split_csv/1cls.csv (VisA)");
     }
 
     /// <summary>Stores a validated import as an immutable version. Importing content that is already stored under

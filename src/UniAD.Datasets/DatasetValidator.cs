@@ -20,13 +20,16 @@ public static class DatasetValidator
         }
         string Relative(string path) => Path.GetRelativePath(root, path).Replace('\\', '/');
 
-        var checks = CheckFiles(dataset.Samples, progress, cancel);
+        // VisA marks defect pixels with small values (not 255) on purpose: read as defect, and said once, not per mask.
+        bool nonzeroIsDefect = layout == DatasetLayout.Visa;
+        var checks = CheckFiles(dataset.Samples, nonzeroIsDefect, progress, cancel);
         for (int i = 0; i < checks.Length; i++)
             problems.AddRange(checks[i].Problems.Select(p => p with { File = Relative(p.File) }));
+        if (nonzeroIsDefect) problems.AddRange(NonzeroMaskValues(checks));
         problems.AddRange(EmptyCategories(root, layout, dataset));
         if (layout != DatasetLayout.ClassFolder || classFolder is not null) problems.AddRange(OneSidedTestSets(dataset));
         problems.AddRange(Duplicates(dataset, digests, Relative));
-        problems.AddRange(UnusedFiles(dataset, digests, Relative));
+        problems.AddRange(UnusedFiles(layout, dataset, digests, Relative));
 
         var counts = dataset.Samples.Select((s, i) => (Sample: s, Check: checks[i])).GroupBy(x => x.Sample.Category)
             .OrderBy(g => g.Key, StringComparer.Ordinal)
@@ -43,24 +46,28 @@ public static class DatasetValidator
         return new ValidationReport(DatasetLayouts.Name(layout), counts, problems);
     }
 
-    private sealed record FileCheck(IReadOnlyList<DatasetProblem> Problems, string? Size, bool Grayscale);
+    /// <summary>What one sample's files are; <paramref name="MaskValues"/>: the grey levels other than 0 and 255 its mask
+    /// holds where those are read as defect (VisA), else empty.</summary>
+    private sealed record FileCheck(IReadOnlyList<DatasetProblem> Problems, string? Size, bool Grayscale, IReadOnlySet<byte> MaskValues);
 
     /// <summary>Decodes each image and its mask, in parallel; results keep the samples' order.</summary>
-    private static FileCheck[] CheckFiles(IReadOnlyList<AnomalySample> samples, IProgress<ImportProgress>? progress, CancellationToken cancel)
+    private static FileCheck[] CheckFiles(IReadOnlyList<AnomalySample> samples, bool nonzeroIsDefect, IProgress<ImportProgress>? progress,
+        CancellationToken cancel)
     {
         var results = new FileCheck[samples.Count];
         int done = 0;
         Parallel.For(0, samples.Count, new ParallelOptions { CancellationToken = cancel, MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
         {
-            results[i] = Check(samples[i]);
+            results[i] = Check(samples[i], nonzeroIsDefect);
             progress?.Report(new ImportProgress("validating", Interlocked.Increment(ref done), samples.Count));
         });
         return results;
     }
 
-    private static FileCheck Check(AnomalySample sample)
+    private static FileCheck Check(AnomalySample sample, bool nonzeroIsDefect)
     {
         var problems = new List<DatasetProblem>();
+        IReadOnlySet<byte> maskValues = new HashSet<byte>();
         DecodedImage? image = TryDecode(sample.ImagePath, problems);
         if (sample.IsAnomalous && sample.MaskPath is null && sample.Split == Split.Test && image is not null)
             problems.Add(new(ProblemKind.DefectWithoutMask, sample.ImagePath,
@@ -76,15 +83,15 @@ public static class DatasetValidator
                         $"mask is {mask.Width}×{mask.Height} but its image is {image.Width}×{image.Height}"));
                 // Pixel metrics read 0 as normal and anything else as defect: a grey or coloured mask is a mistake
                 // (an anti-aliased drawing, a saved heatmap) that would silently move the defect's border.
-                long grey = CountNonBinary(mask);
                 if (!IsGrayscale(mask))
                     problems.Add(new(ProblemKind.ColourMask, sample.MaskPath, "mask is in colour; masks are grayscale, 0 (normal) or 255 (defect)"));
-                else if (grey > 0)
+                else if (nonzeroIsDefect) maskValues = GreyLevels(mask);
+                else if (CountNonBinary(mask) is var grey and > 0)
                     problems.Add(new(ProblemKind.NonBinaryMask, sample.MaskPath,
                         $"mask is not binary: {grey} pixel(s) are neither 0 nor 255; binarize it"));
             }
         }
-        return new FileCheck(problems, image is null ? null : $"{image.Width}x{image.Height}", image is not null && IsGrayscale(image));
+        return new FileCheck(problems, image is null ? null : $"{image.Width}x{image.Height}", image is not null && IsGrayscale(image), maskValues);
     }
 
     private static DecodedImage? TryDecode(string path, List<DatasetProblem> problems)
@@ -106,6 +113,29 @@ public static class DatasetValidator
         for (int i = 0; i < p.Length; i += 4)
             if (p[i] is not (0 or 255) || p[i + 1] is not (0 or 255) || p[i + 2] is not (0 or 255)) count++;
         return count;
+    }
+
+    /// <summary>The grey levels of a grayscale mask other than 0 and 255.</summary>
+    private static HashSet<byte> GreyLevels(DecodedImage mask)
+    {
+        var levels = new HashSet<byte>();
+        var p = mask.Rgba;
+        for (int i = 0; i < p.Length; i += 4)
+            if (p[i] is not (0 or 255)) levels.Add(p[i]);
+        return levels;
+    }
+
+    /// <summary>One note for all the masks whose defect pixels are not 255 (VisA's), with the levels seen.</summary>
+    private static IEnumerable<DatasetProblem> NonzeroMaskValues(FileCheck[] checks)
+    {
+        var marked = checks.Where(c => c.MaskValues.Count > 0).ToList();
+        if (marked.Count == 0) yield break;
+        var levels = marked.SelectMany(c => c.MaskValues).Distinct().Order().ToList();
+        const int shown = 8;
+        string seen = string.Join(", ", levels.Take(shown)) + (levels.Count > shown ? $" and {levels.Count - shown} more" : "");
+        yield return new DatasetProblem(ProblemKind.NonzeroMaskValues, "",
+            $"{marked.Count} mask(s) mark defect pixels with values other than 255 (seen: {seen}), as VisA's masks do: " +
+            "every nonzero pixel is read as defect, as VisA's own preparation script binarizes them");
     }
 
     private static bool IsGrayscale(DecodedImage image)
@@ -155,15 +185,22 @@ public static class DatasetValidator
     }
 
     /// <summary>Files inside the layout's folders that no sample uses: masks without an image, unsupported formats,
-    /// images in the wrong place. Files at the root (licence, readme, metadata) are documentation, not data.</summary>
-    private static IEnumerable<DatasetProblem> UnusedFiles(AnomalyDataset dataset, IReadOnlyList<FileDigest> digests, Func<string, string> relative)
+    /// images in the wrong place. Files at the root (licence, readme, metadata) are documentation, not data, and so are
+    /// VisA's CSV files (its split files and each category's <c>image_anno.csv</c>).</summary>
+    private static IEnumerable<DatasetProblem> UnusedFiles(DatasetLayout layout, AnomalyDataset dataset, IReadOnlyList<FileDigest> digests,
+        Func<string, string> relative)
     {
         var used = dataset.Samples.SelectMany(s => s.MaskPath is null ? [s.ImagePath] : new[] { s.ImagePath, s.MaskPath })
             .Select(relative).ToHashSet(StringComparer.Ordinal);
+        bool visa = layout == DatasetLayout.Visa;
         foreach (var file in digests.Where(d => d.Path.Contains('/') && !used.Contains(d.Path)))
         {
             var segments = file.Path.Split('/');
-            if (!ImageDecoder.HasImageExtension(file.Path))
+            if (visa && file.Path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)) continue;
+            if (visa && ImageDecoder.HasImageExtension(file.Path))
+                yield return new DatasetProblem(segments.Contains("Masks") ? ProblemKind.MaskWithoutImage : ProblemKind.NotInLayout, file.Path,
+                    $"not listed in {VisaLayout.SplitFile}; ignored");
+            else if (!ImageDecoder.HasImageExtension(file.Path))
                 yield return new DatasetProblem(ProblemKind.UnsupportedFormat, file.Path,
                     $"'{Path.GetExtension(file.Path)}' is not a format the lab reads ({string.Join(", ", ImageDecoder.Extensions)}); ignored");
             else if (segments.Contains("ground_truth"))

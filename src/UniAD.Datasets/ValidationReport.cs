@@ -9,6 +9,8 @@ public enum ProblemKind
 {
     Layout, Unreadable, Truncated, UnsupportedFormat, NotInLayout, EmptyCategory, MaskMissing, MaskWithoutImage,
     DefectWithoutMask, MaskSizeMismatch, NonBinaryMask, ColourMask, NoAnomalousTestImages, NoNormalTestImages, Duplicate,
+    /// <summary>Masks whose defect pixels are not 255, read as defect where the layout says so (VisA).</summary>
+    NonzeroMaskValues,
 }
 
 /// <summary>One thing wrong with a dataset, with the file (relative to the dataset root) it concerns.</summary>

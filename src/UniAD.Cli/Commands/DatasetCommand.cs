@@ -10,7 +10,7 @@ namespace UniAD.Cli.Commands;
 internal static class DatasetCommand
 {
     private static readonly Option<string> Store = new("--store") { Description = "Dataset store folder", DefaultValueFactory = _ => Path.Combine("data", "datasets") };
-    private static readonly Option<string?> Layout = new("--layout") { Description = "mvtec, uniad-jsonl or class-folder (default: detected)" };
+    private static readonly Option<string?> Layout = new("--layout") { Description = "mvtec, uniad-jsonl, class-folder or visa (default: detected)" };
     private static readonly Option<double> MaxZipGib = new("--max-unpacked-gib") { Description = "Refuse zips that unpack to more than this", DefaultValueFactory = _ => 64 };
 
     public static Command Create() => new("dataset", "Import, validate, list and verify stored dataset versions")
