@@ -177,6 +177,36 @@ public abstract class TrainingJobTests(DatabaseProvider database)
     }
 
     [Fact]
+    public async Task APatchCoreRunCancelledWhileItPicksItsCoresetResumesToTheSameResult()
+    {
+        var (lab, datasetId) = await LabWithTinyDataset();
+        using var _ = lab;
+        int uninterrupted = (await lab.QueueAsync(datasetId, TinyDataset.PatchCoreConfig(), [3], "straight"))[0];
+        int interrupted = (await lab.QueueAsync(datasetId, TinyDataset.PatchCoreConfig(), [3], "interrupted"))[0];
+        lab.Job().Run(uninterrupted, CancellationToken.None);
+
+        using var cancel = new CancellationTokenSource();
+        lab.Events.Changed += id =>
+        {
+            if (id != interrupted || lab.Events.Latest(id)?.Phase.StartsWith("selecting the coreset") != true || cancel.IsCancellationRequested) return;
+            lab.Launcher.CancelAsync(id, LabActor.Laptop).GetAwaiter().GetResult();
+            cancel.Cancel();
+        };
+        lab.Job().Run(interrupted, cancel.Token);
+        var cancelled = (await lab.Queries.GetAsync(interrupted))!;
+        Assert.Equal(RunStatus.Cancelled, cancelled.Status);
+        Assert.False(new RunFolder(cancelled.Folder).Has(RunFolder.MemoryBankFile));      // stopped before its bank was whole
+
+        await lab.Launcher.ResumeAsync(interrupted, LabActor.Laptop);
+        lab.Job().Run(interrupted, CancellationToken.None);
+
+        var (a, b) = ((await lab.Queries.GetAsync(uninterrupted))!, (await lab.Queries.GetAsync(interrupted))!);
+        Assert.Equal(RunStatus.Finished, b.Status);
+        Assert.Equal(a.Results.Select(r => (r.Category, r.ImageAuroc, r.PixelAuroc, r.Aupro)), b.Results.Select(r => (r.Category, r.ImageAuroc, r.PixelAuroc, r.Aupro)));
+        Assert.Equal(File.ReadAllBytes(new RunFolder(a.Folder).ImageScores), File.ReadAllBytes(new RunFolder(b.Folder).ImageScores));
+    }
+
+    [Fact]
     public async Task ARunTheJobServerStopsIsRecordedAsFailedNotCancelledAndResumes()
     {
         var (lab, datasetId) = await LabWithTinyDataset();
