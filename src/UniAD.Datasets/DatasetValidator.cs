@@ -67,7 +67,7 @@ public static class DatasetValidator
     private static FileCheck Check(AnomalySample sample, bool nonzeroIsDefect)
     {
         var problems = new List<DatasetProblem>();
-        IReadOnlySet<byte> maskValues = new HashSet<byte>();
+        IReadOnlySet<byte> maskValues = NoGreyLevels;
         DecodedImage? image = TryDecode(sample.ImagePath, problems);
         if (sample.IsAnomalous && sample.MaskPath is null && sample.Split == Split.Test && image is not null)
             problems.Add(new(ProblemKind.DefectWithoutMask, sample.ImagePath,
@@ -114,6 +114,8 @@ public static class DatasetValidator
             if (p[i] is not (0 or 255) || p[i + 1] is not (0 or 255) || p[i + 2] is not (0 or 255)) count++;
         return count;
     }
+
+    private static readonly IReadOnlySet<byte> NoGreyLevels = new HashSet<byte>();
 
     /// <summary>The grey levels of a grayscale mask other than 0 and 255.</summary>
     private static HashSet<byte> GreyLevels(DecodedImage mask)

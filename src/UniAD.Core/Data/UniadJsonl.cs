@@ -44,8 +44,7 @@ public static class UniadJsonl
             string defect = label == 0 ? "good" : parts.Length >= 2 ? parts[^2] : "defective";
             string? mask = Text("maskname");
             // Metadata names files inside the image root only: never a path that reads elsewhere on the machine.
-            string Inside(string relative) => Path.GetFullPath(Path.Combine(root, relative)) is var full && full.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal)
-                ? full : throw Problem($"{relative} is outside the dataset");
+            string Inside(string relative) => MetadataPaths.Inside(root, relative) ?? throw Problem($"{relative} is outside the dataset");
             var imagePath = Inside(filename);
             var maskPath = mask is null ? null : Inside(mask);
             if (!File.Exists(imagePath)) throw Problem($"image not found: {filename}");

@@ -62,10 +62,7 @@ public static class VisaLayout
             if (lineOf.TryGetValue(image, out int first)) throw Problem($"{image} is listed again (first on line {first})");
             lineOf[image] = lineNumber;
 
-            // The split file names files inside the dataset only: never a path that reads elsewhere on the machine.
-            string Inside(string relative) =>
-                Path.GetFullPath(Path.Combine(root, relative)) is var full && full.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal)
-                    ? full : throw Problem($"{relative} is outside the dataset");
+            string Inside(string relative) => MetadataPaths.Inside(root, relative) ?? throw Problem($"{relative} is outside the dataset");
             var imagePath = Inside(image);
             if (!File.Exists(imagePath)) throw Problem($"image not found: {image}");
             samples.Add(new AnomalySample(image, imagePath, category, split, anomalous, anomalous ? DefectType : MvtecLayout.Good,

@@ -43,7 +43,7 @@ public static class ReferenceResults
             patchcore ? "nothing trained (memory bank)" : "last epoch",
             imageScore.Length > 0 ? imageScore : ImageScore.Describe(config.Evaluation.ImageScore, config.Evaluation.AvgPoolKernel),
             config.Training.CacheFeaturesHalf ? "features rounded to fp16 (cached once; training.cache_features_half)" : "fp32 (cached once)",
-            patchcore ? "patchcore" : "uniad");
+            config.Method.ToString().ToLowerInvariant());
     }
 
     public static IReadOnlyList<SettingDifference> Differences(ReferenceSettings run, string dataset, bool unified, ReferenceResult reference)
