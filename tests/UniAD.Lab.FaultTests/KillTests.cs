@@ -48,8 +48,11 @@ public sealed class KillTests
             Assert.True(File.Exists(latest), string.Join(", ", Directory.EnumerateFiles(folder).Select(Path.GetFileName)));
             if (kill == Kill.MidEpochThenLatestCheckpointDamaged)
             {
+                // A byte in the middle of the optimizer's state (the largest entry, about 1/3 to the end of the file). A third
+                // in fell near the next entry's zip header, whose date and size fields no reader uses: the content stayed
+                // whole and nothing was damaged (a fresh-clone CI run caught the test expecting a warning then).
                 var bytes = File.ReadAllBytes(latest);
-                bytes[bytes.Length / 3] ^= 0x5a;
+                bytes[bytes.Length / 2] ^= 0x5a;
                 File.WriteAllBytes(latest, bytes);
                 FaultSuite.Injected();
             }

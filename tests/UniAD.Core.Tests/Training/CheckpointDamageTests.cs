@@ -20,7 +20,7 @@ public class CheckpointDamageTests(TinyDataset data) : IClassFixture<TinyDataset
         if (how == "truncated") File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
         else
         {
-            bytes[bytes.Length / 3] ^= 0x5a;                               // inside the model's weights
+            bytes[bytes.Length / 2] ^= 0x5a;                               // inside the optimizer's state, the largest entry
             File.WriteAllBytes(path, bytes);
         }
     }
